@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// pimsim: a cost model and simulator for ternary neural networks on processing-in-memory
+// crossbars and FPGAs. Swift toolchain only: no third-party packages.
+import Foundation
+import PackageDescription
+
+// Release builds are tuned for the CPU that builds them (`-target-cpu native`): on x86-64 the
+// default target is baseline SSE2, where wide SIMD and popcount fall back to scalar code that was
+// measured 20-150x slower (docs/performance.md). Set PIMSIM_PORTABLE=1 to build a portable binary.
+let portableBuild = ProcessInfo.processInfo.environment["PIMSIM_PORTABLE"] != nil
+let hostTuned: [SwiftSetting] = portableBuild
+    ? []
+    : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
+
+let package = Package(
+    name: "pimsim",
+    products: [
+        .executable(name: "pimsim", targets: ["pimsim"]),
+        .executable(name: "pimsim-bench", targets: ["pimsim-bench"]),
+        .library(name: "PimsimCore", targets: ["PimsimCore"]),
+    ],
+    targets: [
+        // Graph IR, net.json, model zoo, network splitting, parameter accounting.
+        .target(name: "PimsimCore", swiftSettings: hostTuned),
+        // Bit-exact ternary kernels and float GEMM (SIMD, bit-packing, popcount, both cores).
+        .target(name: "PimsimKernels", swiftSettings: hostTuned),
+        // Crossbar mapping, scheduling (event counts) and cost (hwconfig tables).
+        .target(name: "PimsimSim", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        // Training of ternary / binary / float networks; export to net.json; integer evaluation.
+        .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"], swiftSettings: hostTuned),
+        // FPGA resource estimation (LUT, FF, DSP, BRAM).
+        .target(name: "PimsimFPGA", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        // Text tables, CSV, JSON and SVG reports.
+        .target(name: "PimsimReports", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        // Command-line front end: argument parsing and commands (a library so tests can run it).
+        .target(
+            name: "PimsimCLI",
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFPGA", "PimsimReports"],
+            swiftSettings: hostTuned),
+        .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"], swiftSettings: hostTuned),
+        .executableTarget(
+            name: "pimsim-bench",
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"],
+            swiftSettings: hostTuned),
+        .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
+        .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
+        .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
+    ]
+)

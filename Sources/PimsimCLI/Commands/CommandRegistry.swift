@@ -1,0 +1,7 @@
+/// Every subcommand, in the order `pimsim help` lists them. A new command adds one line here.
+enum CommandRegistry {
+    static let all: [CommandSpec] = [
+        ZooCommand.spec,
+        ParamsCommand.spec,
+    ]
+}

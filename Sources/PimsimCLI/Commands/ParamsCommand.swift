@@ -1,0 +1,118 @@
+import PimsimCore
+import PimsimReports
+
+/// `pimsim params`: parameters and weight memory per layer, per split configuration.
+enum ParamsCommand {
+    static let spec = CommandSpec(
+        name: "params",
+        summary: "Parameters, connections and weight memory per layer, for one or more split configurations.",
+        usage: ["pimsim params NET [--split SPEC[,SPEC...]] [--array-rows R] [--format table|json] [-o FILE]"],
+        discussion: """
+        Splits NET as each SPEC says (seed 000, Algorithm 1) and counts, per layer, its groups, \
+        connections per output (k*k*Cin/groups), parameters (weights + bias; batch norm gamma + \
+        beta) and weight memory at the layer's weight precision (2 bits per ternary weight) and as \
+        float32. Memory saving is the unsplit network's parameters over the split network's, as in \
+        seed 000's table. With one SPEC the report is per layer; with several, one row per \
+        configuration.
+
+        SPEC: none | S | N:S[,N:S...]. S splits every layer with more than S connections so each \
+        output sees at most S; N:S splits only layers with exactly N connections. Separate \
+        configurations with commas (consecutive N:S rules form one configuration) or with ';'.
+        """,
+        examples: [
+            ("pimsim params resnet20 --split 72", "ResNet-20 with every layer split to 72 connections"),
+            ("pimsim params resnet20 --split none,144:72,144,72,36", "seed 000's five configurations side by side"),
+            ("pimsim params resnet20 --split 72 --format json", "the same as JSON (parameters, layers)"),
+        ],
+        options: [
+            OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none)."),
+            OptionSpec("--array-rows", value: "R", help: "Flag layers with more than R connections (default: S of a uniform split)."),
+            OutputArguments.format(["table", "json"]),
+            OutputArguments.outputFile,
+        ] + NetworkArguments.options,
+        positionals: ["NET"], requiredPositionals: 1
+    ) { args, io in
+        let graph = try NetworkArguments.load(args)
+        let specs = try SplitSpec.parseList(args.value("--split") ?? "none")
+        let format = try args.choice("--format", ["table", "json"], default: "table")
+        let arrayRows = try args.int("--array-rows")
+        let unsplit = ParameterAccounting.report(for: graph)
+        var reports: [(ParameterReport, NetworkSplitter.SplitOutcome)] = []
+        for spec in specs {
+            let outcome = try NetworkSplitter.split(graph, spec: spec)
+            for (layer, reason) in outcome.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole: \(reason)") }
+            reports.append((ParameterAccounting.report(for: outcome.graph, split: spec, limit: arrayRows ?? spec.uniformLimit), outcome))
+        }
+        let text: String
+        if format == "json" {
+            let objects = reports.map { json($0.0, unsplit: unsplit, outcome: $0.1) }
+            text = JSONWriter.write(objects.count == 1 ? objects[0] : .object([("network", .string(graph.name)), ("configurations", .array(objects))]))
+        } else {
+            text = reports.count == 1 ? layerTable(reports[0].0, unsplit: unsplit) : summaryTable(reports.map(\.0), unsplit: unsplit)
+        }
+        try io.emit(text, to: args.value("--output"))
+    }
+
+    static func saving(_ report: ParameterReport, _ unsplit: ParameterReport) -> Double {
+        Double(unsplit.parameters) / Double(report.parameters)
+    }
+
+    static func json(_ r: ParameterReport, unsplit: ParameterReport, outcome: NetworkSplitter.SplitOutcome) -> JSONValue {
+        .object([
+            ("network", .string(r.network)),
+            ("split", .string(r.split.description)),
+            ("label", .string(r.split.paperLabel)),
+            ("parameters", .int(r.parameters)),
+            ("unsplit_parameters", .int(unsplit.parameters)),
+            ("reduction", .int(unsplit.parameters - r.parameters)),
+            ("memory_saving", .number(saving(r, unsplit))),
+            ("weight_bits", .int(r.weightBits)),
+            ("float32_weight_bits", .int(r.float32WeightBits)),
+            ("limit", r.limit.map(JSONValue.int)),
+            ("exceeding", .array(r.exceeding.map { .string($0.name) })),
+            ("unsplittable", .array(outcome.unsplittable.map { .object([("layer", .string($0.layer)), ("reason", .string($0.reason))]) })),
+            ("layers", .array(r.layers.map { l in
+                .object([
+                    ("name", .string(l.name)), ("op", .string(l.op)), ("output_shape", .ints(l.outputShape.array)),
+                    ("groups", l.groups.map(JSONValue.int) ?? .null), ("connections", l.connections.map(JSONValue.int) ?? .null),
+                    ("parameters", .int(l.parameters)), ("weights", .int(l.weights)), ("weight_bits", .int(l.weightBits)),
+                    ("float32_weight_bits", .int(l.float32WeightBits)), ("exceeds", l.exceedsLimit.map(JSONValue.bool) ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    static func layerTable(_ r: ParameterReport, unsplit: ParameterReport) -> String {
+        var headers = ["layer", "op", "output", "groups", "connections", "parameters", "weight bits", "float32 bits"]
+        if r.limit != nil { headers.append("> \(r.limit!)") }
+        var table = TextTable(headers: headers)
+        table.alignments[1] = .left
+        let batchNorms = r.layers.filter { $0.connections == nil }
+        for l in r.layers where l.connections != nil {
+            var row = [l.name, l.op, "\(l.outputShape)", "\(l.groups!)", "\(l.connections!)", NumberFormat.grouped(l.parameters),
+                       NumberFormat.grouped(l.weightBits), NumberFormat.grouped(l.float32WeightBits)]
+            if r.limit != nil { row.append(l.exceedsLimit == true ? "exceeds" : "") }
+            table.append(row)
+        }
+        var out = "\(r.network), split \(r.split) (\(r.split.paperLabel))\n\n" + table.render()
+        out += "batch norm: \(batchNorms.count) layers, \(NumberFormat.grouped(batchNorms.reduce(0) { $0 + $1.parameters })) parameters (gamma, beta)\n"
+        out += "total: \(NumberFormat.grouped(r.parameters)) parameters; weight memory \(NumberFormat.grouped(r.weightBits)) bits "
+        out += "(\(NumberFormat.grouped(r.float32WeightBits)) as float32); memory saving \(NumberFormat.ratio(saving(r, unsplit))) "
+        out += "against no split (\(NumberFormat.grouped(unsplit.parameters)))\n"
+        if !r.exceeding.isEmpty {
+            out += "still exceeding \(r.limit!) connections: " + r.exceeding.map { "\($0.name) (\($0.connections!))" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    static func summaryTable(_ reports: [ParameterReport], unsplit: ParameterReport) -> String {
+        var table = TextTable(headers: ["configuration", "split", "parameters", "reduction", "memory saving", "weight bits", "layers > S"])
+        table.alignments[1] = .left
+        for r in reports {
+            table.append([r.split.paperLabel, r.split.description, NumberFormat.grouped(r.parameters),
+                          NumberFormat.grouped(unsplit.parameters - r.parameters), NumberFormat.ratio(saving(r, unsplit)),
+                          NumberFormat.grouped(r.weightBits), r.limit == nil ? "-" : "\(r.exceeding.count)"])
+        }
+        return "\(reports[0].network)\n\n" + table.render()
+    }
+}

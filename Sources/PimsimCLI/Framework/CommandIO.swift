@@ -1,0 +1,37 @@
+import Foundation
+import PimsimCore
+
+/// Where a command writes: results to standard output (or the file given with `-o`), progress
+/// and warnings to standard error. Tests substitute closures that capture the text.
+public final class CommandIO: @unchecked Sendable {
+    private let writeOut: (String) -> Void
+    private let writeErr: (String) -> Void
+
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.writeOut = out
+        self.writeErr = err
+    }
+
+    /// Standard output and standard error of the process.
+    public static func standard() -> CommandIO {
+        CommandIO(out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+                  err: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    /// Writes result text to standard output.
+    public func print(_ text: String) { writeOut(text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// Writes progress or a warning to standard error.
+    public func progress(_ text: String) { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// Writes `text` to `path` if given (reporting the file on stderr), else to standard output.
+    public func emit(_ text: String, to path: String?) throws {
+        guard let path else { print(text); return }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw InputError(file: path, location: "-o", expected: "a writable file path", found: "\(error.localizedDescription)")
+        }
+        progress("wrote \(path)")
+    }
+}

@@ -1,0 +1,69 @@
+import PimsimCore
+
+/// The `pimsim` command line: dispatches to a subcommand and turns errors into one-line messages
+/// and exit codes (0 success, 1 bad input or failure, 2 bad usage).
+public enum CommandLineInterface {
+    /// Runs `pimsim ARGUMENTS` and returns the exit status.
+    public static func main(arguments: [String], io: CommandIO = .standard()) -> Int32 {
+        guard let first = arguments.first, first != "--help", first != "-h" else {
+            io.print(overview)
+            return arguments.isEmpty ? 2 : 0
+        }
+        if first == "help" {
+            guard arguments.count > 1 else { io.print(overview); return 0 }
+            guard let spec = command(named: arguments[1]) else { return unknownCommand(arguments[1], io: io) }
+            io.print(spec.helpText)
+            return 0
+        }
+        guard let spec = command(named: first) else { return unknownCommand(first, io: io) }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            io.print(spec.helpText)
+            return 0
+        }
+        do {
+            let parsed = try ParsedArguments.parse(rest, for: spec)
+            try spec.run(parsed, io)
+            return 0
+        } catch let error as UsageError {
+            io.progress("pimsim \(spec.name): \(error)")
+            return 2
+        } catch let error as InputError {
+            io.progress("pimsim \(spec.name): \(error)")
+            return 1
+        } catch {
+            io.progress("pimsim \(spec.name): \(error)")
+            return 1
+        }
+    }
+
+    static func command(named name: String) -> CommandSpec? {
+        CommandRegistry.all.first { $0.name == name }
+    }
+
+    static func unknownCommand(_ name: String, io: CommandIO) -> Int32 {
+        let hint = Suggestion.closest(to: name, among: CommandRegistry.all.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+        io.progress("pimsim: unknown command '\(name)'\(hint); see 'pimsim help'")
+        return 2
+    }
+
+    /// `pimsim help`.
+    static var overview: String {
+        let width = CommandRegistry.all.map(\.name.count).max() ?? 0
+        var out = """
+        pimsim: energy, area and latency of ternary neural networks on processing-in-memory
+        crossbars and FPGAs, with network splitting so a sense amplifier can replace the ADC.
+
+        Usage: pimsim <command> [arguments] [options]
+
+        Commands:
+
+        """
+        for spec in CommandRegistry.all {
+            out += "  " + spec.name.padding(width) + "  " + spec.summary + "\n"
+        }
+        out += "\nRun 'pimsim help <command>' or 'pimsim <command> --help' for a command's options and examples.\n"
+        out += "Networks: a net.json path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
+        return out
+    }
+}

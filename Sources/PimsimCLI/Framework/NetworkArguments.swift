@@ -1,0 +1,37 @@
+import PimsimCore
+
+/// The NET argument and the flags that adapt a zoo network, shared by every command that takes a
+/// network.
+enum NetworkArguments {
+    static let options: [OptionSpec] = [
+        OptionSpec("--input", value: "CxHxW", help: "Input shape for a zoo network (e.g. 1x28x28 for MNIST)."),
+        OptionSpec("--classes", value: "N", help: "Number of classes for a zoo network."),
+        .flag("--binary", help: "Build the zoo network's XNOR-Net variant (binary weights and inputs)."),
+    ]
+
+    /// Loads the network named by positional `index` (or `fallback` when absent).
+    static func load(_ args: ParsedArguments, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
+        guard let name = args.positional(index) ?? fallback else {
+            throw UsageError(command: args.command, message: "missing argument NET")
+        }
+        let input = try args.value("--input").map { try TensorShape(spec: $0) }
+        let classes = try args.int("--classes")
+        let adapted = input != nil || classes != nil || args.flag("--binary")
+        if ModelZoo.names.contains(name) {
+            return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+        }
+        if adapted {
+            throw InputError(location: "--input/--classes/--binary", expected: "a zoo network name (these flags adapt built-in networks)", found: "\"\(name)\"")
+        }
+        return try NetworkLoader.load(name)
+    }
+}
+
+/// Output format flags.
+enum OutputArguments {
+    static func format(_ choices: [String]) -> OptionSpec {
+        OptionSpec("--format", value: choices.joined(separator: "|"), help: "Output format (default \(choices[0])).")
+    }
+
+    static let outputFile = OptionSpec("--output", short: "-o", value: "FILE", help: "Write the result to FILE instead of standard output.")
+}

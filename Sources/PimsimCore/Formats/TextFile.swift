@@ -1,0 +1,27 @@
+import Foundation
+
+/// Reading and writing whole text files with errors that name the file.
+public enum TextFile {
+    public static func read(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(file: path, expected: "an existing file", found: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw InputError(file: path, expected: "a file", found: "a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, expected: "a readable file", found: "a file that cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, expected: "UTF-8 text", found: "binary data")
+        }
+        return text
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw InputError(file: path, expected: "a writable path", found: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// PimsimFPGA: see docs/architecture.md. Filled in by its issue.

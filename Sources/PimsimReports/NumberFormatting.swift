@@ -1,0 +1,34 @@
+import Foundation
+
+/// Number formats for human-readable reports (JSON and CSV carry full precision).
+public enum NumberFormat {
+    /// An integer with thousands separators: 270538 -> "270,538".
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// A value with `digits` decimals: fixed(2.08526, 2) -> "2.09".
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    /// A value with `significant` significant digits, switching to exponent form outside
+    /// 1e-3 ... 1e6: 1234.5 -> "1235", 0.012345 -> "0.01235".
+    public static func significant(_ value: Double, _ significant: Int = 4) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e6 || magnitude < 1e-3 { return String(format: "%.\(significant - 1)e", value) }
+        let decimals = max(0, significant - 1 - Int(floor(log10(magnitude))))
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// A ratio such as "3.22x".
+    public static func ratio(_ value: Double, _ digits: Int = 2) -> String { fixed(value, digits) + "x" }
+}

@@ -1,0 +1,1 @@
+// PimsimSim: see docs/architecture.md. Filled in by its issue.

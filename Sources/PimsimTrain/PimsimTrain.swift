@@ -1,0 +1,1 @@
+// PimsimTrain: see docs/architecture.md. Filled in by its issue.

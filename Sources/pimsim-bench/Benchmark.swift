@@ -1,0 +1,22 @@
+import Foundation
+
+/// One timed case: runs `body` `iterations` times after one warm-up run and reports the median
+/// wall time from a monotonic clock.
+struct Benchmark {
+    let name: String
+    let iterations: Int
+    let body: () -> Void
+
+    /// Median milliseconds.
+    func run() -> Double {
+        body()
+        var samples: [Double] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+}
