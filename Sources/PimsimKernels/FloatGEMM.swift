@@ -22,10 +22,11 @@ public enum FloatGEMM {
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false
     ) {
         multiply(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-                 accumulate: accumulate, threads: Parallel.processorCount)
+                 accumulate: accumulate, threads: .max)
     }
 
-    /// As above with at most `threads` worker threads (1 = the calling thread only).
+    /// As above with at most `threads` worker threads (1 = the calling thread only; never more than
+    /// the machine's active processors).
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false,
@@ -40,7 +41,7 @@ public enum FloatGEMM {
         let rowPanels = (m &+ FloatMicroKernel.rows &- 1) / FloatMicroKernel.rows
         let columnPanels = (n &+ FloatMicroKernel.columns &- 1) / FloatMicroKernel.columns
         let work = 2.0 * Double(m) * Double(n) * Double(k)
-        let workers = work < Double(parallelWorkFLOP) ? 1 : max(1, min(threads, max(rowPanels, columnPanels)))
+        let workers = work < Double(parallelWorkFLOP) ? 1 : max(1, min(threads, Parallel.processorCount, max(rowPanels, columnPanels)))
         // Split the dimension whose largest chunk is closest to an even share.
         let rowChunk = (rowPanels + workers - 1) / workers, columnChunk = (columnPanels + workers - 1) / workers
         let splitRows = Double(rowChunk) / Double(rowPanels) <= Double(columnChunk) / Double(columnPanels)
