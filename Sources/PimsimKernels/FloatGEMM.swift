@@ -2,22 +2,56 @@
 /// C (m x n) = op(A) (m x k) * op(B) (k x n), plus C if `accumulate`.
 /// op(A) is A (m x k, leading dimension k) or, with `transposeA`, the transpose of a stored
 /// k x m matrix; likewise for B.
+///
+/// Method (docs/performance.md): k is cut into blocks of at most `kBlock`; per block each worker
+/// packs its rows of op(A) into 8-row panels and, one at a time, 48-column panels of op(B), then
+/// runs `FloatMicroKernel` on every 8 x 48 tile. Edge tiles are computed on zero-padded panels
+/// into a scratch tile and only the valid part is copied out. Problems of at least
+/// `parallelWorkFLOP` run on all cores, one contiguous chunk of row panels or of column panels per
+/// core (whichever splits more evenly); smaller ones run on the calling thread.
 public enum FloatGEMM {
+    /// Largest k block: a 48-column B panel of 256 rows is 48 KiB, held in L1/L2 while every
+    /// A panel of the worker streams past it.
+    static let kBlock = 256
+    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
+    /// take ~50 µs on one core at ~200 GFLOP/s (measured, docs/performance.md).
+    static let parallelWorkFLOP = 10_000_000
+
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false
     ) {
-        // Reference implementation; the optimised kernel replaces the body, not the contract.
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = accumulate ? c[i &* n &+ j] : 0
-                for p in 0..<k {
-                    let av = transposeA ? a[p &* m &+ i] : a[i &* k &+ p]
-                    let bv = transposeB ? b[j &* k &+ p] : b[p &* n &+ j]
-                    sum += av * bv
-                }
-                c[i &* n &+ j] = sum
-            }
+        multiply(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                 accumulate: accumulate, threads: .max)
+    }
+
+    /// As above with at most `threads` worker threads (1 = the calling thread only; never more than
+    /// the machine's active processors).
+    public static func multiply(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false,
+        threads: Int
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "matrix sizes must be non-negative")
+        guard m > 0 && n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { c.update(repeating: 0, count: m &* n) }
+            return
+        }
+        let rowPanels = (m &+ FloatMicroKernel.rows &- 1) / FloatMicroKernel.rows
+        let columnPanels = (n &+ FloatMicroKernel.columns &- 1) / FloatMicroKernel.columns
+        let work = 2.0 * Double(m) * Double(n) * Double(k)
+        let workers = work < Double(parallelWorkFLOP) ? 1 : max(1, min(threads, Parallel.processorCount, max(rowPanels, columnPanels)))
+        // Split the dimension whose largest chunk is closest to an even share.
+        let rowChunk = (rowPanels + workers - 1) / workers, columnChunk = (columnPanels + workers - 1) / workers
+        let splitRows = Double(rowChunk) / Double(rowPanels) <= Double(columnChunk) / Double(columnPanels)
+        let problem = Problem(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c),
+                              m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                              accumulate: accumulate)
+        Parallel.run(workers: workers) { worker in
+            let rows = splitRows ? Parallel.range(part: worker, of: workers, units: rowPanels) : 0..<rowPanels
+            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: worker, of: workers, units: columnPanels)
+            problem.compute(rowPanels: rows, columnPanels: columns)
         }
     }
 
@@ -33,5 +67,93 @@ public enum FloatGEMM {
             }
         }
         return c
+    }
+}
+
+/// One GEMM call's operands, shared read-only by the workers.
+private struct Problem: Sendable {
+    let a: SendablePointer<Float>, b: SendablePointer<Float>, c: SendablePointer<Float>
+    let m: Int, n: Int, k: Int
+    let transposeA: Bool, transposeB: Bool, accumulate: Bool
+
+    /// Computes the C tiles in the given row-panel x column-panel block.
+    func compute(rowPanels: Range<Int>, columnPanels: Range<Int>) {
+        guard !rowPanels.isEmpty && !columnPanels.isEmpty else { return }
+        let mr = FloatMicroKernel.rows, nr = FloatMicroKernel.columns
+        let blocks = (k + FloatGEMM.kBlock - 1) / FloatGEMM.kBlock
+        let kc = (k + blocks - 1) / blocks
+        let packedA = allocateFloats(rowPanels.count &* mr &* kc)
+        let packedB = allocateFloats(nr &* kc)
+        let scratch = allocateFloats(mr &* nr)
+        defer { packedA.deallocate(); packedB.deallocate(); scratch.deallocate() }
+        for block in 0..<blocks {
+            let p0 = block &* kc, depth = min(kc, k &- p0)
+            let load = accumulate || block > 0
+            for (slot, panel) in rowPanels.enumerated() {
+                packA(into: packedA + slot &* mr &* depth, row0: panel &* mr, p0: p0, depth: depth)
+            }
+            for columnPanel in columnPanels {
+                let j0 = columnPanel &* nr, width = min(nr, n &- j0)
+                packB(into: packedB, column0: j0, p0: p0, depth: depth)
+                for (slot, panel) in rowPanels.enumerated() {
+                    let i0 = panel &* mr, height = min(mr, m &- i0)
+                    let aPanel = UnsafePointer(packedA + slot &* mr &* depth)
+                    let tile = c.pointer + (i0 &* n &+ j0)
+                    if height == mr && width == nr {
+                        FloatMicroKernel.tile(kc: depth, a: aPanel, b: packedB, c: tile, ldc: n, load: load)
+                    } else {
+                        scratch.update(repeating: 0, count: mr &* nr)
+                        if load { copy(height, width, from: tile, n, to: scratch, nr) }
+                        FloatMicroKernel.tile(kc: depth, a: aPanel, b: packedB, c: scratch, ldc: nr, load: true)
+                        copy(height, width, from: scratch, nr, to: tile, n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// packed[p * 8 + r] = op(A)[row0 + r][p0 + p], zero for rows past m.
+    private func packA(into packed: UnsafeMutablePointer<Float>, row0: Int, p0: Int, depth: Int) {
+        let mr = FloatMicroKernel.rows, height = min(mr, m &- row0)
+        if height < mr { packed.update(repeating: 0, count: mr &* depth) }
+        if transposeA {
+            for p in 0..<depth {
+                let source = a.pointer + ((p0 &+ p) &* m &+ row0), target = packed + p &* mr
+                for r in 0..<height { target[r] = source[r] }
+            }
+        } else {
+            for r in 0..<height {
+                let source = a.pointer + ((row0 &+ r) &* k &+ p0), target = packed + r
+                for p in 0..<depth { target[p &* mr] = source[p] }
+            }
+        }
+    }
+
+    /// packed[p * 48 + j] = op(B)[p0 + p][column0 + j], zero for columns past n.
+    private func packB(into packed: UnsafeMutablePointer<Float>, column0: Int, p0: Int, depth: Int) {
+        let nr = FloatMicroKernel.columns, width = min(nr, n &- column0)
+        if width < nr { packed.update(repeating: 0, count: nr &* depth) }
+        if transposeB {
+            for j in 0..<width {
+                let source = b.pointer + ((column0 &+ j) &* k &+ p0), target = packed + j
+                for p in 0..<depth { target[p &* nr] = source[p] }
+            }
+        } else {
+            for p in 0..<depth {
+                let source = b.pointer + ((p0 &+ p) &* n &+ column0)
+                (packed + p &* nr).update(from: source, count: width)
+            }
+        }
+    }
+
+    private func copy(_ rows: Int, _ columns: Int, from source: UnsafePointer<Float>, _ sourceStride: Int,
+                      to target: UnsafeMutablePointer<Float>, _ targetStride: Int) {
+        for r in 0..<rows {
+            (target + r &* targetStride).update(from: source + r &* sourceStride, count: columns)
+        }
+    }
+
+    private func allocateFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: count &* 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
     }
 }

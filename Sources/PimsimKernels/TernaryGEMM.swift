@@ -1,0 +1,154 @@
+/// Bit-exact ternary (and binary) matrix products with AND, XOR and popcount.
+///
+/// Method (docs/performance.md): the rows of `a` are regrouped eight at a time so that word w of
+/// eight rows is one SIMD8<UInt64> per bit-plane; each word of a row of `b` is broadcast to all
+/// eight lanes. Per word and row of `b`: both = nzA & nzB, minus = both & (negA ^ negB), two
+/// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Four rows of `b` share
+/// each load of `a`. Work of at least `parallelMACs` is split across cores by rows of `b` (or by
+/// groups of rows of `a` when `b` has few rows), one contiguous chunk per core.
+public enum TernaryGEMM {
+    /// a.rows * b.rows * columns below which one thread is faster (~50 µs at ~1,000 GMAC/s on one
+    /// core; Dispatch costs ~5 µs after idle; docs/performance.md).
+    static let parallelMACs = 50_000_000
+    /// Rows of `b` per inner tile: 4 x 2 SIMD8<UInt64> accumulators plus operands fit the registers.
+    static let bRowsPerTile = 4
+
+    /// out[i * b.rows + j] = sum over k of a[i][k] * b[j][k]: every row of `a` (e.g. one output
+    /// channel's weights) dotted with every row of `b` (e.g. one im2col input patch).
+    /// Per word: both = nzA & nzB; minus = both & (negA ^ negB);
+    /// dot += popcount(both) - 2 * popcount(minus).
+    public static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix) -> [Int32] {
+        multiply(a, b, threads: .max)
+    }
+
+    /// As above with at most `threads` worker threads (1 = the calling thread only; never more than
+    /// the machine's active processors).
+    public static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, threads: Int) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: a.rows * b.rows) { buffer, count in
+            if let base = buffer.baseAddress { multiply(a, b, into: base, threads: threads) }
+            count = a.rows * b.rows
+        }
+    }
+
+    /// Writes out[i * b.rows + j] (a.rows x b.rows Int32 values) without allocating the result.
+    public static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, into out: UnsafeMutablePointer<Int32>,
+                                threads: Int = .max) {
+        precondition(a.columns == b.columns, "both operands need the same number of columns")
+        guard a.rows > 0 && b.rows > 0 else { return }
+        let words = a.wordsPerRow
+        guard words > 0 else {
+            out.update(repeating: 0, count: a.rows &* b.rows)
+            return
+        }
+        let groups = (a.rows &+ 7) / 8
+        let interleaved = UnsafeMutablePointer<SIMD8<UInt64>>.allocate(capacity: groups &* words &* 2)
+        defer { interleaved.deallocate() }
+        interleave(a, into: interleaved)
+        let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
+        let work = Double(a.rows) * Double(b.rows) * Double(a.columns)
+        let workers = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount, max(tiles, groups)))
+        let splitB = tiles >= groups
+        b.nonzero.withUnsafeBufferPointer { bNonzero in
+            b.negative.withUnsafeBufferPointer { bNegative in
+                let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
+                                      bNegative: SendablePointer(bNegative.baseAddress!), out: SendablePointer(out),
+                                      aRows: a.rows, bRows: b.rows, words: words)
+                Parallel.run(workers: workers) { worker in
+                    let tileRange = splitB ? Parallel.range(part: worker, of: workers, units: tiles) : 0..<tiles
+                    let groupRange = splitB ? 0..<groups : Parallel.range(part: worker, of: workers, units: groups)
+                    product.compute(tiles: tileRange, groups: groupRange)
+                }
+            }
+        }
+    }
+
+    /// interleaved[(g * words + w) * 2] = word w of rows 8g..8g+7 of the nonzero plane,
+    /// [... + 1] the same of the negative plane; rows past a.rows are zero.
+    private static func interleave(_ a: PackedTernaryMatrix, into target: UnsafeMutablePointer<SIMD8<UInt64>>) {
+        let words = a.wordsPerRow, groups = (a.rows &+ 7) / 8
+        target.initialize(repeating: SIMD8(), count: groups &* words &* 2)
+        a.nonzero.withUnsafeBufferPointer { nonzero in
+            a.negative.withUnsafeBufferPointer { negative in
+                for row in 0..<a.rows {
+                    let group = row / 8, lane = row % 8
+                    for w in 0..<words {
+                        let slot = (group &* words &+ w) &* 2
+                        target[slot][lane] = nonzero[row &* words &+ w]
+                        target[slot &+ 1][lane] = negative[row &* words &+ w]
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One ternary product's operands, shared read-only by the workers.
+private struct Product: Sendable {
+    let a: SendablePointer<SIMD8<UInt64>>
+    let bNonzero: SendablePointer<UInt64>, bNegative: SendablePointer<UInt64>
+    let out: SendablePointer<Int32>
+    let aRows: Int, bRows: Int, words: Int
+
+    /// Dot products of the row groups of `a` with the rows of `b` in the given tiles.
+    func compute(tiles: Range<Int>, groups: Range<Int>) {
+        let tileRows = TernaryGEMM.bRowsPerTile
+        for tile in tiles {
+            let j0 = tile &* tileRows
+            if j0 &+ tileRows <= bRows {
+                for group in groups { fullTile(group: group, j0: j0) }
+            } else {
+                for j in j0..<bRows {
+                    for group in groups { singleRow(group: group, j: j) }
+                }
+            }
+        }
+    }
+
+    private func fullTile(group: Int, j0: Int) {
+        var ap = UnsafePointer(a.pointer + group &* words &* 2)
+        let nz = UnsafePointer(bNonzero.pointer + j0 &* words), ng = UnsafePointer(bNegative.pointer + j0 &* words)
+        let w1 = words, w2 = words &* 2, w3 = words &* 3
+        var p0 = SIMD8<UInt64>(), p1 = SIMD8<UInt64>(), p2 = SIMD8<UInt64>(), p3 = SIMD8<UInt64>()
+        var m0 = SIMD8<UInt64>(), m1 = SIMD8<UInt64>(), m2 = SIMD8<UInt64>(), m3 = SIMD8<UInt64>()
+        for w in 0..<words {
+            let aNonzero = ap[0], aNegative = ap[1]
+            ap += 2
+            let b0 = aNonzero & SIMD8(repeating: nz[w]), b1 = aNonzero & SIMD8(repeating: nz[w &+ w1])
+            let b2 = aNonzero & SIMD8(repeating: nz[w &+ w2]), b3 = aNonzero & SIMD8(repeating: nz[w &+ w3])
+            p0 &+= b0.nonzeroBitCount
+            p1 &+= b1.nonzeroBitCount
+            p2 &+= b2.nonzeroBitCount
+            p3 &+= b3.nonzeroBitCount
+            m0 &+= (b0 & (aNegative ^ SIMD8(repeating: ng[w]))).nonzeroBitCount
+            m1 &+= (b1 & (aNegative ^ SIMD8(repeating: ng[w &+ w1]))).nonzeroBitCount
+            m2 &+= (b2 & (aNegative ^ SIMD8(repeating: ng[w &+ w2]))).nonzeroBitCount
+            m3 &+= (b3 & (aNegative ^ SIMD8(repeating: ng[w &+ w3]))).nonzeroBitCount
+        }
+        store(p0 &- (m0 &<< 1), group: group, j: j0)
+        store(p1 &- (m1 &<< 1), group: group, j: j0 &+ 1)
+        store(p2 &- (m2 &<< 1), group: group, j: j0 &+ 2)
+        store(p3 &- (m3 &<< 1), group: group, j: j0 &+ 3)
+    }
+
+    private func singleRow(group: Int, j: Int) {
+        var ap = UnsafePointer(a.pointer + group &* words &* 2)
+        let nz = UnsafePointer(bNonzero.pointer + j &* words), ng = UnsafePointer(bNegative.pointer + j &* words)
+        var plus = SIMD8<UInt64>(), minus = SIMD8<UInt64>()
+        for w in 0..<words {
+            let both = ap[0] & SIMD8(repeating: nz[w])
+            plus &+= both.nonzeroBitCount
+            minus &+= (both & (ap[1] ^ SIMD8(repeating: ng[w]))).nonzeroBitCount
+            ap += 2
+        }
+        store(plus &- (minus &<< 1), group: group, j: j)
+    }
+
+    /// out[(8 * group + lane) * bRows + j] = dots[lane] for the lanes that are real rows of `a`.
+    @inline(__always)
+    private func store(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
+        let row0 = group &* 8
+        for lane in 0..<min(8, aRows &- row0) {
+            out.pointer[(row0 &+ lane) &* bRows &+ j] = Int32(truncatingIfNeeded: dots[lane])
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import PimsimKernels
+
+/// Float GEMM, bit-packed ternary GEMM and activation packing on the shapes of issue 5:
+/// a conv-shaped product (M=64 output channels, K=576 = 3x3x64, N=8192 positions) and 512^3,
+/// each on one thread and on all cores. Rates: GFLOP/s = 2*M*N*K / time, GMAC/s = M*N*K / time.
+enum KernelBenchmarks {
+    static let shapes: [(label: String, m: Int, k: Int, n: Int)] = [
+        ("M64 K576 N8192", 64, 576, 8192),
+        ("512^3", 512, 512, 512),
+    ]
+
+    static func cases() -> [Benchmark] {
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        let threadCounts = all > 1 ? [1, all] : [1]
+        var cases: [Benchmark] = []
+        for shape in shapes {
+            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
+            let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
+            var random = SplitMix(seed: 1)
+            for i in a.indices { a[i] = random.float() }
+            for i in b.indices { b[i] = random.float() }
+            let flop = 2.0 * Double(shape.m * shape.n * shape.k)
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "float gemm \(shape.label) \(threads)T", iterations: 15,
+                                       work: (flop, "GFLOP/s")) {
+                    FloatGEMM.multiply(a.baseAddress!, b.baseAddress!, c.baseAddress!,
+                                       m: shape.m, n: shape.n, k: shape.k, threads: threads)
+                })
+            }
+        }
+        return cases
+    }
+}
+
+/// Deterministic pseudo-random numbers for benchmark inputs (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [-1, 1).
+    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+}
