@@ -224,16 +224,19 @@ public enum TernaryEvaluator {
             var y: Tensor
             switch layer.mode {
             case .float:
-                y = ConvolutionLayer.convolve(x, weights: layer.floatWeights, bias: nil, outChannels: layer.outChannels, geometry: g, groups: layer.groups)
+                y = ConvolutionLayer.convolve(x, weights: layer.floatWeights, bias: nil, outChannels: layer.outChannels, geometry: g, groups: layer.groups,
+                                              patches: ScratchBuffer(), product: ScratchBuffer())
             case .packed, .bitSerial:
                 y = Tensor(n: x.n, c: layer.outChannels, h: g.outHeight, w: g.outWidth)
                 let cinG = x.c / layer.groups, coutG = layer.outChannels / layer.groups, kSize = cinG * g.kernel * g.kernel
-                let rows = g.rows, plane = g.outHeight * g.outWidth
-                var patches = [Float](repeating: 0, count: rows * kSize)
+                let rows = g.positions, plane = g.outHeight * g.outWidth
+                var columns = [Float](repeating: 0, count: rows * kSize), patches = columns
                 for group in 0..<layer.groups {
-                    patches.withUnsafeMutableBufferPointer { pp in
-                        x.data.withUnsafeBufferPointer { Im2col.patches($0.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: pp.baseAddress!) }
+                    columns.withUnsafeMutableBufferPointer { cp in
+                        x.data.withUnsafeBufferPointer { Im2col.columns($0.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: cp.baseAddress!) }
                     }
+                    // patches (P x K): one row per output position, as PackedTernaryMatrix packs rows.
+                    for r in 0..<kSize { for c in 0..<rows { patches[c * kSize + r] = columns[r * rows + c] } }
                     var acc = [Int32](repeating: 0, count: coutG * rows)
                     if case .bitSerial(let bits) = layer.mode {
                         let limit = Float(1 << (bits - 1))
@@ -248,10 +251,13 @@ public enum TernaryEvaluator {
                             for k in acc.indices { acc[k] &+= weight &* partial[k] }
                         }
                     } else {
-                        if let bad = patches.first(where: { $0 != 0 && $0 != 1 && $0 != -1 }) {
+                        if let bad = x.data.first(where: { $0 != 0 && $0 != 1 && $0 != -1 }) {
                             throw InputError(file: file, location: "node \"\(graph.nodes[node].name)\"", expected: "ternary or binary inputs (-1, 0, +1)", found: "input value \(bad)")
                         }
-                        acc = TernaryGEMM.multiply(layer.packed[group], PackedTernaryMatrix(values: patches.map { Int8($0) }, rows: rows, columns: kSize))
+                        let packed = patches.withUnsafeBufferPointer {
+                            PackedTernaryMatrix(values: $0.baseAddress!, rows: rows, columns: kSize, low: -0.5, high: 0.5, threads: 1)
+                        }
+                        acc = TernaryGEMM.multiply(layer.packed[group], packed, threads: 1)
                     }
                     for o in 0..<coutG {
                         let c = group * coutG + o

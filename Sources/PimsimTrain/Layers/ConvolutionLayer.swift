@@ -3,8 +3,8 @@ import PimsimKernels
 /// 2-D convolution (grouped and pointwise included) and fully connected layers via im2col and
 /// FloatGEMM. A linear layer is a 1x1 convolution over the flattened input.
 ///
-/// Per group g: out_g (Cout_g x P) = W_g (Cout_g x K) * patches_g^T, P = batch*outH*outW,
-/// K = Cin_g*k*k; dW_g = dOut_g * patches_g; dPatches_g = dOut_g^T * W_g (then col2im).
+/// Per group g: out_g (Cout_g x P) = W_g (Cout_g x K) * columns_g, P = batch*outH*outW,
+/// K = Cin_g*k*k; dW_g = dOut_g * columns_g^T; dColumns_g = W_g^T * dOut_g (then col2im).
 final class ConvolutionLayer: Layer {
     let weight: Parameter
     let bias: Parameter?
@@ -18,6 +18,7 @@ final class ConvolutionLayer: Layer {
     private var input: Tensor?
     /// Shape (c, h, w) of the input before a linear layer flattens it.
     private var inputShape = (c: 0, h: 0, w: 0)
+    private let patchBuffer = ScratchBuffer(), productBuffer = ScratchBuffer(), gradientBuffer = ScratchBuffer()
 
     init(weight: Parameter, bias: Parameter?, worker: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool) {
         self.weight = weight
@@ -41,35 +42,30 @@ final class ConvolutionLayer: Layer {
         if isLinear { x = Tensor(n: x.n, c: x.imageSize, h: 1, w: 1, data: x.data) }
         if training { input = x }
         return ConvolutionLayer.convolve(x, weights: weight.effective, bias: bias?.value, outChannels: outChannels,
-                                         geometry: geometry(x), groups: groups)
+                                         geometry: geometry(x), groups: groups, patches: patchBuffer, product: productBuffer)
     }
 
     /// out = conv(x, weights) + bias with float arithmetic (also the evaluator's float path).
-    static func convolve(_ x: Tensor, weights: [Float], bias: [Float]?, outChannels: Int, geometry g: Im2col.Geometry, groups: Int) -> Tensor {
+    static func convolve(_ x: Tensor, weights: [Float], bias: [Float]?, outChannels: Int, geometry g: Im2col.Geometry, groups: Int,
+                         patches: ScratchBuffer, product: ScratchBuffer) -> Tensor {
         let cinG = x.c / groups, coutG = outChannels / groups
-        let kSize = cinG * g.kernel * g.kernel, rows = g.rows, outPlane = g.outHeight * g.outWidth
+        let kSize = cinG * g.kernel * g.kernel, rows = g.positions, outPlane = g.outHeight * g.outWidth
         var out = Tensor(n: x.n, c: outChannels, h: g.outHeight, w: g.outWidth)
-        var patches = [Float](repeating: 0, count: rows * kSize)
-        var product = [Float](repeating: 0, count: coutG * rows)
+        let pp = patches.pointer(rows * kSize), cp = product.pointer(coutG * rows)
         x.data.withUnsafeBufferPointer { xp in
             weights.withUnsafeBufferPointer { wp in
-                patches.withUnsafeMutableBufferPointer { pp in
-                    product.withUnsafeMutableBufferPointer { cp in
-                        out.data.withUnsafeMutableBufferPointer { op in
-                            for group in 0..<groups {
-                                Im2col.patches(xp.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: pp.baseAddress!)
-                                FloatGEMM.multiply(wp.baseAddress! + group * coutG * kSize, pp.baseAddress!, cp.baseAddress!,
-                                                   m: coutG, n: rows, k: kSize, transposeB: true)
-                                for o in 0..<coutG {
-                                    let channel = group &* coutG &+ o
-                                    let b = bias?[channel] ?? 0
-                                    let src = cp.baseAddress! + o &* rows
-                                    for image in 0..<x.n {
-                                        let dst = op.baseAddress! + (image &* outChannels &+ channel) &* outPlane
-                                        let s = src + image &* outPlane
-                                        for i in 0..<outPlane { dst[i] = s[i] + b }
-                                    }
-                                }
+                out.data.withUnsafeMutableBufferPointer { op in
+                    for group in 0..<groups {
+                        Im2col.columns(xp.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: pp)
+                        FloatGEMM.multiply(wp.baseAddress! + group * coutG * kSize, pp, cp, m: coutG, n: rows, k: kSize)
+                        for o in 0..<coutG {
+                            let channel = group &* coutG &+ o
+                            let b = bias?[channel] ?? 0
+                            let src = cp + o &* rows
+                            for image in 0..<x.n {
+                                let dst = op.baseAddress! + (image &* outChannels &+ channel) &* outPlane
+                                let s = src + image &* outPlane
+                                for i in 0..<outPlane { dst[i] = s[i] + b }
                             }
                         }
                     }
@@ -83,41 +79,31 @@ final class ConvolutionLayer: Layer {
         guard let x = input else { preconditionFailure("backward before a training forward pass") }
         let g = geometry(x)
         let cinG = x.c / groups, coutG = outChannels / groups
-        let kSize = cinG * kernel * kernel, rows = g.rows, outPlane = g.outHeight * g.outWidth
+        let kSize = cinG * kernel * kernel, rows = g.positions, outPlane = g.outHeight * g.outWidth
         var dx = x.zerosLike()
-        var patches = [Float](repeating: 0, count: rows * kSize)
-        var dPatches = [Float](repeating: 0, count: rows * kSize)
-        var dOut = [Float](repeating: 0, count: coutG * rows)
+        let pp = patchBuffer.pointer(rows * kSize), dpp = gradientBuffer.pointer(rows * kSize), dop = productBuffer.pointer(coutG * rows)
         let weightGrad = weight.grads[worker]
         let biasGrad = bias?.grads[worker]
         x.data.withUnsafeBufferPointer { xp in
             weight.effective.withUnsafeBufferPointer { wp in
                 gradient.data.withUnsafeBufferPointer { gp in
-                    patches.withUnsafeMutableBufferPointer { pp in
-                        dPatches.withUnsafeMutableBufferPointer { dpp in
-                            dOut.withUnsafeMutableBufferPointer { dop in
-                                dx.data.withUnsafeMutableBufferPointer { dxp in
-                                    for group in 0..<groups {
-                                        for o in 0..<coutG {
-                                            let channel = group &* coutG &+ o
-                                            let dst = dop.baseAddress! + o &* rows
-                                            var sum: Float = 0
-                                            for image in 0..<x.n {
-                                                let src = gp.baseAddress! + (image &* outChannels &+ channel) &* outPlane
-                                                let d = dst + image &* outPlane
-                                                for i in 0..<outPlane { d[i] = src[i]; sum += src[i] }
-                                            }
-                                            biasGrad?[channel] += sum
-                                        }
-                                        Im2col.patches(xp.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: pp.baseAddress!)
-                                        FloatGEMM.multiply(dop.baseAddress!, pp.baseAddress!, weightGrad + group * coutG * kSize,
-                                                           m: coutG, n: kSize, k: rows, accumulate: true)
-                                        FloatGEMM.multiply(dop.baseAddress!, wp.baseAddress! + group * coutG * kSize, dpp.baseAddress!,
-                                                           m: rows, n: kSize, k: coutG, transposeA: true)
-                                        Im2col.accumulate(dpp.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: dxp.baseAddress!)
-                                    }
+                    dx.data.withUnsafeMutableBufferPointer { dxp in
+                        for group in 0..<groups {
+                            for o in 0..<coutG {
+                                let channel = group &* coutG &+ o
+                                let dst = dop + o &* rows
+                                var sum: Float = 0
+                                for image in 0..<x.n {
+                                    let src = gp.baseAddress! + (image &* outChannels &+ channel) &* outPlane
+                                    let d = dst + image &* outPlane
+                                    for i in 0..<outPlane { d[i] = src[i]; sum += src[i] }
                                 }
+                                biasGrad?[channel] += sum
                             }
+                            Im2col.columns(xp.baseAddress!, g, firstChannel: group * cinG, groupChannels: cinG, into: pp)
+                            FloatGEMM.multiply(dop, pp, weightGrad + group * coutG * kSize, m: coutG, n: kSize, k: rows, transposeB: true, accumulate: true)
+                            FloatGEMM.multiply(wp.baseAddress! + group * coutG * kSize, dop, dpp, m: kSize, n: rows, k: coutG, transposeA: true)
+                            Im2col.accumulate(dpp, g, firstChannel: group * cinG, groupChannels: cinG, into: dxp.baseAddress!)
                         }
                     }
                 }
