@@ -3,13 +3,14 @@
 # MNIST subset (4,000 train / 1,000 test), ResNet-20 adapted to 1x28x28 input, 3 seeds.
 # Reproduces the table in docs/training.md. Usage, from the repository root:
 #   examples/experiments/seed000_mnist.sh [OUT_DIR]
-# Environment: EPOCHS (default 2), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
+# Environment: EPOCHS (default 1), OPTS (default "--optimizer adam --lr 0.005 --batch 64"), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
 # build it first with `swift build -c release`), THREADS (default 2).
 # TNN = statistical-scaling ternary weights (β = 0.05) and ternary inputs (τ = 0.03);
 # XNOR-Net = binary weights with per-channel scales and sign activations.
 set -euo pipefail
 OUT=${1:-seed000_mnist_runs}
-EPOCHS=${EPOCHS:-2}
+EPOCHS=${EPOCHS:-1}
+OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
 SEEDS=${SEEDS:-"1 2 3"}
 PIMSIM=${PIMSIM:-.build/release/pimsim}
 THREADS=${THREADS:-2}
@@ -23,7 +24,7 @@ for seed in $SEEDS; do
       tag="resnet20_${split/:/-}_${quant}_s${seed}"
       if grep -q "^${split}	${quant}	${seed}	${EPOCHS}	" "$RESULTS"; then continue; fi
       acc=$("$PIMSIM" train --model resnet20 --split "$split" --quant "$quant" --epochs "$EPOCHS" --seed "$seed" \
-              --threads "$THREADS" --quiet -o "$OUT/$tag.json" 2> "$OUT/$tag.log" | sed -n 's/^test accuracy \([0-9.]*\) %.*/\1/p')
+              --threads "$THREADS" $OPTS --quiet -o "$OUT/$tag.json" 2> "$OUT/$tag.log" | sed -n 's/^test accuracy \([0-9.]*\) %.*/\1/p')
       printf '%s\t%s\t%s\t%s\t%s\n' "$split" "$quant" "$seed" "$EPOCHS" "$acc" >> "$RESULTS"
       echo "$tag: $acc %"
     done
