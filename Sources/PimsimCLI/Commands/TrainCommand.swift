@@ -5,7 +5,7 @@ import PimsimTrain
 
 /// `pimsim train`: trains a split ternary (or XNOR-Net, or float) network and exports net.json.
 enum TrainCommand {
-    static let quantChoices = ["twn", "stat", "xnor", "float", "rel2", "rel4"]
+    static let quantChoices = WeightQuantizer.names
 
     static let spec = CommandSpec(
         name: "train",
@@ -101,7 +101,9 @@ enum TrainCommand {
                 io.progress("epoch \(p.epoch)/\(p.epochs) batch \(p.batch)/\(p.batches): loss \(NumberFormat.fixed(p.loss, 4)), accuracy \(percent(p.accuracy)), \(NumberFormat.fixed(p.imagesPerSecond, 0)) images/s, \(duration(p.secondsLeft)) left")
             }
         }
-        let notes = ["command": "pimsim train " + ([model] + ["--split", specs[0].description, "--quant", quantName, "--epochs", "\(options.epochs)", "--batch", "\(options.batchSize)", "--lr", "\(options.learningRate)", "--seed", "\(options.seed)", "--threads", "\(options.workers)"]).joined(separator: " "),
+        let given = args.values.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + args.flags.sorted()
+        let notes = ["command": (["pimsim", "train"] + given).joined(separator: " "),
+                     "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads",
                      "quantizer": quantName, "split": specs[0].description, "seed": "\(options.seed)", "epochs": "\(options.epochs)",
                      "thresholding_factor": "\(options.thresholdingFactor)", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
         let (graph, result) = try trainer.exportEvaluated(notes: notes)

@@ -126,4 +126,15 @@ public enum WeightQuantizer: Equatable, Sendable {
     }
 
     public static let names = ["twn", "stat", "xnor", "float", "rel2", "rel4"]
+
+    /// The name `init(name:)` accepts (β is not part of it).
+    public var name: String {
+        switch self {
+        case .float: return "float"
+        case .twn: return "twn"
+        case .statistical: return "stat"
+        case .xnor: return "xnor"
+        case .residual(let betas): return "rel\(betas.count)"
+        }
+    }
 }
