@@ -3,5 +3,6 @@ enum CommandRegistry {
     static let all: [CommandSpec] = [
         ZooCommand.spec,
         ParamsCommand.spec,
+        FpgaCommand.spec,
     ]
 }

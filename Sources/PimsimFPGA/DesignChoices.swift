@@ -1,0 +1,50 @@
+import PimsimCore
+
+/// The weight format a MAC array is built for. pimsim estimates the same network three ways.
+public enum WeightType: String, CaseIterable, Sendable {
+    /// IEEE-754 single-precision weights (and activations): floating-point multiply and add.
+    case float
+    /// {-1, 0, +1}: add, subtract or skip.
+    case ternary
+    /// {-1, +1}: XNOR-popcount on binary activations, add or subtract otherwise.
+    case binary
+
+    /// The precision of one weight.
+    public var precision: Precision {
+        switch self {
+        case .float: return .float32
+        case .ternary: return .ternary
+        case .binary: return .binary
+        }
+    }
+
+    /// Parses `float` (`fp`, `float32`), `ternary`, `binary`.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "float", "fp", "float32", "fp32": self = .float
+        case "ternary", "tern": self = .ternary
+        case "binary", "bin": self = .binary
+        default: return nil
+        }
+    }
+}
+
+/// The activations the ternary and binary designs consume (the float design always uses float32).
+public enum ActivationMode: String, CaseIterable, Sendable {
+    /// Each layer's input precision in the network (ternary, intN, float32); the binary design
+    /// reads ternary activations as binary.
+    case network
+    /// Float32 activations everywhere, as seed 003 Table IX assumes: a ternary or binary MAC is a
+    /// floating-point adder/subtractor.
+    case float32
+}
+
+/// Where a layer's weights are held.
+public enum WeightMemory: String, CaseIterable, Sendable {
+    /// Block RAM (RAMB18 tiles, FINN's aspect-ratio model).
+    case bram
+    /// Distributed RAM in SLICEM LUTs (64 bits per LUT6).
+    case lutram
+    /// Streamed from off-chip memory: no on-chip storage counted (seed 003 Table IX counts none).
+    case offChip = "off-chip"
+}
