@@ -43,8 +43,12 @@ public enum Datapath: Sendable, Equatable, CustomStringConvertible {
     /// `maxProduct` without overflow: bitlength(connections * maxProduct) + 1 (sign).
     /// 4096 ternary products: bitlength(4096) + 1 = 14.
     public static func accumulatorBits(connections: Int, maxProduct: Int) -> Int {
-        let bound = connections * maxProduct
-        return (Int.bitWidth - bound.leadingZeroBitCount) + 1
+        signedBits(connections * maxProduct)
+    }
+
+    /// Bits of a signed integer holding every value in -bound ... bound: bitlength(bound) + 1.
+    public static func signedBits(_ bound: Int) -> Int {
+        (Int.bitWidth - bound.leadingZeroBitCount) + 1
     }
 
     /// The largest magnitude of a value of `precision`: 1 for ternary and binary, 2^(n-1) for a

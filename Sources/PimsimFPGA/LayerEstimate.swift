@@ -78,13 +78,19 @@ public struct LayerCostModel: Sendable {
             use.ffs = add.ffs * n
             clock = add.clockMHz
         case .integerAccumulate:
-            let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: Datapath.magnitude(activation))
+            let magnitude = Datapath.magnitude(activation)
+            let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: magnitude)
             accumulatorBits = acc
             comparators = p * thresholdsPerPE
-            let adderLUTs = acc * (library.adderLUTsPerBit + library.ternarySelectLUTsPerBit)
-            use.logicLUTs = Count(n * adderLUTs + comparators * acc * library.adderLUTsPerBit)
-            use.ffs = Count((n * acc + comparators) * library.adderFFsPerBit)
-            use.carrySlices = Count((n + comparators) * ceilDiv(acc, device.carryBitsPerSlice))
+            // P PEs: n mod p of them have q + 1 lanes, the rest q.
+            let wide = n % p
+            let trees = [(AdderTree(lanes: q, productMagnitude: magnitude, accumulatorBits: acc), p - wide),
+                         (AdderTree(lanes: q + 1, productMagnitude: magnitude, accumulatorBits: acc), wide)]
+            let adderBits = trees.reduce(0) { $0 + $1.0.bits * $1.1 }
+            let adderCarry = trees.reduce(0) { $0 + $1.0.carrySlices(carryBitsPerSlice: device.carryBitsPerSlice) * $1.1 }
+            use.logicLUTs = Count(adderBits * (library.adderLUTsPerBit + library.ternarySelectLUTsPerBit) + comparators * acc * library.adderLUTsPerBit)
+            use.ffs = Count((adderBits + comparators) * library.adderFFsPerBit)
+            use.carrySlices = Count(adderCarry + comparators * ceilDiv(acc, device.carryBitsPerSlice))
             use.lutramLUTs = Count(comparators * acc * ceilDiv(thresholdDepth, device.lutramBitsPerLUT))
             clock = library.integerClockMHz
         case .finnMVAU(let w, let a):
