@@ -121,7 +121,7 @@ struct FpgaRun {
         out += "ceil(FF / \(device.ffsPerSlice)), carry-chain slices); BRAM18 available = 2 x \(NumberFormat.grouped(device.bram36.value)) BRAM36.\n"
         for design in designs {
             out += "\n" + designNotes(design)
-            if layerName == nil { out += "\n" + layerTable(design).render() }
+            out += "\n" + layerTable(design).render()
         }
         return out
     }
@@ -146,10 +146,10 @@ struct FpgaRun {
     }
 
     func designNotes(_ d: DesignEstimate) -> String {
-        var out = "\(d.weightType.rawValue): \(grouped(d.macUnitsPerLayer)) MAC units per layer"
+        var out = "\(d.weightType.rawValue): \(grouped(d.macUnitsPerLayer)) MAC unit\(d.macUnitsPerLayer == 1 ? "" : "s") per layer"
         if d.automatic {
             let full = d.layers.allSatisfy { $0.macUnits == $0.workload.fullUnroll }
-            out += full ? " (--auto: every layer fully unrolled)" : d.fits ? " (--auto: the largest that fits; one more does not)" : " (--auto: nothing fits, even 1)"
+            out += full ? " (--auto: every layer fully unrolled)" : d.fits ? " (--auto: the largest that fits; one more does not)" : " (--auto: does not fit even with 1)"
         }
         out += "; utilisation " + d.fit.lines.map { "\($0.key) \(percent($0.utilisation))" }.joined(separator: ", ") + "\n"
         out += "clock \(NumberFormat.fixed(d.clockMHz, 0)) MHz; \(grouped(d.cycles)) cycles per image = \(NumberFormat.significant(d.latencySeconds * 1e6)) us "
