@@ -3,12 +3,14 @@ import Foundation
 // pimsim-bench: times the main paths of a release build and prints one line per case,
 // "name  median_ms" (and any throughput a suite adds). Run: swift run -c release pimsim-bench [FILTER]
 // Each area adds its suite to this list in a file of its own (e.g. SimulatorBenchmarks.swift).
-let suites: [(name: String, cases: () -> [Benchmark])] = []
+let suites: [(name: String, cases: () -> [Benchmark])] = [
+    ("core", CoreBenchmarks.cases),
+]
 
 let filter = CommandLine.arguments.dropFirst().first
 for suite in suites {
     for benchmark in suite.cases() where filter == nil || benchmark.name.contains(filter!) {
         let ms = benchmark.run()
-        print(String(format: "%-48@ %10.3f ms", benchmark.name as NSString, ms))
+        print(benchmark.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%10.3f ms", ms))
     }
 }
