@@ -9,15 +9,16 @@ public enum Datapath: Sendable, Equatable, CustomStringConvertible {
     case floatAddSubtract
     /// Ternary weights on integer activations: an n-bit add/subtract/skip accumulator per MAC.
     case integerAccumulate(activationBits: Int)
-    /// Binary weights on integer or binary activations: FINN's matrix-vector unit (XNOR-popcount
-    /// lanes when both are 1 bit).
+    /// Binary weights on integer or binary activations (or ternary ones with `--ternary-model
+    /// finn`): FINN's matrix-vector unit (XNOR-popcount lanes when both are 1 bit).
     case finnMVAU(weightBits: Int, activationBits: Int)
 
     /// The datapath for `weights` on activations of `activation` precision.
-    public static func choose(weights: WeightType, activation: Precision) -> Datapath {
+    public static func choose(weights: WeightType, activation: Precision, ternaryModel: TernaryModel = .adders) -> Datapath {
         switch (weights, activation) {
         case (.float, _): return .floatMultiplyAdd
         case (_, .float32): return .floatAddSubtract
+        case (.ternary, _) where ternaryModel == .finn: return .finnMVAU(weightBits: 2, activationBits: activation.storageBits)
         case (.ternary, _): return .integerAccumulate(activationBits: activation.storageBits)
         case (.binary, _): return .finnMVAU(weightBits: 1, activationBits: activation.storageBits)
         }

@@ -48,3 +48,13 @@ public enum WeightMemory: String, CaseIterable, Sendable {
     /// Streamed from off-chip memory: no on-chip storage counted (seed 003 Table IX counts none).
     case offChip = "off-chip"
 }
+
+/// How a ternary array on integer activations is costed.
+public enum TernaryModel: String, CaseIterable, Sendable {
+    /// Operator count: an adder tree of n-bit add/subtract/skip adders and an accumulator per PE,
+    /// n LUT6 plus carry per adder, no control overhead (like seed 003 Table IX).
+    case adders
+    /// FINN's MVAU formula with 2-bit weights (fitted, includes its 300 LUT + 10% overhead): the
+    /// same model as the binary array, for a like-for-like ternary/binary comparison.
+    case finn
+}

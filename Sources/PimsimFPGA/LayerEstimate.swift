@@ -39,11 +39,14 @@ public struct LayerCostModel: Sendable {
     public let device: FPGADevice
     public let weightMemory: WeightMemory
     public let activations: ActivationMode
+    public let ternaryModel: TernaryModel
     /// Device DSP slices per DSP slice of the library's primitive.
     let dspScale: Int
 
-    public init(library: OperatorLibrary, device: FPGADevice, weightMemory: WeightMemory, activations: ActivationMode) throws {
+    public init(library: OperatorLibrary, device: FPGADevice, weightMemory: WeightMemory, activations: ActivationMode,
+                ternaryModel: TernaryModel = .adders) throws {
         self.library = library
+        self.ternaryModel = ternaryModel
         self.device = device
         self.weightMemory = weightMemory
         self.activations = activations
@@ -56,7 +59,7 @@ public struct LayerCostModel: Sendable {
         let p = min(n, layer.outputs)
         let q = n / p
         let activation = Datapath.activation(for: weights, network: layer.inputPrecision, mode: activations)
-        let datapath = Datapath.choose(weights: weights, activation: activation)
+        let datapath = Datapath.choose(weights: weights, activation: activation, ternaryModel: ternaryModel)
         let thresholdsPerPE = layer.thresholded ? (weights == .binary ? 1 : 2) : 0
         let thresholdDepth = ceilDiv(layer.outputs, p)
         var use = ResourceUse()

@@ -48,6 +48,18 @@ final class CostModelTests: XCTestCase {
         XCTAssertEqual(e.resources.dsps, .zero)
     }
 
+    func testTernaryWithFINNsFormula() throws {
+        // FINN, P = 4, Q = 2, W = A = 2, two thresholds per PE for a ternary output:
+        // 300 + 1.1 * 4 * (mult 2*1*4 + tree 4*3 + acc 5 + thresholds 2*5 + comparators 2*5) = 498.
+        let model = try LayerCostModel(library: try Fixtures.library(), device: try Fixtures.device(), weightMemory: .bram,
+                                       activations: .network, ternaryModel: .finn)
+        let e = model.estimate(smallLayer(.ternary), weights: .ternary, macUnits: 8)
+        XCTAssertEqual(e.datapath, .finnMVAU(weightBits: 2, activationBits: 2))
+        XCTAssertEqual(e.resources.luts, Count(498))
+        XCTAssertEqual(e.resources.lutramLUTs, Count(44))
+        XCTAssertEqual(e.xnorLanes, 0)
+    }
+
     func testFloatMultiplyAdd() throws {
         let layer = LayerWorkload(name: "f", outputs: 10, connections: 5, positions: 2, inputPrecision: .ternary, thresholded: false)
         let e = try Fixtures.model(memory: .lutram).estimate(layer, weights: .float, macUnits: 3)

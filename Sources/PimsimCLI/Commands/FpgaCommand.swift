@@ -8,7 +8,7 @@ enum FpgaCommand {
         name: "fpga",
         summary: "FPGA resources (LUT6, FF, DSP, BRAM) of float, ternary and binary MAC arrays for a network.",
         usage: ["pimsim fpga NET --device NAME|FILE [--layer NAME] [--macs N | --macs TYPE=N,... | --auto] [--weights LIST] "
-                + "[--activations network|float32] [--weight-memory bram|lutram|off-chip] [--format table|json] [-o FILE]"],
+                + "[--activations network|float32] [--ternary-model adders|finn] [--weight-memory bram|lutram|off-chip] [--format table|json] [-o FILE]"],
         discussion: """
         Builds one MAC array per weighted layer (a FINN-style dataflow design: every layer's array \
         on chip at once) for float, ternary and binary weights, and counts the operators, LUT6, \
@@ -41,6 +41,7 @@ enum FpgaCommand {
             .flag("--auto", help: "Find the largest uniform MAC count per layer that fits the device (default)."),
             OptionSpec("--weights", value: "LIST", help: "Weight types to estimate (default float,ternary,binary)."),
             OptionSpec("--activations", value: "network|float32", help: "Ternary/binary designs read the network's activations (default) or float32 ones (seed 003)."),
+            OptionSpec("--ternary-model", value: "adders|finn", help: "Cost ternary arrays on integer activations by adder count (default) or FINN's MVAU formula."),
             OptionSpec("--weight-memory", value: "bram|lutram|off-chip", help: "Where weights are held (default bram); off-chip counts no storage."),
             OptionSpec("--operators", value: "FILE", help: "Operator library (default hwconfigs/fpga/operators.json)."),
             OutputArguments.format(["table", "json"]),
@@ -62,6 +63,7 @@ struct FpgaRun {
     let library: OperatorLibrary
     let activations: ActivationMode
     let weightMemory: WeightMemory
+    let ternaryModel: TernaryModel
     let designs: [DesignEstimate]
 
     init(_ args: ParsedArguments) throws {
@@ -76,6 +78,7 @@ struct FpgaRun {
         library = try args.value("--operators").map { try OperatorLibrary.load(path: $0) } ?? OperatorLibrary.shipped()
         activations = ActivationMode(rawValue: try args.choice("--activations", ActivationMode.allCases.map(\.rawValue), default: "network"))!
         weightMemory = WeightMemory(rawValue: try args.choice("--weight-memory", WeightMemory.allCases.map(\.rawValue), default: "bram"))!
+        ternaryModel = TernaryModel(rawValue: try args.choice("--ternary-model", TernaryModel.allCases.map(\.rawValue), default: "adders"))!
         let macs = try args.value("--macs").map { try MACSpec(parsing: $0) }
         var types = macs?.types ?? WeightType.allCases
         if let list = args.value("--weights") {
@@ -101,7 +104,7 @@ struct FpgaRun {
         }
         network = graph.name
         let estimator = FPGAEstimator(
-            model: try LayerCostModel(library: library, device: device, weightMemory: weightMemory, activations: activations),
+            model: try LayerCostModel(library: library, device: device, weightMemory: weightMemory, activations: activations, ternaryModel: ternaryModel),
             layers: workloads)
         designs = types.map { type in
             estimator.estimate(type, parallelism: macs?.count(for: type).map(Parallelism.macs) ?? .auto)
@@ -114,7 +117,7 @@ struct FpgaRun {
 
     func text() -> String {
         var out = "\(network)\(layerName.map { ", layer \($0)" } ?? "") on \(device.part) (\(device.name)); "
-        out += "activations: \(activations.rawValue); weight memory: \(weightMemory.rawValue); operators: \(library.name)\n\n"
+        out += "activations: \(activations.rawValue); weight memory: \(weightMemory.rawValue); ternary model: \(ternaryModel.rawValue); operators: \(library.name)\n\n"
         out += summaryTable().render()
         out += "Units: LUT6 = 6-input LUTs (Vivado's \"slice LUTs\"); \(device.name) has \(NumberFormat.grouped(device.slices.value)) slices "
         out += "x \(device.lutsPerSlice) LUT6 = \(NumberFormat.grouped(device.luts.value)) LUT6; slices (min) = max(ceil(LUT6 / \(device.lutsPerSlice)), "
@@ -182,6 +185,7 @@ struct FpgaRun {
             ("operators", .string(library.name)),
             ("activations", .string(activations.rawValue)),
             ("weight_memory", .string(weightMemory.rawValue)),
+            ("ternary_model", .string(ternaryModel.rawValue)),
             ("units", .object([("luts", .string(LUT6.symbol)), ("lutram_luts", .string(LUT6.symbol)), ("ffs", .string(FlipFlop.symbol)),
                                ("dsps", .string(dspUnit)), ("brams", .string(BRAM18.symbol)), ("slices", .string(Slice.symbol)),
                                ("carry_slices", .string(Slice.symbol)), ("clock_mhz", .string("MHz")), ("latency_s", .string("s"))])),
