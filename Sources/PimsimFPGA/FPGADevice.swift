@@ -102,7 +102,12 @@ public struct FPGADevice: Sendable, Equatable {
     /// Names of the shipped devices (file names without `.json`), sorted.
     public static func knownNames() throws -> [String] {
         let folder = try directory()
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw InputError(file: folder, expected: "a readable folder of device files", found: error.localizedDescription)
+        }
         return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 

@@ -102,6 +102,9 @@ struct FpgaRun {
             }
             workloads = [layer]
         }
+        guard !workloads.isEmpty else {
+            throw InputError(location: "NET", expected: "a network with at least one conv2d or linear layer", found: "none in \(graph.name)")
+        }
         network = graph.name
         let estimator = FPGAEstimator(
             model: try LayerCostModel(library: library, device: device, weightMemory: weightMemory, activations: activations, ternaryModel: ternaryModel),
@@ -222,7 +225,7 @@ struct FpgaRun {
         pairs += resourcesJSON(d.total)
         pairs += [
             ("fits", .bool(d.fits)), ("exceeded", .array(d.fit.exceeded.map(JSONValue.string))),
-            ("utilisation", .object(d.fit.lines.map { ($0.key, .number($0.utilisation)) })),
+            ("utilisation", .object(d.fit.lines.map { ($0.key, $0.utilisation.isFinite ? .number($0.utilisation) : .null) })),
             ("clock_mhz", .number(d.clockMHz)), ("cycles", .int(d.cycles)), ("bottleneck_cycles", .int(d.bottleneckCycles)),
             ("latency_s", .number(d.latencySeconds)), ("images_per_s", .number(d.imagesPerSecond)),
             ("layers", .array(d.layers.map(layerJSON))),
