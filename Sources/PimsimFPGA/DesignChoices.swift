@@ -9,12 +9,13 @@ public enum WeightType: String, CaseIterable, Sendable {
     /// {-1, +1}: XNOR-popcount on binary activations, add or subtract otherwise.
     case binary
 
-    /// The precision of one weight.
-    public var precision: Precision {
+    /// Threshold comparators that quantize one output of a quantized design: levels - 1, so 2 for
+    /// ternary {-1, 0, +1} and 1 for binary {-1, +1}; 0 for float (no quantizing activation).
+    public var outputThresholds: Int {
         switch self {
-        case .float: return .float32
-        case .ternary: return .ternary
-        case .binary: return .binary
+        case .float: return 0
+        case .ternary: return 2
+        case .binary: return 1
         }
     }
 

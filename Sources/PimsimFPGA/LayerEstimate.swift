@@ -56,70 +56,108 @@ public struct LayerCostModel: Sendable {
     /// The array for `layer` with `weights` and `requestedUnits` MAC units (clamped to 1...MH*MW).
     public func estimate(_ layer: LayerWorkload, weights: WeightType, macUnits requestedUnits: Int) -> LayerEstimate {
         let n = max(1, min(requestedUnits, layer.fullUnroll))
-        let p = min(n, layer.outputs)
-        let q = n / p
+        let fold = Folding(units: n, pe: min(n, layer.outputs))
         let activation = Datapath.activation(for: weights, network: layer.inputPrecision, mode: activations)
         let datapath = Datapath.choose(weights: weights, activation: activation, ternaryModel: ternaryModel)
-        let thresholdsPerPE = layer.thresholded ? (weights == .binary ? 1 : 2) : 0
-        let thresholdDepth = ceilDiv(layer.outputs, p)
-        var use = ResourceUse()
-        var multipliers = 0, xnorLanes = 0, comparators = 0
-        var accumulatorBits: Int?
-        let clock: Double
+        let thresholds = layer.thresholded ? weights.outputThresholds : 0
+        var array: Arithmetic
         switch datapath {
-        case .floatMultiplyAdd:
-            multipliers = n
-            let mul = library.fpMultiplier, add = library.fpAdder
-            use.logicLUTs = (mul.luts + add.luts) * n
-            use.dsps = (mul.dsps + add.dsps) * n
-            use.ffs = (mul.ffs + add.ffs) * n
-            clock = min(mul.clockMHz, add.clockMHz)
-        case .floatAddSubtract:
-            let add = library.fpAdder
-            use.logicLUTs = (add.luts + library.fpNegateLUTs) * n
-            use.dsps = add.dsps * n
-            use.ffs = add.ffs * n
-            clock = add.clockMHz
-        case .integerAccumulate:
-            let magnitude = Datapath.magnitude(activation)
-            let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: magnitude)
-            accumulatorBits = acc
-            comparators = p * thresholdsPerPE
-            // P PEs: n mod p of them have q + 1 lanes, the rest q.
-            let wide = n % p
-            let trees = [(AdderTree(lanes: q, productMagnitude: magnitude, accumulatorBits: acc), p - wide),
-                         (AdderTree(lanes: q + 1, productMagnitude: magnitude, accumulatorBits: acc), wide)]
-            let adderBits = trees.reduce(0) { $0 + $1.0.bits * $1.1 }
-            let adderCarry = trees.reduce(0) { $0 + $1.0.carrySlices(carryBitsPerSlice: device.carryBitsPerSlice) * $1.1 }
-            use.logicLUTs = Count(adderBits * (library.adderLUTsPerBit + library.ternarySelectLUTsPerBit) + comparators * acc * library.adderLUTsPerBit)
-            use.ffs = Count((adderBits + comparators) * library.adderFFsPerBit)
-            use.carrySlices = Count(adderCarry + comparators * ceilDiv(acc, device.carryBitsPerSlice))
-            use.lutramLUTs = Count(comparators * acc * ceilDiv(thresholdDepth, device.lutramBitsPerLUT))
-            clock = library.integerClockMHz
-        case .finnMVAU(let w, let a):
-            let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: Datapath.magnitude(activation))
-            accumulatorBits = acc
-            xnorLanes = w == 1 && a == 1 ? n : 0
-            comparators = p * thresholdsPerPE
-            let bits = w + a
-            let multiplierLUTs = (2 * ceilDiv(bits, 6) - 1) * bits
-            let treeLUTs = bits * (2 * n - p)
-            let inner = Double(n * multiplierLUTs + treeLUTs + p * acc + comparators * acc)
-            use.logicLUTs = Count(Self.roundUp(library.finnBaseLUTs + library.finnLUTFactor * inner))
-            let thresholdStorage = Double(comparators * acc * ceilDiv(thresholdDepth, device.lutramBitsPerLUT))
-            use.lutramLUTs = Count(Self.roundUp(library.finnLUTFactor * thresholdStorage))
-            use.ffs = Count((treeLUTs + p * acc + comparators) * library.adderFFsPerBit)
-            use.carrySlices = Count((p + comparators) * ceilDiv(acc, device.carryBitsPerSlice))
-            clock = library.finnClockMHz
+        case .floatMultiplyAdd: array = floatMultiplyAdd(fold)
+        case .floatAddSubtract: array = floatAddSubtract(fold)
+        case .integerAccumulate: array = integerAccumulate(layer, fold, activation: activation, thresholdsPerPE: thresholds)
+        case .finnMVAU(let w, let a): array = finnMVAU(layer, fold, weightBits: w, activationBits: a, activation: activation, thresholdsPerPE: thresholds)
         }
-        use.dsps = use.dsps * dspScale
+        array.use.dsps = array.use.dsps * dspScale
         let storage = weightStorage(layer, weights: weights, macUnits: n)
-        use.lutramLUTs += storage.luts
-        use.bram18 = storage.bram18
-        let cycles = layer.positions * ceilDiv(layer.outputs, p) * ceilDiv(layer.connections, q)
-        return LayerEstimate(workload: layer, weightType: weights, datapath: datapath, activation: activation, macUnits: n, pe: p, simd: q,
-                             multipliers: multipliers, adders: n, xnorLanes: xnorLanes, comparators: comparators,
-                             accumulatorBits: accumulatorBits, resources: use, cycles: cycles, clockMHz: clock)
+        array.use.lutramLUTs += storage.luts
+        array.use.bram18 = storage.bram18
+        let cycles = layer.positions * ceilDiv(layer.outputs, fold.pe) * ceilDiv(layer.connections, fold.simd)
+        return LayerEstimate(workload: layer, weightType: weights, datapath: datapath, activation: activation, macUnits: n, pe: fold.pe,
+                             simd: fold.simd, multipliers: array.multipliers, adders: n, xnorLanes: array.xnorLanes,
+                             comparators: array.comparators, accumulatorBits: array.accumulatorBits, resources: array.use,
+                             cycles: cycles, clockMHz: array.clockMHz)
+    }
+
+    /// N MAC units over P PEs: SIMD = floor(N / P) lanes, N mod P PEs with one lane more.
+    struct Folding {
+        let units: Int
+        let pe: Int
+        var simd: Int { units / pe }
+        var widePEs: Int { units % pe }
+    }
+
+    /// The arithmetic of one array, before weight storage.
+    struct Arithmetic {
+        var use = ResourceUse()
+        var multipliers = 0
+        var xnorLanes = 0
+        var comparators = 0
+        var accumulatorBits: Int?
+        var clockMHz: Double
+    }
+
+    /// N x (FP multiplier + FP adder).
+    func floatMultiplyAdd(_ fold: Folding) -> Arithmetic {
+        let mul = library.fpMultiplier, add = library.fpAdder
+        var a = Arithmetic(multipliers: fold.units, clockMHz: min(mul.clockMHz, add.clockMHz))
+        a.use.logicLUTs = (mul.luts + add.luts) * fold.units
+        a.use.dsps = (mul.dsps + add.dsps) * fold.units
+        a.use.ffs = (mul.ffs + add.ffs) * fold.units
+        return a
+    }
+
+    /// N x FP adder/subtractor (+ the negation's LUTs).
+    func floatAddSubtract(_ fold: Folding) -> Arithmetic {
+        let add = library.fpAdder
+        var a = Arithmetic(clockMHz: add.clockMHz)
+        a.use.logicLUTs = (add.luts + library.fpNegateLUTs) * fold.units
+        a.use.dsps = add.dsps * fold.units
+        a.use.ffs = add.ffs * fold.units
+        return a
+    }
+
+    /// Per PE an adder tree over its lanes and a B-bit accumulator (`AdderTree`); T comparators
+    /// of B bits per PE with their thresholds in LUTRAM. n-bit adder = n LUT6 + carry chain.
+    func integerAccumulate(_ layer: LayerWorkload, _ fold: Folding, activation: Precision, thresholdsPerPE: Int) -> Arithmetic {
+        let magnitude = Datapath.magnitude(activation)
+        let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: magnitude)
+        let trees = [(AdderTree(lanes: fold.simd, productMagnitude: magnitude, accumulatorBits: acc), fold.pe - fold.widePEs),
+                     (AdderTree(lanes: fold.simd + 1, productMagnitude: magnitude, accumulatorBits: acc), fold.widePEs)]
+        let adderBits = trees.reduce(0) { $0 + $1.0.bits * $1.1 }
+        let adderCarry = trees.reduce(0) { $0 + $1.0.carrySlices(carryBitsPerSlice: device.carryBitsPerSlice) * $1.1 }
+        let comparators = fold.pe * thresholdsPerPE
+        var a = Arithmetic(comparators: comparators, accumulatorBits: acc, clockMHz: library.integerClockMHz)
+        a.use.logicLUTs = Count(adderBits * (library.adderLUTsPerBit + library.ternarySelectLUTsPerBit) + comparators * acc * library.adderLUTsPerBit)
+        a.use.ffs = Count((adderBits + comparators) * library.adderFFsPerBit)
+        a.use.carrySlices = Count(adderCarry + comparators * ceilDiv(acc, device.carryBitsPerSlice))
+        a.use.lutramLUTs = Count(comparators * acc * thresholdLUTsPerBit(layer, fold))
+        return a
+    }
+
+    /// FINN's MVAU LUT model (docs/fpga.md), generalised to N lanes over P PEs:
+    /// base + factor * [N (2 ceil((W+A)/6) - 1)(W+A) + (W+A)(2N - P) + P B + P T B + P T B ceil(depth / 64)],
+    /// where (2 ceil((W+A)/6) - 1)(W+A) is FINN's fit of a W x A LUT multiplier.
+    func finnMVAU(_ layer: LayerWorkload, _ fold: Folding, weightBits w: Int, activationBits x: Int, activation: Precision,
+                  thresholdsPerPE: Int) -> Arithmetic {
+        let n = fold.units, p = fold.pe
+        let acc = Datapath.accumulatorBits(connections: layer.connections, maxProduct: Datapath.magnitude(activation))
+        let comparators = p * thresholdsPerPE
+        let bits = w + x
+        let multiplierLUTs = (2 * ceilDiv(bits, 6) - 1) * bits
+        let treeLUTs = bits * (2 * n - p)
+        let logic = Double(n * multiplierLUTs + treeLUTs + p * acc + comparators * acc)
+        let thresholdStorage = Double(comparators * acc * thresholdLUTsPerBit(layer, fold))
+        var a = Arithmetic(xnorLanes: w == 1 && x == 1 ? n : 0, comparators: comparators, accumulatorBits: acc, clockMHz: library.finnClockMHz)
+        a.use.logicLUTs = Count(Self.roundUp(library.finnBaseLUTs + library.finnLUTFactor * logic))
+        a.use.lutramLUTs = Count(Self.roundUp(library.finnLUTFactor * thresholdStorage))
+        a.use.ffs = Count((treeLUTs + p * acc + comparators) * library.adderFFsPerBit)
+        a.use.carrySlices = Count((p + comparators) * ceilDiv(acc, device.carryBitsPerSlice))
+        return a
+    }
+
+    /// LUT6 per threshold bit: each PE holds ceil(MH / P) thresholds, 64 per LUT6.
+    func thresholdLUTsPerBit(_ layer: LayerWorkload, _ fold: Folding) -> Int {
+        ceilDiv(ceilDiv(layer.outputs, fold.pe), device.lutramBitsPerLUT)
     }
 
     /// Weight memory N * b bits wide and ceil(MH * MW / N) words deep (b bits per weight): in

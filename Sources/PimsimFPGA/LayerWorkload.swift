@@ -28,8 +28,6 @@ public struct LayerWorkload: Sendable, Equatable {
 
     /// Weights: MH * MW.
     public var weights: Int { outputs * connections }
-    /// MAC operations per image: positions * MH * MW.
-    public var macsPerImage: Int { positions * weights }
     /// MAC units of a fully unrolled array (one per weight); more would idle.
     public var fullUnroll: Int { weights }
 

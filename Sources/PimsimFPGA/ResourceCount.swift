@@ -30,15 +30,9 @@ public struct Count<Unit: ResourceUnit>: Hashable, Comparable, Sendable, CustomS
 
     public static func + (a: Count, b: Count) -> Count { Count(a.value + b.value) }
     public static func += (a: inout Count, b: Count) { a.value += b.value }
-    public static func - (a: Count, b: Count) -> Count { Count(a.value - b.value) }
     /// `count` copies of a per-instance cost.
     public static func * (a: Count, count: Int) -> Count { Count(a.value * count) }
     public static func < (a: Count, b: Count) -> Bool { a.value < b.value }
-
-    /// Fraction of `available` this count uses (0 when nothing is available and nothing is used).
-    public func utilisation(of available: Count) -> Double {
-        available.value == 0 ? (value == 0 ? 0 : .infinity) : Double(value) / Double(available.value)
-    }
 
     /// `"49600 LUT6"`.
     public var description: String { "\(value) \(Unit.symbol)" }
