@@ -93,5 +93,8 @@ final class FpgaCommandTests: XCTestCase {
         XCTAssertTrue(layer.err.hasPrefix("pimsim fpga: --layer: expected a weighted layer of resnet20"), layer.err)
         let weights = runPimsim(["fpga", "resnet20", "--device", "xc7k480t", "--macs", "float=4", "--weights", "float,binary"])
         XCTAssertEqual(weights.err, "pimsim fpga: --macs: expected a MAC count for every type in --weights, found none for binary\n")
+        let twice = runPimsim(["fpga", "resnet20", "--device", "xc7k480t", "--weights", "float,float"])
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertTrue(twice.err.hasPrefix("pimsim fpga: --weights: expected each of float, ternary, binary at most once"), twice.err)
     }
 }

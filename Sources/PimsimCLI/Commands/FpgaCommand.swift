@@ -35,7 +35,7 @@ enum FpgaCommand {
             ("pimsim fpga lenet5 --input 1x28x28 --device my-board.json --auto", "a device described in your own file"),
         ],
         options: [
-            OptionSpec("--device", value: "NAME|FILE", help: "Device name (xc7k480t, xc7k325t, xc7a100t, xc7z020, xczu9eg) or a device JSON file. Required."),
+            OptionSpec("--device", value: "NAME|FILE", help: "A device in hwconfigs/fpga/devices (e.g. xc7k480t, xc7z020) or a device JSON file. Required."),
             OptionSpec("--layer", value: "NAME", help: "Estimate only this weighted layer."),
             OptionSpec("--macs", value: "N|TYPE=N,...", help: "MAC units per layer, for all weight types or per type (float=100,ternary=90)."),
             .flag("--auto", help: "Find the largest uniform MAC count per layer that fits the device (default)."),
@@ -90,6 +90,9 @@ struct FpgaRun {
                     throw InputError(location: "--macs", expected: "a MAC count for every type in --weights", found: "none for \(type.rawValue)")
                 }
                 return type
+            }
+            guard !types.isEmpty, Set(types).count == types.count else {
+                throw InputError(location: "--weights", expected: "each of float, ternary, binary at most once, at least one", found: "\"\(list)\"")
             }
         }
         var workloads = LayerWorkload.all(in: graph)
