@@ -167,11 +167,12 @@ struct FpgaRun {
     }
 
     func layerTable(_ d: DesignEstimate) -> TextTable {
-        var table = TextTable(headers: ["layer", "datapath", "MAC units", "PE x SIMD", "acc bits", "LUT6", "of which LUTRAM", "FF", dspUnit, "BRAM18", "cycles", "fits alone"])
+        var table = TextTable(headers: ["layer", "datapath", "MAC units", "PE x SIMD", "multipliers", "adders", "comparators", "acc bits", "LUT6", "of which LUTRAM", "FF", dspUnit, "BRAM18", "cycles", "fits alone"])
         table.alignments[1] = .left
         for l in d.layers {
             let r = l.resources
-            table.append([l.workload.name, l.datapath.description, grouped(l.macUnits), "\(l.pe) x \(l.simd)", l.accumulatorBits.map(String.init) ?? "-",
+            table.append([l.workload.name, l.datapath.description, grouped(l.macUnits), "\(l.pe) x \(l.simd)", grouped(l.multipliers), grouped(l.adders),
+                          grouped(l.comparators), l.accumulatorBits.map(String.init) ?? "-",
                           grouped(r.luts.value), grouped(r.lutramLUTs.value), grouped(r.ffs.value), grouped(r.dsps.value), grouped(r.bram18.value),
                           grouped(l.cycles), FitReport(r, on: device).fits ? "yes" : "no"])
         }
