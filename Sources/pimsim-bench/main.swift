@@ -3,7 +3,9 @@ import Foundation
 // pimsim-bench: times the main paths of a release build and prints one line per case,
 // "name  median_ms" (and any throughput a suite adds). Run: swift run -c release pimsim-bench [FILTER]
 // Each area adds its suite to this list in a file of its own (e.g. SimulatorBenchmarks.swift).
-let suites: [(name: String, cases: () -> [Benchmark])] = []
+let suites: [(name: String, cases: () -> [Benchmark])] = [
+    ("sim", SimulatorBenchmarks.cases),
+]
 
 let filter = CommandLine.arguments.dropFirst().first
 for suite in suites {
