@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
+        .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
         .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
     ]
 )

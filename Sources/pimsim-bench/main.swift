@@ -5,6 +5,7 @@ import Foundation
 // Each area adds its suite to this list in a file of its own (e.g. SimulatorBenchmarks.swift).
 let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("core", CoreBenchmarks.cases),
+    ("sim", SimulatorBenchmarks.cases),
 ]
 
 let filter = CommandLine.arguments.dropFirst().first
