@@ -6,6 +6,7 @@ import Foundation
 let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("core", CoreBenchmarks.cases),
     ("sim", SimulatorBenchmarks.cases),
+    ("fpga", FPGABenchmarks.cases),
 ]
 
 let filter = CommandLine.arguments.dropFirst().first
