@@ -12,6 +12,8 @@ public enum TernaryGEMM {
     static let parallelMACs = 50_000_000
     /// Rows of `b` per inner tile: 4 x 2 SIMD8<UInt64> accumulators plus operands fit the registers.
     static let bRowsPerTile = 4
+    /// Tiles of `b` per cache block: 256 rows, 16 bytes per row and word (37 KiB at 576 columns).
+    static let tilesPerBlock = 64
 
     /// out[i * b.rows + j] = sum over k of a[i][k] * b[j][k]: every row of `a` (e.g. one output
     /// channel's weights) dotted with every row of `b` (e.g. one im2col input patch).
@@ -41,18 +43,26 @@ public enum TernaryGEMM {
             return
         }
         let groups = (a.rows &+ 7) / 8
-        let interleaved = UnsafeMutablePointer<SIMD8<UInt64>>.allocate(capacity: groups &* words &* 2)
-        defer { interleaved.deallocate() }
-        interleave(a, into: interleaved)
+        let vectors = groups &* words &* 2
+        Workspace.shared.withBuffer(bytes: vectors &* MemoryLayout<SIMD8<UInt64>>.stride) { raw in
+            let interleaved = raw.bindMemory(to: SIMD8<UInt64>.self, capacity: vectors)
+            interleave(a, into: interleaved)
+            multiply(interleaved: interleaved, groups: groups, b, into: out, aRows: a.rows, threads: threads)
+        }
+    }
+
+    private static func multiply(interleaved: UnsafeMutablePointer<SIMD8<UInt64>>, groups: Int, _ b: PackedTernaryMatrix,
+                                 into out: UnsafeMutablePointer<Int32>, aRows: Int, threads: Int) {
+        let words = b.wordsPerRow
         let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
-        let work = Double(a.rows) * Double(b.rows) * Double(a.columns)
+        let work = Double(aRows) * Double(b.rows) * Double(b.columns)
         let workers = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount, max(tiles, groups)))
         let splitB = tiles >= groups
         b.nonzero.withUnsafeBufferPointer { bNonzero in
             b.negative.withUnsafeBufferPointer { bNegative in
                 let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
                                       bNegative: SendablePointer(bNegative.baseAddress!), out: SendablePointer(out),
-                                      aRows: a.rows, bRows: b.rows, words: words)
+                                      aRows: aRows, bRows: b.rows, words: words)
                 Parallel.run(workers: workers) { worker in
                     let tileRange = splitB ? Parallel.range(part: worker, of: workers, units: tiles) : 0..<tiles
                     let groupRange = splitB ? 0..<groups : Parallel.range(part: worker, of: workers, units: groups)
@@ -89,16 +99,23 @@ private struct Product: Sendable {
     let out: SendablePointer<Int32>
     let aRows: Int, bRows: Int, words: Int
 
-    /// Dot products of the row groups of `a` with the rows of `b` in the given tiles.
+    /// Dot products of the row groups of `a` with the rows of `b` in the given tiles. Tiles are
+    /// taken `tilesPerBlock` at a time (a block of `b` stays in L1/L2) and each row group of `a`
+    /// sweeps the block, so its eight output rows are written as eight contiguous streams (output
+    /// rows are b.rows * 4 bytes apart, often a multiple of 4 KiB: scattering over all rows of a
+    /// tile thrashed one L1 set and ran 4x slower).
     func compute(tiles: Range<Int>, groups: Range<Int>) {
         let tileRows = TernaryGEMM.bRowsPerTile
-        for tile in tiles {
-            let j0 = tile &* tileRows
-            if j0 &+ tileRows <= bRows {
-                for group in groups { fullTile(group: group, j0: j0) }
-            } else {
-                for j in j0..<bRows {
-                    for group in groups { singleRow(group: group, j: j) }
+        for blockStart in stride(from: tiles.lowerBound, to: tiles.upperBound, by: TernaryGEMM.tilesPerBlock) {
+            let block = blockStart..<min(tiles.upperBound, blockStart &+ TernaryGEMM.tilesPerBlock)
+            for group in groups {
+                for tile in block {
+                    let j0 = tile &* tileRows
+                    if j0 &+ tileRows <= bRows {
+                        fullTile(group: group, j0: j0)
+                    } else {
+                        for j in j0..<bRows { singleRow(group: group, j: j) }
+                    }
                 }
             }
         }
