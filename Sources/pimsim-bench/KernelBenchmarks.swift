@@ -45,6 +45,15 @@ enum KernelBenchmarks {
                     TernaryGEMM.multiply(a, b, into: out, threads: threads)
                 })
             }
+            let activationTernary = activations.map { $0 > 0.3 ? Int8(1) : ($0 < -0.3 ? -1 : 0) }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "pack int8 N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
+                                       work: (Double(shape.n * shape.k), "Gvalue/s")) {
+                    activationTernary.withUnsafeBufferPointer {
+                        _ = PackedTernaryMatrix(values: $0.baseAddress!, rows: shape.n, columns: shape.k, threads: threads)
+                    }
+                })
+            }
             for threads in threadCounts {
                 cases.append(Benchmark(name: "pack float N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
                                        work: (Double(shape.n * shape.k), "Gvalue/s")) {
