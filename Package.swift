@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
+        .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
         .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
     ]
 )
