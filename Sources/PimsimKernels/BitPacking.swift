@@ -11,8 +11,7 @@ enum BitPacking {
     static func packRow(_ source: UnsafePointer<Int8>, columns: Int,
                         nonzero: UnsafeMutablePointer<UInt64>, negative: UnsafeMutablePointer<UInt64>) -> Bool {
         let fullWords = columns / 64
-        let shifts = SIMD8<UInt64>(0, 8, 16, 24, 32, 40, 48, 56)
-        let low = SIMD8<UInt64>(repeating: lowBitOfEachByte), gather = SIMD8<UInt64>(repeating: gatherBytes)
+        let low = SIMD8<UInt64>(repeating: lowBitOfEachByte)
         var invalid = SIMD8<UInt64>()
         let raw = UnsafeRawPointer(source)
         for w in 0..<fullWords {
@@ -20,8 +19,7 @@ enum BitPacking {
             let nz = x & low, ng = (x &>> 7) & low
             // A valid byte is exactly its nonzero bit plus 0xFE when negative.
             invalid |= x ^ (nz | (ng &* 0xFE))
-            nonzero[w] = orAcrossLanes(((nz &* gather) &>> 56) &<< shifts)
-            negative[w] = orAcrossLanes(((ng &* gather) &>> 56) &<< shifts)
+            (nonzero[w], negative[w]) = planes(nz, ng)
         }
         var valid = invalid == SIMD8()
         if fullWords &* 64 < columns {
@@ -39,27 +37,27 @@ enum BitPacking {
     }
 
     /// Packs one row of Float values: negative where x < low[c]; nonzero where x > high[c] or
-    /// x < low[c], or everywhere when `binary`. Sixteen lanes per compare; each compare mask
-    /// becomes 16 bits by selecting lane weights 2^i and summing.
+    /// x < low[c], or everywhere when `binary`. Sixteen lanes per compare; the masks become bytes
+    /// (0 or 1 per plane, 64 per word) and then bits through `planes`.
     static func packRow(_ source: UnsafePointer<Float>, columns: Int, low: UnsafePointer<Float>, high: UnsafePointer<Float>,
                         binary: Bool, nonzero: UnsafeMutablePointer<UInt64>, negative: UnsafeMutablePointer<UInt64>) {
         let fullWords = columns / 64
-        let weights = SIMD16<UInt32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-        let zero = SIMD16<UInt32>()
         let x = UnsafeRawPointer(source), lo = UnsafeRawPointer(low), hi = UnsafeRawPointer(high)
+        @inline(__always) func bytes(_ offset: Int) -> (nonzero: SIMD16<UInt8>, negative: SIMD16<UInt8>) {
+            let v = x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            let below = v .< lo.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            let above = v .> hi.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            let zero = SIMD16<Int32>()
+            let nz = binary ? SIMD16<UInt8>(repeating: 1)
+                : SIMD16<UInt8>(truncatingIfNeeded: zero.replacing(with: 1, where: below .| above))
+            return (nz, SIMD16<UInt8>(truncatingIfNeeded: zero.replacing(with: 1, where: below)))
+        }
         for w in 0..<fullWords {
-            var nz: UInt64 = 0, ng: UInt64 = 0
-            for part in 0..<4 {
-                let offset = (w &* 64 &+ part &* 16) &* 4
-                let v = x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                let below = v .< lo.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                let above = v .> hi.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                let shift = UInt64(part &* 16)
-                ng |= UInt64(orAcrossLanes(zero.replacing(with: weights, where: below))) &<< shift
-                nz |= UInt64(orAcrossLanes(zero.replacing(with: weights, where: below .| above))) &<< shift
-            }
-            nonzero[w] = binary ? ~0 : nz
-            negative[w] = ng
+            let base = w &* 256
+            let (n0, g0) = bytes(base), (n1, g1) = bytes(base &+ 64), (n2, g2) = bytes(base &+ 128), (n3, g3) = bytes(base &+ 192)
+            let nz = SIMD64(lowHalf: SIMD32(lowHalf: n0, highHalf: n1), highHalf: SIMD32(lowHalf: n2, highHalf: n3))
+            let ng = SIMD64(lowHalf: SIMD32(lowHalf: g0, highHalf: g1), highHalf: SIMD32(lowHalf: g2, highHalf: g3))
+            (nonzero[w], negative[w]) = planes(unsafeBitCast(nz, to: SIMD8<UInt64>.self), unsafeBitCast(ng, to: SIMD8<UInt64>.self))
         }
         if fullWords &* 64 < columns {
             var nz: UInt64 = 0, ng: UInt64 = 0
@@ -73,6 +71,13 @@ enum BitPacking {
         }
     }
 
+    /// Bit words from byte planes: byte i of `nonzero` / `negative` (0 or 1, 64 bytes) becomes bit i.
+    @inline(__always)
+    static func planes(_ nonzero: SIMD8<UInt64>, _ negative: SIMD8<UInt64>) -> (UInt64, UInt64) {
+        let gather = SIMD8<UInt64>(repeating: gatherBytes), shifts = SIMD8<UInt64>(0, 8, 16, 24, 32, 40, 48, 56)
+        return (orAcrossLanes(((nonzero &* gather) &>> 56) &<< shifts), orAcrossLanes(((negative &* gather) &>> 56) &<< shifts))
+    }
+
     /// Bitwise OR of all lanes, by halving.
     @inline(__always)
     static func orAcrossLanes(_ v: SIMD8<UInt64>) -> UInt64 {
@@ -80,9 +85,4 @@ enum BitPacking {
         return two[0] | two[1]
     }
 
-    @inline(__always)
-    static func orAcrossLanes(_ v: SIMD16<UInt32>) -> UInt32 {
-        let eight = v.lowHalf | v.highHalf, four = eight.lowHalf | eight.highHalf, two = four.lowHalf | four.highHalf
-        return two[0] | two[1]
-    }
 }

@@ -30,6 +30,40 @@ enum KernelBenchmarks {
                 })
             }
         }
+        for shape in shapes {
+            // a: M rows of weights, b: N rows (im2col patches), both K columns.
+            var random = SplitMix(seed: 2)
+            let weights = (0..<shape.m * shape.k).map { _ in Int8(truncatingIfNeeded: Int(random.next() % 3) - 1) }
+            let activations = (0..<shape.n * shape.k).map { _ in random.float() }
+            let a = PackedTernaryMatrix(values: weights, rows: shape.m, columns: shape.k)
+            let b = PackedTernaryMatrix(values: activations, rows: shape.n, columns: shape.k, low: -0.3, high: 0.3)
+            let macs = Double(shape.m * shape.n * shape.k)
+            let out = UnsafeMutablePointer<Int32>.allocate(capacity: shape.m * shape.n)
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "ternary gemm \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiply(a, b, into: out, threads: threads)
+                })
+            }
+            let activationTernary = activations.map { $0 > 0.3 ? Int8(1) : ($0 < -0.3 ? -1 : 0) }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "pack int8 N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
+                                       work: (Double(shape.n * shape.k), "Gvalue/s")) {
+                    activationTernary.withUnsafeBufferPointer {
+                        _ = PackedTernaryMatrix(values: $0.baseAddress!, rows: shape.n, columns: shape.k, threads: threads)
+                    }
+                })
+            }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "pack float N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
+                                       work: (Double(shape.n * shape.k), "Gvalue/s")) {
+                    activations.withUnsafeBufferPointer {
+                        _ = PackedTernaryMatrix(values: $0.baseAddress!, rows: shape.n, columns: shape.k,
+                                                low: -0.3, high: 0.3, threads: threads)
+                    }
+                })
+            }
+        }
         return cases
     }
 }

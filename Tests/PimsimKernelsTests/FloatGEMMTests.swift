@@ -14,7 +14,7 @@ final class FloatGEMMTests: XCTestCase {
     func testRandomShapesMatchReferenceWithinRoundingBound() {
         var random = TestRandom(seed: 7)
         let shapes = [(1, 1, 1), (3, 5, 7), (8, 48, 16), (9, 49, 17), (17, 95, 300), (64, 100, 577),
-                      (130, 97, 513), (7, 1000, 3)]
+                      (130, 97, 513), (7, 1000, 3), (9, 50, 1500)]
         for (m, n, k) in shapes {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {

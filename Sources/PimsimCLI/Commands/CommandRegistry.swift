@@ -3,6 +3,9 @@ enum CommandRegistry {
     static let all: [CommandSpec] = [
         ZooCommand.spec,
         ParamsCommand.spec,
+        RunCommand.spec,
+        HwCommand.spec,
+        FpgaCommand.spec,
         TrainCommand.spec,
         EvalCommand.spec,
     ]
