@@ -44,13 +44,10 @@ let package = Package(
             swiftSettings: hostTuned),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
-<<<<<<< HEAD
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),
-=======
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
         .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
->>>>>>> main
         .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
     ]
 )
