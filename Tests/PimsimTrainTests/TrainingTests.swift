@@ -67,6 +67,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(again.correct, result.correct)
     }
 
+    /// REL (T_ex = 4) exports four ternary layers per weighted layer, summed by adds.
+    func testResidualExpansionExportsTernaryLayers() throws {
+        let t = try trainer(.residual(betas: WeightQuantizer.relBetas[4]!), train: 128, test: 50)
+        let (graph, result) = try t.exportEvaluated(notes: [:])
+        for suffix in ["", ".rel2", ".rel3", ".rel4"] {
+            guard case .ternary? = graph.node(named: "conv2" + suffix)?.data.weights else { return XCTFail("conv2\(suffix) is not ternary") }
+        }
+        XCTAssertEqual(graph.node(named: "conv2.bn")?.inputs, ["conv2.rel_sum4"])
+        XCTAssertEqual(graph.node(named: "conv2.rel_sum3")?.inputs, ["conv2.rel_sum2", "conv2.rel3"])
+        let again = try TernaryEvaluator.evaluate(try NetJSON.decode(NetJSON.encode(graph)), images: t.dataset.testImages, labels: t.dataset.testLabels,
+                                                  shape: t.dataset.shape, classes: 10)
+        XCTAssertEqual(again.correct, result.correct)
+    }
+
     func testSameSeedSameNetwork() throws {
         let a = try trainer(.statistical(beta: 0.05), train: 256, test: 50)
         let b = try trainer(.statistical(beta: 0.05), train: 256, test: 50)

@@ -48,7 +48,8 @@ enum TrainCommand {
             OptionSpec("--act-threshold", value: "T", help: "Thresholding factor τ of ternary inputs, δ = τ max|x| (default 0.03)."),
             OptionSpec("--first-last", value: "P", help: "First and last weighted layer: quantised (as --quant) or float (default quantised)."),
             OptionSpec("--layer-quant", value: "L=Q,...", help: "Per-layer quantiser overrides, e.g. conv1=float,fc=twn."),
-            OptionSpec("--augment", value: "A", help: "none, crop (pad 4 + random crop) or crop-flip (+ horizontal flip) (default none for MNIST, crop-flip for CIFAR)."),
+            OptionSpec("--augment", value: "A", help: "none, crop (pad + random crop) or crop-flip (+ horizontal flip) (default none for MNIST, crop-flip for CIFAR)."),
+            OptionSpec("--pad", value: "P", help: "Padding of the random crop, in pixels (default 4)."),
             OptionSpec("--threads", value: "N", help: "Worker threads, each taking a slice of every batch (default 2)."),
             OptionSpec("--train-limit", value: "N", help: "Use only the first N training images."),
             OptionSpec("--test-limit", value: "N", help: "Use only the first N test images."),
@@ -88,6 +89,7 @@ enum TrainCommand {
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")
         options.augmentation = ["none": .none, "crop": .crop, "crop-flip": .cifar][augment]!
+        if augment != "none", let pad = try args.int("--pad", min: 0) { options.augmentation.padding = pad }
         let quiet = args.flag("--quiet")
 
         io.progress("training \(plan.graph.name) split \(specs[0]) quant \(quantName) on \(dataset.name) (\(dataset.trainCount) train / \(dataset.testCount) test), \(options.epochs) epochs, batch \(options.batchSize), \(options.workers) threads")

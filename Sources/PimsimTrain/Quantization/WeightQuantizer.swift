@@ -11,8 +11,8 @@ import PimsimCore
 /// - `xnor`: XNOR-Net binary weights (Rastegari et al. 2016): b = +1 if W >= 0 else -1, one
 ///   α_c = mean |W| per output channel c; gradient passed where |W| <= 1.
 /// - `residual(betas)`: residual expansion (seed 003 REL): T_ex statistical-scaling ternarisations
-///   of the same W with thresholds β_1 < ... < β_T, summed: Σ_j α_j t_j (training only; see
-///   docs/training.md).
+///   of the same W with thresholds β_1 < ... < β_T, summed: Σ_j α_j t_j (exported as T_ex
+///   ternary layers whose outputs are added).
 public enum WeightQuantizer: Equatable, Sendable {
     case float
     case twn
@@ -27,11 +27,11 @@ public enum WeightQuantizer: Equatable, Sendable {
     /// REL threshold lists (seed 003): T_ex = 2 and T_ex = 4.
     public static let relBetas: [Int: [Float]] = [2: [0.05, 0.1], 4: [0.05, 0.1, 0.15, 0.2]]
 
-    /// Precision of the exported weights.
+    /// Precision of the exported weights (REL: T_ex ternary layers).
     public var precision: Precision {
         switch self {
-        case .float, .residual: return .float32
-        case .twn, .statistical: return .ternary
+        case .float: return .float32
+        case .twn, .statistical, .residual: return .ternary
         case .xnor: return .binary
         }
     }
@@ -77,15 +77,20 @@ public enum WeightQuantizer: Equatable, Sendable {
                 }
             }
             return Result(effective: effective, mask: Self.steMask(weights), codes: codes, scales: scales, perLayer: false)
-        case .residual(let betas):
-            let maxAbs = weights.reduce(0) { max($0, abs($1)) }
+        case .residual:
             var effective = [Float](repeating: 0, count: n)
-            for beta in betas {
-                let part = Self.ternarize(weights, threshold: beta * maxAbs, inclusive: true, clipSTE: true)
+            for part in residualParts(weights) {
                 for i in 0..<n { effective[i] += part.effective[i] }
             }
             return Result(effective: effective, mask: Self.steMask(weights), codes: nil, scales: [1], perLayer: true)
         }
+    }
+
+    /// REL's T_ex ternarisations of `weights` (statistical scaling with each β); empty otherwise.
+    func residualParts(_ weights: [Float]) -> [Result] {
+        guard case .residual(let betas) = self else { return [] }
+        let maxAbs = weights.reduce(0) { max($0, abs($1)) }
+        return betas.map { Self.ternarize(weights, threshold: $0 * maxAbs, inclusive: true, clipSTE: true) }
     }
 
     /// t = sign(W) where |W| > Δ (or >= Δ when `inclusive`), else 0; α = mean |W| over the

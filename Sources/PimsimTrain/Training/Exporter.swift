@@ -13,6 +13,8 @@ import PimsimCore
 ///   thresholds at ±Float.greatestFiniteMagnitude. Sign activations use δ = 0 and `high` only.
 /// - Other batch norms keep γ, β and the running μ, σ²; other ternary activations get
 ///   thresholds ±δ (δ the running input threshold).
+/// - A REL layer X (T_ex ternarisations) becomes X (t_1, α_1, bias), X.rel2 ... X.relT (t_j, α_j,
+///   no bias, same inputs) and adds X.rel_sum2 ... X.rel_sumT; consumers read the last sum.
 enum Exporter {
     static func export(_ network: Network, dataset: Dataset) -> Graph {
         let graph = network.graph
@@ -24,7 +26,8 @@ enum Exporter {
             let b = network.inputIndices[a][0]
             guard case .batchNorm = graph.nodes[b].operation, graph.consumers(of: b) == [a] else { continue }
             let w = network.inputIndices[b][0]
-            guard graph.nodes[w].operation.isWeighted, graph.consumers(of: w) == [b], let bn = network.batchNorms[b] else { continue }
+            guard graph.nodes[w].operation.isWeighted, graph.consumers(of: w) == [b], let bn = network.batchNorms[b],
+                  !isResidual(network, w) else { continue }
             let delta: Float = f == .ternary ? network.thresholds[a]!.values[0][0] : 0
             let channels = bn.gamma.count
             var low = [Float](repeating: 0, count: channels), high = low, flip = [Bool](repeating: false, count: channels)
@@ -53,7 +56,7 @@ enum Exporter {
         for (i, node) in graph.nodes.enumerated() {
             switch node.operation {
             case .conv2d, .linear:
-                nodes[i].data = weightData(network, node: i, negate: negate[i])
+                nodes[i].data = weightData(network, node: i, negate: negate[i]).data
             case .batchNorm where !folded.contains(i):
                 let bn = network.batchNorms[i]!
                 nodes[i].data.batchNorm = BatchNormParameters(gamma: bn.gamma.value, beta: bn.beta.value, mean: bn.running.values[0],
@@ -68,10 +71,47 @@ enum Exporter {
             default: break
             }
         }
-        return try! graph.replacingNodes(nodes)
+        return expandResidualLayers(network, nodes: nodes)
     }
 
-    static func weightData(_ network: Network, node i: Int, negate: [Bool]?) -> NodeData {
+    static func isResidual(_ network: Network, _ node: Int) -> Bool {
+        if case .residual? = network.weights[node]?.weight.quantizer { return true }
+        return false
+    }
+
+    /// Replaces every REL layer by its T_ex ternary layers and the adds that sum them.
+    static func expandResidualLayers(_ network: Network, nodes: [Node]) -> Graph {
+        let graph = network.graph
+        var out: [Node] = []
+        var renamed: [String: String] = [:]
+        for (i, original) in nodes.enumerated() {
+            var node = original
+            node.inputs = node.inputs.map { renamed[$0] ?? $0 }
+            guard isResidual(network, i), let (weight, _) = network.weights[i] else { out.append(node); continue }
+            let inputStep = weightData(network, node: i, negate: nil).inputStep
+            let parts = weight.quantizer!.residualParts(weight.value)
+            node.data.weights = .ternary(parts[0].codes!)
+            node.data.scale = .perLayer(parts[0].scales[0] * inputStep)
+            out.append(node)
+            var last = node.name
+            var operation = node.operation
+            if case .conv2d(var c) = operation { c.bias = false; operation = .conv2d(c) }
+            if case .linear(var l) = operation { l.bias = false; operation = .linear(l) }
+            for (j, part) in parts.enumerated().dropFirst() {
+                let extra = Node(name: "\(node.name).rel\(j + 1)", operation: operation, inputs: node.inputs, precision: node.precision,
+                                 data: NodeData(weights: .ternary(part.codes!), scale: .perLayer(part.scales[0] * inputStep)))
+                let sum = Node(name: "\(node.name).rel_sum\(j + 1)", operation: .add, inputs: [last, extra.name])
+                out += [extra, sum]
+                last = sum.name
+            }
+            renamed[node.name] = last
+        }
+        let output = graph.nodes[graph.outputIndex].name
+        return try! Graph(name: graph.name, nodes: out, output: renamed[output] ?? output, metadata: graph.metadata)
+    }
+
+    /// The node's data and the real value of one integer input step (1/128 after the image, else 1).
+    static func weightData(_ network: Network, node i: Int, negate: [Bool]?) -> (data: NodeData, inputStep: Float) {
         let graph = network.graph
         let (weight, bias) = network.weights[i]!
         let outChannels = weight.outChannels, perChannel = weight.count / outChannels
@@ -92,6 +132,6 @@ enum Exporter {
             data.weights = .float32(values)
             if fedByImage { data.scale = .perLayer(inputStep) }
         }
-        return data
+        return (data, inputStep)
     }
 }
