@@ -3,7 +3,7 @@
 # MNIST subset (4,000 train / 1,000 test), ResNet-20 adapted to 1x28x28 input, 3 seeds.
 # Reproduces the table in docs/training.md. Usage, from the repository root:
 #   examples/experiments/seed000_mnist.sh [OUT_DIR]
-# Environment: EPOCHS (default 1), OPTS (default "--optimizer adam --lr 0.005 --batch 64"), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
+# Environment: SPLITS (default "none 144:72 144 72 36"), EPOCHS (default 1), OPTS (default "--optimizer adam --lr 0.005 --batch 64"), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
 # build it first with `swift build -c release`), THREADS (default 2).
 # TNN = statistical-scaling ternary weights (β = 0.05) and ternary inputs (τ = 0.03);
 # XNOR-Net = binary weights with per-channel scales and sign activations.
@@ -14,7 +14,7 @@ OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
 SEEDS=${SEEDS:-"1 2 3"}
 PIMSIM=${PIMSIM:-.build/release/pimsim}
 THREADS=${THREADS:-2}
-SPLITS="none 144:72 144 72 36"
+SPLITS=${SPLITS:-"none 144:72 144 72 36"}
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
 [ -f "$RESULTS" ] || printf 'split\tquant\tseed\tepochs\taccuracy\n' > "$RESULTS"
