@@ -24,6 +24,11 @@ public struct Tensor: Sendable {
     /// Positions per channel (h * w).
     public var plane: Int { h * w }
 
+    /// Images `range` of the batch.
+    func images(_ range: Range<Int>) -> Tensor {
+        Tensor(n: range.count, c: c, h: h, w: w, data: Array(data[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]))
+    }
+
     /// The same tensor with zeros in place of its values.
     func zerosLike() -> Tensor { Tensor(n: n, c: c, h: h, w: w) }
 }

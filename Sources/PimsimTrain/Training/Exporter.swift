@@ -16,7 +16,7 @@ import PimsimCore
 /// - A REL layer X (T_ex ternarisations) becomes X (t_1, α_1, bias), X.rel2 ... X.relT (t_j, α_j,
 ///   no bias, same inputs) and adds X.rel_sum2 ... X.rel_sumT; consumers read the last sum.
 enum Exporter {
-    static func export(_ network: Network, dataset: Dataset) -> Graph {
+    static func export(_ network: Network) -> Graph {
         let graph = network.graph
         var nodes = graph.nodes
         var negate: [Int: [Bool]] = [:]

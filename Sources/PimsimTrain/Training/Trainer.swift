@@ -108,11 +108,9 @@ public final class Trainer {
     func runStep(_ x: Tensor, labels: [Int]) -> Int {
         let slices = Self.slices(count: x.n, workers: options.workers)
         let network = self.network
-        let size = x.imageSize
         DispatchQueue.concurrentPerform(iterations: slices.count) { w in
             let range = slices[w]
-            let part = Tensor(n: range.count, c: x.c, h: x.h, w: x.w, data: Array(x.data[(range.lowerBound * size)..<(range.upperBound * size)]))
-            let logits = network.forward(part, worker: w, training: true)
+            let logits = network.forward(x.images(range), worker: w, training: true)
             let result = SoftmaxCrossEntropy.evaluate(logits, labels: labels[range], normalizer: x.n)
             network.workers[w].loss = result.loss
             network.workers[w].correct = result.correct
@@ -127,10 +125,12 @@ public final class Trainer {
         return (0..<used).map { w in (w * count / used)..<((w + 1) * count / used) }
     }
 
+    /// Test images per float evaluation batch (memory bound, not a result parameter).
+    static let evaluationChunk = 250
+
     /// Test accuracy of the float training graph (evaluation mode), for progress reports.
     public func floatTestAccuracy() -> Double {
-        let size = dataset.shape.count
-        let chunk = 250
+        let chunk = Self.evaluationChunk
         var correct = 0
         var noAugmentation = SeededGenerator(seed: 0)
         for start in stride(from: 0, to: dataset.testCount, by: chunk) {
@@ -144,8 +144,7 @@ public final class Trainer {
             let labels = Array(indices.map { dataset.testLabels[$0] })
             DispatchQueue.concurrentPerform(iterations: slices.count) { w in
                 let range = slices[w]
-                let part = Tensor(n: range.count, c: x.c, h: x.h, w: x.w, data: Array(x.data[(range.lowerBound * size)..<(range.upperBound * size)]))
-                let logits = network.forward(part, worker: w, training: false)
+                let logits = network.forward(x.images(range), worker: w, training: false)
                 countsOut[w] = SoftmaxCrossEntropy.evaluate(logits, labels: labels[range], normalizer: range.count).correct
             }
             correct += counts.reduce(0, +)
@@ -160,7 +159,7 @@ extension Trainer {
     /// The returned graph (to be written out) carries that accuracy in its metadata and, per
     /// weighted layer, the weight density and the measured input density.
     public func exportEvaluated(notes: [String: String]) throws -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
-        let exported = try NetJSON.decode(NetJSON.encode(Exporter.export(network, dataset: dataset)))
+        let exported = try NetJSON.decode(NetJSON.encode(Exporter.export(network)))
         let result = try TernaryEvaluator.evaluate(exported, images: dataset.testImages, labels: dataset.testLabels,
                                                    shape: dataset.shape, classes: dataset.classes, workers: options.workers)
         let nodes = exported.nodes.map { node -> Node in
