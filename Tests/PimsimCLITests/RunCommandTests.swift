@@ -16,7 +16,8 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(out.contains(column), column)
         }
         let noSplit = out.split(separator: "\n").first { $0.hasPrefix("No Split ") }!
-        XCTAssertTrue(noSplit.hasSuffix("1.00x     1.00x   1.00x      1.00x"), String(noSplit))
+        XCTAssertTrue(noSplit.hasSuffix("1.00x     1.00x   1.00x      1.00x        88.38"), String(noSplit))
+        XCTAssertTrue(out.contains("seed acc. %"))
         XCTAssertFalse(out.lowercased().contains("nan"))
         XCTAssertFalse(out.contains("inf "))
     }
