@@ -44,6 +44,8 @@ let package = Package(
             swiftSettings: hostTuned),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
+        .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
+        .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
         .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
         .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
     ]

@@ -1,10 +1,12 @@
 import Foundation
 
 /// One timed case: runs `body` `iterations` times after one warm-up run and reports the median
-/// wall time from a monotonic clock.
+/// wall time from a monotonic clock. `work` (optional): operations per run and their unit, printed
+/// as a rate, e.g. (2*m*n*k, "GFLOP/s").
 struct Benchmark {
     let name: String
     let iterations: Int
+    var work: (operations: Double, unit: String)? = nil
     let body: () -> Void
 
     /// Median milliseconds.

@@ -5,5 +5,6 @@ enum CommandRegistry {
         ParamsCommand.spec,
         RunCommand.spec,
         HwCommand.spec,
+        FpgaCommand.spec,
     ]
 }

@@ -1,0 +1,114 @@
+/// The register-tiled inner kernel of `FloatGEMM`: one 8 x 48 tile of C accumulated from packed
+/// panels, C[r][j] (+)= sum over p < kc of a[p * 8 + r] * b[p * 48 + j].
+/// The 24 accumulators are SIMD16<Float> locals (8 rows x 3 vectors of 16 columns) updated with
+/// `addingProduct` (one broadcast + fused multiply-add each), so with a host target that has
+/// AVX-512 the whole tile stays in the 32 vector registers.
+enum FloatMicroKernel {
+    /// Rows of C per tile (rows of a packed A panel).
+    static let rows = 8
+    /// Columns of C per tile (columns of a packed B panel): three SIMD16<Float> vectors.
+    static let columns = 48
+
+    /// `a`: packed A panel, kc x 8 (row index fastest). `b`: packed B panel, kc x 48.
+    /// `c`: the tile's top-left element, rows `ldc` floats apart; read first when `load`.
+    @inline(__always)
+    static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, load: Bool) {
+        let row0 = UnsafeMutableRawPointer(c + 0 &* ldc)
+        let row1 = UnsafeMutableRawPointer(c + 1 &* ldc)
+        let row2 = UnsafeMutableRawPointer(c + 2 &* ldc)
+        let row3 = UnsafeMutableRawPointer(c + 3 &* ldc)
+        let row4 = UnsafeMutableRawPointer(c + 4 &* ldc)
+        let row5 = UnsafeMutableRawPointer(c + 5 &* ldc)
+        let row6 = UnsafeMutableRawPointer(c + 6 &* ldc)
+        let row7 = UnsafeMutableRawPointer(c + 7 &* ldc)
+        var c00 = load ? row0.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c01 = load ? row0.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c02 = load ? row0.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c10 = load ? row1.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c11 = load ? row1.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c12 = load ? row1.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c20 = load ? row2.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c21 = load ? row2.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c22 = load ? row2.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c30 = load ? row3.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c31 = load ? row3.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c32 = load ? row3.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c40 = load ? row4.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c41 = load ? row4.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c42 = load ? row4.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c50 = load ? row5.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c51 = load ? row5.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c52 = load ? row5.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c60 = load ? row6.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c61 = load ? row6.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c62 = load ? row6.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c70 = load ? row7.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c71 = load ? row7.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var c72 = load ? row7.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
+        var ap = a
+        var bp = UnsafeRawPointer(b)
+        for _ in 0..<kc {
+            let b0 = bp.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+            let b1 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let b2 = bp.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+            let a0 = ap[0]
+            c00 = c00.addingProduct(a0, b0)
+            c01 = c01.addingProduct(a0, b1)
+            c02 = c02.addingProduct(a0, b2)
+            let a1 = ap[1]
+            c10 = c10.addingProduct(a1, b0)
+            c11 = c11.addingProduct(a1, b1)
+            c12 = c12.addingProduct(a1, b2)
+            let a2 = ap[2]
+            c20 = c20.addingProduct(a2, b0)
+            c21 = c21.addingProduct(a2, b1)
+            c22 = c22.addingProduct(a2, b2)
+            let a3 = ap[3]
+            c30 = c30.addingProduct(a3, b0)
+            c31 = c31.addingProduct(a3, b1)
+            c32 = c32.addingProduct(a3, b2)
+            let a4 = ap[4]
+            c40 = c40.addingProduct(a4, b0)
+            c41 = c41.addingProduct(a4, b1)
+            c42 = c42.addingProduct(a4, b2)
+            let a5 = ap[5]
+            c50 = c50.addingProduct(a5, b0)
+            c51 = c51.addingProduct(a5, b1)
+            c52 = c52.addingProduct(a5, b2)
+            let a6 = ap[6]
+            c60 = c60.addingProduct(a6, b0)
+            c61 = c61.addingProduct(a6, b1)
+            c62 = c62.addingProduct(a6, b2)
+            let a7 = ap[7]
+            c70 = c70.addingProduct(a7, b0)
+            c71 = c71.addingProduct(a7, b1)
+            c72 = c72.addingProduct(a7, b2)
+            ap += 8
+            bp += 192
+        }
+        row0.storeBytes(of: c00, toByteOffset: 0, as: SIMD16<Float>.self)
+        row0.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
+        row0.storeBytes(of: c02, toByteOffset: 128, as: SIMD16<Float>.self)
+        row1.storeBytes(of: c10, toByteOffset: 0, as: SIMD16<Float>.self)
+        row1.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
+        row1.storeBytes(of: c12, toByteOffset: 128, as: SIMD16<Float>.self)
+        row2.storeBytes(of: c20, toByteOffset: 0, as: SIMD16<Float>.self)
+        row2.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
+        row2.storeBytes(of: c22, toByteOffset: 128, as: SIMD16<Float>.self)
+        row3.storeBytes(of: c30, toByteOffset: 0, as: SIMD16<Float>.self)
+        row3.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
+        row3.storeBytes(of: c32, toByteOffset: 128, as: SIMD16<Float>.self)
+        row4.storeBytes(of: c40, toByteOffset: 0, as: SIMD16<Float>.self)
+        row4.storeBytes(of: c41, toByteOffset: 64, as: SIMD16<Float>.self)
+        row4.storeBytes(of: c42, toByteOffset: 128, as: SIMD16<Float>.self)
+        row5.storeBytes(of: c50, toByteOffset: 0, as: SIMD16<Float>.self)
+        row5.storeBytes(of: c51, toByteOffset: 64, as: SIMD16<Float>.self)
+        row5.storeBytes(of: c52, toByteOffset: 128, as: SIMD16<Float>.self)
+        row6.storeBytes(of: c60, toByteOffset: 0, as: SIMD16<Float>.self)
+        row6.storeBytes(of: c61, toByteOffset: 64, as: SIMD16<Float>.self)
+        row6.storeBytes(of: c62, toByteOffset: 128, as: SIMD16<Float>.self)
+        row7.storeBytes(of: c70, toByteOffset: 0, as: SIMD16<Float>.self)
+        row7.storeBytes(of: c71, toByteOffset: 64, as: SIMD16<Float>.self)
+        row7.storeBytes(of: c72, toByteOffset: 128, as: SIMD16<Float>.self)
+    }
+}

@@ -1,0 +1,32 @@
+import Dispatch
+import Foundation
+
+/// Runs `body(worker)` for workers 0..<count, on parallel threads when count > 1.
+/// Dispatch needs a `@Sendable` closure; callers pass pointers through `SendablePointer` and each
+/// worker must write only its own disjoint part of the output.
+enum Parallel {
+    /// Worker threads worth using: the machine's active processors.
+    static var processorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static func run(workers count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        }
+    }
+
+    /// Splits `units` work units into `parts` contiguous ranges whose sizes differ by at most one.
+    static func range(part: Int, of parts: Int, units: Int) -> Range<Int> {
+        let base = units / parts, extra = units % parts
+        let start = part * base + min(part, extra)
+        return start..<(start + base + (part < extra ? 1 : 0))
+    }
+}
+
+/// A pointer that may cross into Dispatch workers; the caller guarantees disjoint writes.
+struct SendablePointer<Pointee>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Pointee>
+    init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
+    init(_ pointer: UnsafePointer<Pointee>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PimsimKernels
+
+/// Float GEMM, bit-packed ternary GEMM and activation packing on the shapes of issue 5:
+/// a conv-shaped product (M=64 output channels, K=576 = 3x3x64, N=8192 positions) and 512^3,
+/// each on one thread and on all cores. Rates: GFLOP/s = 2*M*N*K / time, GMAC/s = M*N*K / time.
+enum KernelBenchmarks {
+    static let shapes: [(label: String, m: Int, k: Int, n: Int)] = [
+        ("M64 K576 N8192", 64, 576, 8192),
+        ("512^3", 512, 512, 512),
+    ]
+
+    static func cases() -> [Benchmark] {
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        let threadCounts = all > 1 ? [1, all] : [1]
+        var cases: [Benchmark] = []
+        for shape in shapes {
+            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
+            let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
+            var random = SplitMix(seed: 1)
+            for i in a.indices { a[i] = random.float() }
+            for i in b.indices { b[i] = random.float() }
+            let flop = 2.0 * Double(shape.m * shape.n * shape.k)
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "float gemm \(shape.label) \(threads)T", iterations: 15,
+                                       work: (flop, "GFLOP/s")) {
+                    FloatGEMM.multiply(a.baseAddress!, b.baseAddress!, c.baseAddress!,
+                                       m: shape.m, n: shape.n, k: shape.k, threads: threads)
+                })
+            }
+        }
+        for shape in shapes {
+            // a: M rows of weights, b: N rows (im2col patches), both K columns.
+            var random = SplitMix(seed: 2)
+            let weights = (0..<shape.m * shape.k).map { _ in Int8(truncatingIfNeeded: Int(random.next() % 3) - 1) }
+            let activations = (0..<shape.n * shape.k).map { _ in random.float() }
+            let a = PackedTernaryMatrix(values: weights, rows: shape.m, columns: shape.k)
+            let b = PackedTernaryMatrix(values: activations, rows: shape.n, columns: shape.k, low: -0.3, high: 0.3)
+            let macs = Double(shape.m * shape.n * shape.k)
+            let out = UnsafeMutablePointer<Int32>.allocate(capacity: shape.m * shape.n)
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "ternary gemm \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiply(a, b, into: out, threads: threads)
+                })
+            }
+            let activationTernary = activations.map { $0 > 0.3 ? Int8(1) : ($0 < -0.3 ? -1 : 0) }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "pack int8 N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
+                                       work: (Double(shape.n * shape.k), "Gvalue/s")) {
+                    activationTernary.withUnsafeBufferPointer {
+                        _ = PackedTernaryMatrix(values: $0.baseAddress!, rows: shape.n, columns: shape.k, threads: threads)
+                    }
+                })
+            }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "pack float N\(shape.n) x K\(shape.k) \(threads)T", iterations: 15,
+                                       work: (Double(shape.n * shape.k), "Gvalue/s")) {
+                    activations.withUnsafeBufferPointer {
+                        _ = PackedTernaryMatrix(values: $0.baseAddress!, rows: shape.n, columns: shape.k,
+                                                low: -0.3, high: 0.3, threads: threads)
+                    }
+                })
+            }
+        }
+        return cases
+    }
+}
+
+/// Deterministic pseudo-random numbers for benchmark inputs (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [-1, 1).
+    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+}

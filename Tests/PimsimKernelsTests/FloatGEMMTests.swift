@@ -1,0 +1,102 @@
+import PimsimKernels
+import XCTest
+
+final class FloatGEMMTests: XCTestCase {
+    func testHandComputed() {
+        // [1 2; 3 4] * [5 6; 7 8] = [19 22; 43 50]
+        XCTAssertEqual(FloatGEMM.multiply([1, 2, 3, 4], [5, 6, 7, 8], m: 2, n: 2, k: 2), [19, 22, 43, 50])
+        XCTAssertEqual(FloatGEMM.multiply([1, 3, 2, 4], [5, 6, 7, 8], m: 2, n: 2, k: 2, transposeA: true), [19, 22, 43, 50])
+        XCTAssertEqual(FloatGEMM.multiply([1, 2, 3, 4], [5, 7, 6, 8], m: 2, n: 2, k: 2, transposeB: true), [19, 22, 43, 50])
+    }
+
+    /// Odd shapes (edge tiles in every direction), all transposes, with and without accumulation,
+    /// on one thread and on all cores, against a double-precision loop.
+    func testRandomShapesMatchReferenceWithinRoundingBound() {
+        var random = TestRandom(seed: 7)
+        let shapes = [(1, 1, 1), (3, 5, 7), (8, 48, 16), (9, 49, 17), (17, 95, 300), (64, 100, 577),
+                      (130, 97, 513), (7, 1000, 3), (9, 50, 1500)]
+        for (m, n, k) in shapes {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    for threads in [1, 2] {
+                        for accumulate in [false, true] {
+                            let a = random.floats(m * k), b = random.floats(k * n), c0 = random.floats(m * n)
+                            var c = c0
+                            a.withUnsafeBufferPointer { ap in
+                                b.withUnsafeBufferPointer { bp in
+                                    c.withUnsafeMutableBufferPointer { cp in
+                                        FloatGEMM.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, n: n, k: k,
+                                                           transposeA: transposeA, transposeB: transposeB,
+                                                           accumulate: accumulate, threads: threads)
+                                    }
+                                }
+                            }
+                            let label = "m\(m) n\(n) k\(k) tA \(transposeA) tB \(transposeB) acc \(accumulate) threads \(threads)"
+                            assertClose(c, a, b, accumulate ? c0 : nil, m, n, k, transposeA, transposeB, label)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Large enough (2*m*n*k >= 10 MFLOP) that the default call splits the work across cores.
+    func testMultiThreadedSplitsMatchReference() {
+        var random = TestRandom(seed: 11)
+        for (m, n, k) in [(200, 301, 97), (24, 2000, 150)] {
+            let a = random.floats(m * k), b = random.floats(k * n)
+            assertClose(FloatGEMM.multiply(a, b, m: m, n: n, k: k), a, b, nil, m, n, k, false, false, "m\(m) n\(n) k\(k)")
+        }
+    }
+
+    func testZeroDepthClearsOrKeepsC() {
+        var c: [Float] = [1, 2, 3, 4]
+        let empty: [Float] = [0]
+        c.withUnsafeMutableBufferPointer { cp in
+            FloatGEMM.multiply(empty, empty, cp.baseAddress!, m: 2, n: 2, k: 0, accumulate: true)
+        }
+        XCTAssertEqual(c, [1, 2, 3, 4])
+        c.withUnsafeMutableBufferPointer { cp in
+            FloatGEMM.multiply(empty, empty, cp.baseAddress!, m: 2, n: 2, k: 0)
+        }
+        XCTAssertEqual(c, [0, 0, 0, 0])
+    }
+
+    /// |c - exact| <= 2 k eps sum_p |a_ip b_pj| (+ |c0| eps): the standard dot-product rounding bound.
+    private func assertClose(_ c: [Float], _ a: [Float], _ b: [Float], _ c0: [Float]?, _ m: Int, _ n: Int, _ k: Int,
+                             _ transposeA: Bool, _ transposeB: Bool, _ label: String) {
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var exact = Double(c0?[i * n + j] ?? 0), magnitude = abs(exact)
+                for p in 0..<k {
+                    let av = Double(transposeA ? a[p * m + i] : a[i * k + p])
+                    let bv = Double(transposeB ? b[j * k + p] : b[p * n + j])
+                    exact += av * bv
+                    magnitude += abs(av * bv)
+                }
+                let bound = 2 * Double(k + 1) * Double(Float.ulpOfOne) * magnitude + 1e-30
+                worst = max(worst, abs(Double(c[i * n + j]) - exact) / bound)
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, 1, "error exceeds the rounding bound for \(label)")
+    }
+}
+
+/// Deterministic test data (SplitMix64).
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [-1, 1).
+    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+    mutating func floats(_ count: Int) -> [Float] { (0..<count).map { _ in float() } }
+    /// Uniform in {-1, 0, +1}.
+    mutating func ternary() -> Int8 { Int8(truncatingIfNeeded: Int(next() % 3) - 1) }
+}
