@@ -217,6 +217,7 @@ enum RunCommand {
             ("name", .string(m.name)), ("precision", .string(m.precisionDescription)), ("groups", .int(m.groups)),
             ("connections", .int(m.connections)), ("readout", .string(m.readout.kind)),
             ("adc_bits", m.readout.kind == "adc" ? .int(m.readout.adcBits) : nil), ("readout_reason", .string(m.readoutReason)),
+            ("comparators_per_output", .int(m.comparatorsPerOutput)),
             ("residual", .bool(m.residual)), ("row_tiles", .int(m.rowTiles)), ("column_tiles", .int(m.columnTiles)),
             ("groups_per_array", .int(m.groupsPerArray)), ("arrays", .int(m.arrays)), ("utilisation", .number(m.utilisation)),
             ("adcs", .int(m.adcs)), ("sense_amps", .int(m.senseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
