@@ -55,7 +55,7 @@ final class HardwareConfigTests: XCTestCase {
 
     func testMissingSourceAndMissingFieldAreNamed() throws {
         let text = try shippedText("reram-1t1r")
-        let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (shared/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
+        let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (docs/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
         XCTAssertNotEqual(noSource, text)
         XCTAssertThrowsError(try HardwareConfig.parse(noSource, file: "x.json")) { error in
             XCTAssertTrue("\(error)".hasPrefix("x.json: $.array.cycle_ns.source: expected a non-empty source"), "\(error)")
