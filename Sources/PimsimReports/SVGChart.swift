@@ -82,7 +82,8 @@ public struct SVGChart: Sendable {
             let lo = tx.min() ?? 0, hi = tx.max() ?? 1
             func x(_ i: Int) -> Double { m.left + plotW * (hi > lo ? (tx[i] - lo) / (hi - lo) : 0.5) }
             for (i, value) in xs.enumerated() {
-                svg += "<text x=\"\(f(x(i)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(SVGChart.escape(NumberFormat.significant(value, 3)))</text>\n"
+                let label = value == value.rounded() && abs(value) < 1e6 ? NumberFormat.grouped(Int(value)) : NumberFormat.significant(value, 3)
+                svg += "<text x=\"\(f(x(i)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
             }
             for (s, serie) in series.enumerated() {
                 let points = serie.values.indices.filter { $0 < xs.count && serie.values[$0].isFinite }

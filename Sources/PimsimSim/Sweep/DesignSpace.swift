@@ -32,6 +32,10 @@ public struct DesignPoint: Equatable, Sendable {
     public let rows: Int
     public let split: SplitSpec
     public let readout: ReadoutChoice
+
+    public init(hardware: Int, rows: Int, split: SplitSpec, readout: ReadoutChoice) {
+        (self.hardware, self.rows, self.split, self.readout) = (hardware, rows, split, readout)
+    }
 }
 
 /// The cross product configs x rows x splits x read-outs, enumerated in that nesting order

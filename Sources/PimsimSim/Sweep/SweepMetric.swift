@@ -42,11 +42,17 @@ public enum SweepMetric: String, CaseIterable, Sendable {
         return best?.index
     }
 
-    /// Indices of the points on the Pareto front of `x` against `y` (both minimised): no other
-    /// point is at least as good in both and strictly better in one. Sorted by `x` ascending,
-    /// then `y`; of points with identical (x, y) only the earliest is listed.
+    /// Indices of the points on the Pareto front of `x` against `y` (both minimised), sorted by
+    /// `x` (see `paretoFront(_:)`).
     public static func paretoFront(_ metrics: [SweepMetrics?], x: SweepMetric, y: SweepMetric) -> [Int] {
-        let candidates = metrics.indices.compactMap { i in metrics[i].map { (index: i, x: x.value(of: $0), y: y.value(of: $0)) } }
+        paretoFront(metrics.map { $0.map { (x.value(of: $0), y.value(of: $0)) } })
+    }
+
+    /// Indices of the points on the Pareto front (both coordinates minimised; nil entries are
+    /// skipped points): no other point is at least as good in both and strictly better in one.
+    /// Sorted by x ascending; of points with identical (x, y) only the earliest is listed.
+    public static func paretoFront(_ points: [(x: Double, y: Double)?]) -> [Int] {
+        let candidates = points.indices.compactMap { i in points[i].map { (index: i, x: $0.x, y: $0.y) } }
             .sorted { ($0.x, $0.y, $0.index) < ($1.x, $1.y, $1.index) }
         var front: [Int] = []
         var lowestY = Double.infinity
