@@ -7,6 +7,7 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("core", CoreBenchmarks.cases),
     ("sim", SimulatorBenchmarks.cases),
     ("fpga", FPGABenchmarks.cases),
+    ("sweep", SweepBenchmarks.cases),
     ("kernels", KernelBenchmarks.cases),
 ]
 
