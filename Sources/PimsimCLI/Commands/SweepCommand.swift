@@ -39,7 +39,7 @@ enum SweepCommand {
             OptionSpec("--array-rows", value: "R[,R...]|A:B", help: "Array rows: a list, or A:B for the powers of two from A to B (default \(defaultRows))."),
             OptionSpec("--split", value: "SPEC[,SPEC...]", help: "Split configurations (default none,144:72,144,72,36; none for a trained net.json)."),
             OptionSpec("--readout", value: "auto,adc", help: "Read-out axis: auto (the config's rule), adc (ADCs only) or both (default auto,adc)."),
-            OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16."),
+            NetworkArguments.precision,
             OptionSpec("--metric", value: SweepMetric.allCases.map(\.rawValue).joined(separator: "|"), help: "Metric the SVG plots (default energy)."),
             OptionSpec("--svg", value: "FILE", help: "Write an SVG line chart of --metric against array rows."),
             OutputArguments.format(formats),
@@ -47,8 +47,7 @@ enum SweepCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        var graph = try NetworkArguments.load(args, fallback: "resnet20")
-        if let p = args.value("--precision") { graph = try graph.withPrecision(try LayerPrecision(spec: p)) }
+        let graph = try NetworkArguments.load(args, fallback: "resnet20")
         let space = try designSpace(args, trained: graph.hasTrainedData)
         let format = try args.choice("--format", formats, default: formats[0])
         let metric = SweepMetric(rawValue: try args.choice("--metric", SweepMetric.allCases.map(\.rawValue), default: SweepMetric.energy.rawValue))!
