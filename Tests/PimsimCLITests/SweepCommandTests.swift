@@ -77,6 +77,21 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertFalse(try root.field("pareto_energy_area").ints(min: 0).isEmpty)
     }
 
+    func testPrecisionOverrideGivesWhatRunGives() throws {
+        let common = ["--hw", "isaac", "--array-rows", "128", "--split", "none", "--precision", "16/16"]
+        let sweep = runPimsim(["sweep"] + common + ["--readout", "adc", "--format", "csv"])
+        XCTAssertEqual(sweep.status, 0, sweep.err)
+        let fields = sweep.out.split(separator: "\n")[1].split(separator: ",")
+        let run = runPimsim(["run"] + common + ["--format", "json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let configuration = try JSONReader.parse(run.out, file: nil).field("configurations").array()[0]
+        XCTAssertEqual(Double(fields[12]), try configuration.double("energy_pj") / 1e3)
+        XCTAssertEqual(Double(fields[13]), try configuration.double("area_mm2"))
+        XCTAssertEqual(Int(fields[9]), try configuration.int("adcs"))
+        let ternary = runPimsim(["sweep", "--hw", "isaac", "--array-rows", "128", "--split", "none", "--readout", "adc", "--format", "csv"])
+        XCTAssertNotEqual(ternary.out.split(separator: "\n")[1].split(separator: ",")[12], fields[12])
+    }
+
     func testRepeatedRunsGiveIdenticalOutput() {
         let args = ["sweep", "--array-rows", "16:2048", "--split", "none,144:72,144,72,36,18", "--format", "csv"]
         let first = runPimsim(args), second = runPimsim(args)
