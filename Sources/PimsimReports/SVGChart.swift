@@ -47,7 +47,7 @@ public struct SVGChart: Sendable {
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
     /// Plot area margins: left, right, top, bottom (pixels).
-    static let margin = (left: 80.0, right: 170.0, top: 40.0, bottom: 60.0)
+    static let margin = (left: 92.0, right: 170.0, top: 40.0, bottom: 60.0)
 
     public func render() -> String {
         let m = SVGChart.margin
@@ -94,7 +94,7 @@ public struct SVGChart: Sendable {
             }
         }
         svg += "<text x=\"\(f(m.left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(18 \(f(m.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
+        svg += "<text transform=\"translate(14 \(f(m.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
         for (s, serie) in series.enumerated() {
             let ly = m.top + 18 * Double(s)
             if case .lines = kind {

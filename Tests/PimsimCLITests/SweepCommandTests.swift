@@ -8,7 +8,7 @@ import XCTest
 /// End-to-end tests of `pimsim sweep`.
 final class SweepCommandTests: XCTestCase {
     static let tableColumns = ["hardware", "rows", "split", "read-out", "parameters", "arrays", "ADCs", "sense amps", "energy nJ",
-                               "area mm2", "latency us", "EDP nJ*us", "energy x", "area x", "latency x", "EDP x"]
+                               "area mm2", "latency us", "EDP pJ*s", "energy x", "area x", "latency x", "EDP x"]
 
     func testDefaultSweepHasOneRowPerPointOfTheDefaultSpace() {
         let (status, out, err) = runPimsim(["sweep"])
@@ -38,13 +38,13 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 * 2 * 2 * 2)
-        XCTAssertEqual(lines[0], "hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_nj,area_mm2,latency_us,interval_us,edp_nj_us,energy_x,area_x,latency_x,edp_x")
+        XCTAssertEqual(lines[0], "hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_nj,area_mm2,latency_us,interval_us,edp_pj_s,energy_x,area_x,latency_x,edp_x")
         XCTAssertTrue(lines[1].hasPrefix("sram-16t1c,64,128,none,No Split,auto,269722,"), String(lines[1]))
         XCTAssertTrue(lines[4].hasPrefix("sram-16t1c,64,128,72,All split to 72,adc,83098,"), String(lines[4]))
         // Full precision: energy and EDP agree with each other to the last digit.
         let fields = lines[4].split(separator: ",").map(String.init)
         let energy = try XCTUnwrap(Double(fields[12])), latency = try XCTUnwrap(Double(fields[14])), edp = try XCTUnwrap(Double(fields[16]))
-        XCTAssertEqual(edp, energy * latency, accuracy: edp * 1e-12)
+        XCTAssertEqual(edp, energy * latency / 1e3, accuracy: edp * 1e-12)  // nJ * us = 1e3 pJ*s
         XCTAssertEqual(lines[2].split(separator: ",").suffix(4), ["1.0", "1.0", "1.0", "1.0"])  // none, adc: the reference
     }
 
@@ -59,7 +59,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(points.count, 4)
         for p in points {
             for key in ["hardware", "split", "readout"] { XCTAssertNoThrow(try p.string(key), key) }
-            for key in ["array_rows", "parameters", "arrays", "adcs", "sense_amps", "energy_nj", "area_mm2", "latency_us", "edp_nj_us",
+            for key in ["array_rows", "parameters", "arrays", "adcs", "sense_amps", "energy_nj", "area_mm2", "latency_us", "edp_pj_s",
                         "energy_x", "area_x", "latency_x", "edp_x"] {
                 XCTAssertNoThrow(try p.field(key).double(), key)
             }
@@ -137,7 +137,7 @@ final class SweepCommandTests: XCTestCase {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             let parser = XMLParser(data: Data(text.utf8))
             XCTAssertTrue(parser.parse(), "\(file): \(parser.parserError.map { "\($0)" } ?? "")")
-            XCTAssertTrue(text.contains("resnet20 on \(name): EDP nJ*us against array rows"))
+            XCTAssertTrue(text.contains("resnet20 on \(name): EDP pJ*s against array rows"))
             XCTAssertEqual(text.components(separatedBy: "<polyline").count - 1, 5 * 2)
             XCTAssertEqual(text.components(separatedBy: "stroke-dasharray").count - 1, 5 * 2)  // adc lines and their legend samples
             XCTAssertEqual(text.components(separatedBy: "<circle").count - 1, 10 * 6 + 10)  // markers + legend

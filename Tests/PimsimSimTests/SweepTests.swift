@@ -171,7 +171,7 @@ final class SweepTests: XCTestCase {
         let metrics = result.outcomes.map(\.metrics)
         let best = try XCTUnwrap(SweepMetric.energy.best(among: metrics))
         XCTAssertEqual(metrics[best]!.energyPJ, metrics.compactMap { $0?.energyPJ }.min())
-        XCTAssertEqual(SweepMetric.edp.value(of: metrics[0]!), metrics[0]!.energyPJ * metrics[0]!.latencyNS / 1e6)
+        XCTAssertEqual(SweepMetric.edp.value(of: metrics[0]!), metrics[0]!.energyPJ * metrics[0]!.latencyNS / 1e9)  // pJ*ns -> pJ*s
         let front = SweepMetric.paretoFront(metrics, x: .area, y: .energy)
         XCTAssertTrue(front.contains(best))
         XCTAssertTrue(front.contains(try XCTUnwrap(SweepMetric.area.best(among: metrics))))

@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimReports
 import PimsimSim
 
 /// `pimsim sweep`: evaluates the cross product hwconfig x array rows x split x read-out and
@@ -61,7 +62,7 @@ enum SweepCommand {
         let report = SweepReport(network: graph.name, result: result)
         report.warnings().forEach { io.progress("sweep: \($0)") }
         io.progress("sweep: \(report.rows.count) of \(space.count) points evaluated (\(space.count - report.rows.count) skipped) in "
-                    + String(format: "%.3f s, %.0f points/s", seconds, Double(space.count) / max(seconds, 1e-9))
+                    + "\(NumberFormat.significant(seconds, 3)) s, \(NumberFormat.grouped(Int(Double(space.count) / max(seconds, 1e-9)))) points/s"
                     + " on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         guard !report.rows.isEmpty else {
             throw InputError(location: "pimsim sweep", expected: "at least one design point that can be built", found: "all \(space.count) skipped (reasons above)")

@@ -71,7 +71,7 @@ struct SweepReport {
             Column(SweepMetric.area.title, "area_mm2", value(.area)),
             Column(SweepMetric.latency.title, "latency_us", value(.latency)),
             Column("interval us", "interval_us", inTable: false) { .number($0.metrics.intervalNS / 1e3) },
-            Column(SweepMetric.edp.title, "edp_nj_us", value(.edp)),
+            Column(SweepMetric.edp.title, "edp_pj_s", value(.edp)),
             Column("energy x", "energy_x", ratio(.energy)),
             Column("area x", "area_x", ratio(.area)),
             Column("latency x", "latency_x", ratio(.latency)),

@@ -8,7 +8,7 @@ public enum SweepMetric: String, CaseIterable, Sendable {
         case .energy: return "energy nJ"
         case .area: return "area mm2"
         case .latency: return "latency us"
-        case .edp: return "EDP nJ*us"
+        case .edp: return "EDP pJ*s"
         case .adcs: return "ADCs"
         case .arrays: return "arrays"
         }
@@ -18,13 +18,13 @@ public enum SweepMetric: String, CaseIterable, Sendable {
     public var isCount: Bool { self == .adcs || self == .arrays }
 
     /// The metric in report units: energy nJ (pJ / 1e3), area mm2, latency us (ns / 1e3),
-    /// EDP nJ*us (pJ*ns / 1e6), ADCs and arrays as counts.
+    /// EDP pJ*s (= uJ * us; pJ*ns / 1e9), ADCs and arrays as counts.
     public func value(of m: SweepMetrics) -> Double {
         switch self {
         case .energy: return m.energyPJ / 1e3
         case .area: return m.areaMM2
         case .latency: return m.latencyNS / 1e3
-        case .edp: return m.edpPJNS / 1e6
+        case .edp: return m.edpPJNS / 1e9
         case .adcs: return Double(m.adcs)
         case .arrays: return Double(m.arrays)
         }
