@@ -65,7 +65,7 @@ enum SweepCommand {
                     + "\(NumberFormat.significant(seconds, 3)) s, \(NumberFormat.grouped(Int(Double(space.count) / max(seconds, 1e-9)))) points/s"
                     + " on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         guard !report.rows.isEmpty else {
-            throw InputError(location: "pimsim sweep", expected: "at least one design point that can be built", found: "all \(space.count) skipped (reasons above)")
+            throw InputError(expected: "at least one design point that can be built", found: "all \(space.count) skipped (reasons above)")
         }
         let text: String
         switch format {
