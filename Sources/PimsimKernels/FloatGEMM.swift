@@ -10,13 +10,16 @@
 /// `parallelWorkFLOP` run on all cores, one contiguous chunk of row panels or of column panels per
 /// core (whichever splits more evenly); smaller ones run on the calling thread.
 public enum FloatGEMM {
-    /// Largest k block: a 48-column B panel of 256 rows is 48 KiB, held in L1/L2 while every
-    /// A panel of the worker streams past it.
+    /// Largest k block: a 48-column B panel of 1024 rows is 192 KiB and stays in the core's 1 MiB
+    /// L2 while every A panel of the worker streams past it. With one block per product (k <= 1024)
+    /// each C tile is written once: C rows n * 4 bytes apart (32 KiB at n = 8192) map to one cache
+    /// set, and re-reading tiles across k blocks of 192 or 256 measured 5-10 % slower.
     static let kBlock = 1024
-    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
-    /// take ~50 µs on one core at ~200 GFLOP/s (measured, docs/performance.md).
-    /// B panels packed together: rows of 4 x 48 floats are read as 768 contiguous bytes.
+    /// B panels packed together: rows of 8 x 48 floats are read as 1,536 contiguous bytes instead
+    /// of 192 (strided rows of B were a third of the conv-shaped GEMM's time).
     static let panelsPerPack = 8
+    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
+    /// take ~50 µs on one core at ~200 GFLOP/s (docs/performance.md).
     static let parallelWorkFLOP = 10_000_000
 
     public static func multiply(

@@ -3,16 +3,17 @@
 /// Method (docs/performance.md): the rows of `a` are regrouped eight at a time so that word w of
 /// eight rows is one SIMD8<UInt64> per bit-plane; each word of a row of `b` is broadcast to all
 /// eight lanes. Per word and row of `b`: both = nzA & nzB, minus = both & (negA ^ negB), two
-/// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Eight rows of `b` share
+/// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Four rows of `b` share
 /// each load of `a`. Work of at least `parallelMACs` is split across cores by rows of `b` (or by
 /// groups of rows of `a` when `b` has few rows), one contiguous chunk per core.
 public enum TernaryGEMM {
     /// a.rows * b.rows * columns below which one thread is faster (~50 µs at ~1,000 GMAC/s on one
     /// core; Dispatch costs ~5 µs after idle; docs/performance.md).
     static let parallelMACs = 50_000_000
-    /// Rows of `b` per inner tile: 8 x 2 SIMD8<UInt64> accumulators plus operands fit the 32 registers.
+    /// Rows of `b` per output tile: computed four at a time (4 x 2 SIMD8<UInt64> accumulators), then
+    /// an 8 x 8 transpose gives each row of `a` eight consecutive outputs.
     static let bRowsPerTile = 8
-    /// Tiles of `b` per cache block: 256 rows, 16 bytes per row and word (37 KiB at 576 columns).
+    /// Tiles of `b` per cache block: 512 rows, 16 bytes per row and word (74 KiB at 576 columns).
     static let tilesPerBlock = 64
 
     /// out[i * b.rows + j] = sum over k of a[i][k] * b[j][k]: every row of `a` (e.g. one output
