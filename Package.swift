@@ -52,6 +52,9 @@ let package = Package(
             swiftSettings: hostTuned),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
+        .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
+        .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
+        .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
         .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
     ]
 )

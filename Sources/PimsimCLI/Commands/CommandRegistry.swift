@@ -3,5 +3,8 @@ enum CommandRegistry {
     static let all: [CommandSpec] = [
         ZooCommand.spec,
         ParamsCommand.spec,
+        RunCommand.spec,
+        HwCommand.spec,
+        FpgaCommand.spec,
     ]
 }

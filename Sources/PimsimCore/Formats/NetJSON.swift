@@ -190,7 +190,7 @@ public enum NetJSON {
         case .linear(let l): pairs += [("out_features", .int(l.outFeatures)), ("bias", .bool(l.bias))]
         case .batchNorm:
             if let bn = d.batchNorm {
-                pairs += [("epsilon", .number(Double(bn.epsilon))), ("gamma", .numbers(bn.gamma)), ("beta", .numbers(bn.beta)),
+                pairs += [("epsilon", .float(bn.epsilon)), ("gamma", .numbers(bn.gamma)), ("beta", .numbers(bn.beta)),
                           ("mean", .numbers(bn.mean)), ("variance", .numbers(bn.variance))]
             }
         case .activation(let f):
@@ -210,7 +210,7 @@ public enum NetJSON {
                                               ("data", .string(Data(WeightPacking.pack(w)).base64EncodedString()))])))
         }
         switch d.scale {
-        case .perLayer(let s)?: pairs.append(("scale", .object([("per_layer", .number(Double(s)))])))
+        case .perLayer(let s)?: pairs.append(("scale", .object([("per_layer", .float(s))])))
         case .perChannel(let v)?: pairs.append(("scale", .object([("per_channel", .numbers(v))])))
         case .signed(let p, let n)?: pairs.append(("scale", .object([("positive", .numbers(p)), ("negative", .numbers(n))])))
         case nil: break

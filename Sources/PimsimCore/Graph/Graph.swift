@@ -176,7 +176,10 @@ public struct Graph: Equatable, Sendable {
             path.append(current)
             current = nodes[current].inputs.compactMap { listIndexByName[$0] }.first { stuck.contains($0) }!
         }
-        return Array(path[path.firstIndex(of: current)!...]).reversed()
+        // Input edges walk against the data flow: reverse, then start at the earliest-listed node.
+        let cycle = Array(path[path.firstIndex(of: current)!...].reversed())
+        let start = cycle.firstIndex(of: cycle.min()!)!
+        return Array(cycle[start...] + cycle[..<start])
     }
 }
 

@@ -50,6 +50,13 @@ public enum JSONValue: Equatable, Sendable {
 
     public static func int(_ i: Int) -> JSONValue { .number(Double(i)) }
     public static func numbers(_ values: [Double]) -> JSONValue { .array(values.map { .number($0) }) }
-    public static func numbers(_ values: [Float]) -> JSONValue { .array(values.map { .number(Double($0)) }) }
+    public static func numbers(_ values: [Float]) -> JSONValue { .array(values.map(JSONValue.float)) }
+
+    /// A Float as the shortest decimal that reads back as the same Float (1e-05, not
+    /// 9.999999747378752e-06), falling back to the exact Double when that is not guaranteed.
+    public static func float(_ value: Float) -> JSONValue {
+        if let short = Double(value.description), Float(short) == value { return .number(short) }
+        return .number(Double(value))
+    }
     public static func ints(_ values: [Int]) -> JSONValue { .array(values.map { .number(Double($0)) }) }
 }

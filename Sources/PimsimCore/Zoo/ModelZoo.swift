@@ -18,6 +18,10 @@ public enum ModelZoo {
     public static let entries: [Entry] = [
         Entry(name: "resnet20", summary: "ResNet-20 for CIFAR-10 (option-A shortcuts), seed 000's network",
               defaultInput: TensorShape(channels: 3, height: 32, width: 32), defaultClasses: 10) { try resnet20(input: $0, classes: $1, activation: $2) },
+        Entry(name: "resnet20-paper", summary: "ResNet-20 with conv biases and a batch norm before the classifier: +816 parameters, seed 000's totals (docs/reproducing.md)",
+              defaultInput: TensorShape(channels: 3, height: 32, width: 32), defaultClasses: 10) {
+            try resnetCIFAR(name: "resnet20-paper", blocksPerStage: 3, input: $0, classes: $1, activation: $2, convBias: true, classifierBatchNorm: true)
+        },
         Entry(name: "vgg7", summary: "VGG-7 for CIFAR-10: 2x(128-C3) MP2 2x(256-C3) MP2 2x(512-C3) MP2 1024-FC (seed 004)",
               defaultInput: TensorShape(channels: 3, height: 32, width: 32), defaultClasses: 10) { try vgg7(input: $0, classes: $1, activation: $2) },
         Entry(name: "lenet5", summary: "LeNet-5 for MNIST: 32-C5 MP2 64-C5 MP2 512-FC (seed 004)",
@@ -55,18 +59,23 @@ public enum ModelZoo {
         try resnetCIFAR(name: "resnet20", blocksPerStage: 3, input: input, classes: classes, activation: activation)
     }
 
-    static func resnetCIFAR(name: String, blocksPerStage: Int, input: TensorShape, classes: Int, activation: ActivationFunction) throws -> Graph {
+    /// - Parameters:
+    ///   - convBias: give every convolution a bias (PyTorch's default), 688 parameters for ResNet-20.
+    ///     A split convolution keeps it once, on its pointwise convolution.
+    ///   - classifierBatchNorm: a batch norm over the pooled features before the classifier (2 x 64).
+    static func resnetCIFAR(name: String, blocksPerStage: Int, input: TensorShape, classes: Int, activation: ActivationFunction,
+                            convBias: Bool = false, classifierBatchNorm: Bool = false) throws -> Graph {
         let p = precisions(activation)
         var b = GraphBuilder(input: input)
-        b.convBlock("conv1", out: 16, kernel: 3, padding: 1, precision: p.first, activation: activation)
+        b.convBlock("conv1", out: 16, kernel: 3, padding: 1, precision: p.first, activation: activation, bias: convBias)
         var channels = 16
         for (stage, width) in [16, 32, 64].enumerated() {
             for block in 1...blocksPerStage {
                 let prefix = "s\(stage + 1)b\(block)"
                 let blockInput = b.last
                 let stride = (stage > 0 && block == 1) ? 2 : 1
-                b.convBlock(prefix + "c1", out: width, kernel: 3, stride: stride, padding: 1, precision: p.hidden, activation: activation)
-                b.convBlock(prefix + "c2", out: width, kernel: 3, padding: 1, precision: p.hidden, activation: nil)
+                b.convBlock(prefix + "c1", out: width, kernel: 3, stride: stride, padding: 1, precision: p.hidden, activation: activation, bias: convBias)
+                b.convBlock(prefix + "c2", out: width, kernel: 3, padding: 1, precision: p.hidden, activation: nil, bias: convBias)
                 let main = b.last
                 var shortcut = blockInput
                 if stride != 1 || width != channels {
@@ -78,6 +87,7 @@ public enum ModelZoo {
             }
         }
         b.add("pool", .globalAvgPool)
+        if classifierBatchNorm { b.add("pool.bn", .batchNorm) }
         b.add("pool.act", .activation(activation))
         b.add("fc", .linear(LinearAttributes(outFeatures: classes, bias: true)), precision: p.hidden)
         return try b.build(name: name)

@@ -1,0 +1,46 @@
+import Foundation
+import PimsimCore
+import PimsimReports
+import PimsimSim
+
+/// `pimsim hw`: the hardware configs shipped in hwconfigs/, and one config with its sources.
+enum HwCommand {
+    static let spec = CommandSpec(
+        name: "hw",
+        summary: "List the hardware configs, or show one with the source of every constant.",
+        usage: ["pimsim hw", "pimsim hw show NAME|FILE.json"],
+        discussion: """
+        Hardware configs are JSON files in hwconfigs/ (schema: docs/hwconfig.md), read at run \
+        time: changing a number needs no rebuild. Every constant carries its unit and source (a \
+        paper and table, a row of the published-figures reference, "fitted: ..." or \
+        "assumption: <why>"). `hw show` validates the file and prints every setting.
+        """,
+        examples: [
+            ("pimsim hw", "list the configs"),
+            ("pimsim hw show isaac", "ISAAC's constants with their Table I sources"),
+            ("pimsim hw show my-array.json", "validate and print a config of your own"),
+        ],
+        options: [],
+        positionals: ["show", "NAME"], requiredPositionals: 0
+    ) { args, io in
+        guard let verb = args.positional(0) else {
+            let folder = try ResourceLocator.locate("hwconfigs")
+            var table = TextTable(headers: ["name", "array", "cells/weight", "read-out", "ADC rule", "description"])
+            table.alignments[5] = .left
+            for name in try HardwareConfig.availableNames(in: folder) {
+                let c = try HardwareConfig.load(name)
+                table.append([c.name, "\(c.arrayRows) x \(c.arrayColumns)", "\(Int(c.cellsPerTernaryWeight.value))",
+                              c.readoutKinds.rawValue, c.adcRule.rawValue, c.description])
+            }
+            io.print("hardware configs in \(folder) (default \(HardwareConfig.defaultName)):\n\n" + table.render())
+            return
+        }
+        guard verb == "show" else { throw UsageError(command: "hw", message: "unknown action \"\(verb)\" (expected show)") }
+        guard let name = args.positional(1) else { throw UsageError(command: "hw", message: "missing argument NAME") }
+        let config = try HardwareConfig.load(name)
+        var table = TextTable(headers: ["setting", "value", "source"])
+        table.alignments = [.left, .left, .left]
+        for e in config.entries { table.append([e.path, e.value, e.source]) }
+        io.print("\(config.name): \(config.description)\n\n" + table.render())
+    }
+}

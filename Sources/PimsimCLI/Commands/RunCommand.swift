@@ -1,0 +1,208 @@
+import Foundation
+import PimsimCore
+import PimsimReports
+import PimsimSim
+
+/// `pimsim run`: maps a network onto crossbar arrays and reports energy, area and latency per
+/// split configuration.
+enum RunCommand {
+    static let spec = CommandSpec(
+        name: "run",
+        summary: "Map a network onto ReRAM or SRAM crossbars: arrays, ADCs or sense amps, energy, area and latency per split configuration.",
+        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--precision W/A] [--format table|json|csv] [-o FILE]"],
+        discussion: """
+        Splits NET (default resnet20) as each SPEC says (default: seed 000's five \
+        configurations none,144:72,144,72,36), maps every weighted layer onto the arrays of \
+        CONFIG (default reram-1t1r; see `pimsim hw`), schedules it into event counts and prices \
+        the counts with the config's per-action energies, static powers and areas \
+        (docs/cost-model.md). A group whose dot product fits one array is read by comparators \
+        against batch-norm-folded thresholds; one that does not is digitised by ADCs and added \
+        digitally. Ratios compare each configuration with no split.
+
+        With one configuration the table is per layer; with several, one row per configuration \
+        plus an energy breakdown. Densities come from trained net.json data where present, \
+        otherwise from the config's assumed densities (the report says which).
+        """,
+        examples: [
+            ("pimsim run", "ResNet-20, five split configurations, on reram-1t1r"),
+            ("pimsim run resnet20 --split 72 --hw sram-16t1c", "per-layer report of one configuration on the 16T1C array"),
+            ("pimsim run resnet20 --split none --hw isaac --precision 16/16", "ISAAC-style 16-bit baseline"),
+            ("pimsim run resnet20 --binary --format json -o xnor.json", "XNOR-Net variant as JSON"),
+        ],
+        options: [
+            OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
+            OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none,144:72,144,72,36)."),
+            OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
+            OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16 or ternary/ternary."),
+            OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
+            OutputArguments.format(["table", "json", "csv"]),
+            OutputArguments.outputFile,
+        ] + NetworkArguments.options,
+        positionals: ["NET"], requiredPositionals: 0
+    ) { args, io in
+        var graph = try NetworkArguments.load(args, fallback: "resnet20")
+        if let p = args.value("--precision") { graph = try graph.withPrecision(try LayerPrecision(spec: p)) }
+        var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
+        if let rows = try args.int("--array-rows") {
+            config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
+        }
+        let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? SplitSpec.seedConfigurations
+        let inferences = try args.int("--inferences") ?? 1
+        let format = try args.choice("--format", ["table", "json", "csv"], default: "table")
+        let reference = try Simulator.run(graph, on: config, split: .none, inferences: inferences)
+        var results: [SimulationResult] = []
+        for spec in specs {
+            let result = spec == .none ? reference : try Simulator.run(graph, on: config, split: spec, inferences: inferences)
+            for layer in result.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole (channels do not allow the split)") }
+            results.append(result)
+        }
+        let text: String
+        switch format {
+        case "json": text = JSONWriter.write(json(results, reference: reference, config: config))
+        case "csv": text = csv(results)
+        default:
+            text = results.count == 1 ? layerTable(results[0], config: config) : summaryTable(results, reference: reference, config: config)
+        }
+        try io.emit(text, to: args.value("--output"))
+    }
+
+    // MARK: table
+
+    static func nJ(_ pJ: Double) -> String { NumberFormat.significant(pJ / 1000, 4) }
+    static func us(_ ns: Double) -> String { NumberFormat.significant(ns / 1000, 4) }
+
+    static func header(_ r: SimulationResult, config: HardwareConfig) -> String {
+        var s = "\(r.network) on \(config.name) (\(config.arrayRows) x \(config.arrayColumns) arrays, \(config.inputEncoding.rawValue) inputs), "
+        s += "\(r.inferences) inference\(r.inferences == 1 ? "" : "s"), \(r.mode.rawValue) schedule\n"
+        s += r.usesAssumedDensities
+            ? "densities: assumed by the config (inputs \(config.assumedInputDensity.value), weights \(config.assumedWeightDensity.value), input bits \(config.assumedInputBitDensity.value) non-zero)\n"
+            : "densities: measured (trained weights and activation statistics in the network file)\n"
+        return s
+    }
+
+    static func summaryTable(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig) -> String {
+        var table = TextTable(headers: ["configuration", "parameters", "arrays", "ADCs", "sense amps", "ADC conv.",
+                                        "energy nJ", "area mm2", "latency us", "params x", "energy x", "area x", "latency x"])
+        for r in results {
+            table.append([r.split.paperLabel, NumberFormat.grouped(r.parameters), NumberFormat.grouped(r.instances.arrays),
+                          NumberFormat.grouped(r.instances.adcs), NumberFormat.grouped(r.instances.senseAmps),
+                          NumberFormat.grouped(Int(r.events.adcConversions.rounded())), nJ(r.energyPJ),
+                          NumberFormat.significant(r.areaMM2, 4), us(r.latencyNS),
+                          NumberFormat.ratio(Double(r.parameters) / Double(reference.parameters)),
+                          NumberFormat.ratio(r.energyPJ / reference.energyPJ), NumberFormat.ratio(r.areaMM2 / reference.areaMM2),
+                          NumberFormat.ratio(r.latencyNS / reference.latencyNS)])
+        }
+        var breakdown = TextTable(headers: ["energy nJ by component"] + results[0].breakdown.map(\.name))
+        for r in results { breakdown.append([r.split.paperLabel] + r.breakdown.map { nJ($0.pJ) }) }
+        var out = header(results[0], config: config) + "ratios (x) are to no split\n\n" + table.render() + "\n" + breakdown.render()
+        for r in results {
+            let adcLayers = r.layers.filter { $0.mapping.readout.kind == "adc" }
+            guard !adcLayers.isEmpty else { continue }
+            out += "\n\(r.split.paperLabel): ADC layers " + adcLayers.map { "\($0.mapping.name) (\($0.mapping.readoutReason))" }.joined(separator: "; ")
+        }
+        return out + "\n"
+    }
+
+    static func layerTable(_ r: SimulationResult, config: HardwareConfig) -> String {
+        var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC", "arrays", "util.", "read-out",
+                                        "ADCs", "sense amps", "ADC conv.", "energy nJ", "latency us"])
+        table.alignments[1] = .left
+        table.alignments[7] = .left
+        for l in r.layers {
+            let m = l.mapping
+            let readout = m.readout.kind == "adc" ? "adc \(m.readout.adcBits)b" : "sense_amp"
+            table.append([m.name, m.precisionDescription, "\(m.groups)", "\(m.connections)", "\(m.rowTiles)x\(m.columnTiles)",
+                          NumberFormat.grouped(m.arrays), NumberFormat.fixed(m.utilisation, 2), readout,
+                          NumberFormat.grouped(m.adcs), NumberFormat.grouped(m.senseAmps),
+                          NumberFormat.grouped(Int(l.events.adcConversions.rounded())), nJ(l.cost.energyPJ), us(l.schedule.latencyNS)])
+        }
+        table.append(["total", "", "", "", "", NumberFormat.grouped(r.instances.arrays), "", "", NumberFormat.grouped(r.instances.adcs),
+                      NumberFormat.grouped(r.instances.senseAmps), NumberFormat.grouped(Int(r.events.adcConversions.rounded())),
+                      nJ(r.energyPJ), us(r.latencyNS)])
+        var out = header(r, config: config) + "split \(r.split) (\(r.split.paperLabel)): \(NumberFormat.grouped(r.parameters)) parameters, "
+        out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
+        out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n\n" + table.render() + "\n"
+        out += "energy by component: " + r.breakdown.map { "\($0.name) \(nJ($0.pJ)) nJ" }.joined(separator: ", ") + "\n"
+        return out
+    }
+
+    // MARK: JSON and CSV
+
+    static func eventsJSON(_ e: EventCounts) -> JSONValue {
+        .object([
+            ("array_activations", .number(e.arrayActivations)), ("wordline_drives", .number(e.wordlineDrives)),
+            ("cell_reads_on", .number(e.cellReadsOn)), ("cell_reads_off", .number(e.cellReadsOff)),
+            ("comparator_decisions", .number(e.comparatorDecisions)), ("adc_conversions", .number(e.adcConversions)),
+            ("digital_additions", .number(e.digitalAdditions)), ("buffer_read_bits", .number(e.bufferReadBits)),
+            ("buffer_write_bits", .number(e.bufferWriteBits)), ("interconnect_bit_hops", .number(e.interconnectBitHops)),
+            ("busy_cycles", .number(e.busyCycles)), ("idle_cycles", .number(e.idleCycles)),
+        ])
+    }
+
+    static func json(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig) -> JSONValue {
+        .object([
+            ("network", .string(reference.network)), ("hardware", .string(config.name)),
+            ("mode", .string(reference.mode.rawValue)), ("inferences", .int(reference.inferences)),
+            ("configurations", .array(results.map { r in
+                .object([
+                    ("split", .string(r.split.description)), ("label", .string(r.split.paperLabel)),
+                    ("parameters", .int(r.parameters)), ("macs", .int(r.macs)), ("arrays", .int(r.instances.arrays)),
+                    ("adcs", .int(r.instances.adcs)), ("sense_amps", .int(r.instances.senseAmps)),
+                    ("adc_conversions", .number(r.events.adcConversions)), ("energy_pj", .number(r.energyPJ)),
+                    ("dynamic_pj", .number(r.dynamicPJ)), ("static_pj", .number(r.staticPJ)),
+                    ("area_mm2", .number(r.areaMM2)), ("latency_ns", .number(r.latencyNS)), ("interval_ns", .number(r.intervalNS)),
+                    ("inferences_per_second", .number(r.inferencesPerSecond)),
+                    ("densities", .string(r.usesAssumedDensities ? "assumed" : "measured")),
+                    ("ratios_to_no_split", .object([
+                        ("parameters", .number(Double(r.parameters) / Double(reference.parameters))),
+                        ("energy", .number(r.energyPJ / reference.energyPJ)), ("area", .number(r.areaMM2 / reference.areaMM2)),
+                        ("latency", .number(r.latencyNS / reference.latencyNS)),
+                    ])),
+                    ("breakdown", .object(r.breakdown.map { ($0.name, .number($0.pJ)) })),
+                    ("components", .array(r.components.map { c in
+                        .object([("name", .string(c.name)), ("category", .string(c.category.rawValue)), ("per", .string(c.per.rawValue)),
+                                 ("instances", .number(c.instances)), ("dynamic_pj", .number(c.dynamicPJ)),
+                                 ("static_pj", .number(c.staticPJ)), ("area_um2", .number(c.areaUM2))])
+                    })),
+                    ("events", eventsJSON(r.events)),
+                    ("unsplittable", .array(r.unsplittable.map(JSONValue.string))),
+                    ("layers", .array(r.layers.map(layerJSON))),
+                ])
+            })),
+        ])
+    }
+
+    static func layerJSON(_ l: LayerResult) -> JSONValue {
+        let m = l.mapping
+        return .object([
+            ("name", .string(m.name)), ("precision", .string(m.precisionDescription)), ("groups", .int(m.groups)),
+            ("connections", .int(m.connections)), ("readout", .string(m.readout.kind)),
+            ("adc_bits", m.readout.kind == "adc" ? .int(m.readout.adcBits) : nil), ("readout_reason", .string(m.readoutReason)),
+            ("residual", .bool(m.residual)), ("row_tiles", .int(m.rowTiles)), ("column_tiles", .int(m.columnTiles)),
+            ("groups_per_array", .int(m.groupsPerArray)), ("arrays", .int(m.arrays)), ("utilisation", .number(m.utilisation)),
+            ("adcs", .int(m.adcs)), ("sense_amps", .int(m.senseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
+            ("input_density", .number(m.inputDensity)), ("input_density_source", .string(m.inputDensitySource.rawValue)),
+            ("weight_density", .number(m.weightDensity)), ("weight_density_source", .string(m.weightDensitySource.rawValue)),
+            ("energy_pj", .number(l.cost.energyPJ)), ("dynamic_pj", .number(l.cost.dynamicPJ)), ("static_pj", .number(l.cost.staticPJ)),
+            ("latency_ns", .number(l.schedule.latencyNS)), ("step_ns", .number(l.schedule.stepNS)), ("steps", .int(l.schedule.steps)),
+            ("breakdown", .object(Category.allCases.map { ($0.rawValue, .number(l.cost.dynamicByCategory[$0] ?? 0)) } + [("leakage", .number(l.cost.staticPJ))])),
+            ("events", eventsJSON(l.events)),
+        ])
+    }
+
+    static func csv(_ results: [SimulationResult]) -> String {
+        var csv = CSVWriter(headers: ["network", "hardware", "split", "layer", "connections", "groups", "readout", "adc_bits", "arrays",
+                                      "adcs", "sense_amps", "adc_conversions", "parameters", "energy_pj", "area_mm2", "latency_ns"])
+        for r in results {
+            for l in r.layers {
+                let m = l.mapping
+                csv.append([r.network, r.hardware, r.split.description, m.name, "\(m.connections)", "\(m.groups)", m.readout.kind,
+                            m.readout.kind == "adc" ? "\(m.readout.adcBits)" : "", "\(m.arrays)", "\(m.adcs)", "\(m.senseAmps)",
+                            "\(l.events.adcConversions)", "\(m.parameters)", "\(l.cost.energyPJ)", "", "\(l.schedule.latencyNS)"])
+            }
+            csv.append([r.network, r.hardware, r.split.description, "total", "", "", "", "", "\(r.instances.arrays)", "\(r.instances.adcs)",
+                        "\(r.instances.senseAmps)", "\(r.events.adcConversions)", "\(r.parameters)", "\(r.energyPJ)", "\(r.areaMM2)", "\(r.latencyNS)"])
+        }
+        return csv.render()
+    }
+}

@@ -1,1 +1,0 @@
-// PimsimFPGA: see docs/architecture.md. Filled in by its issue.

@@ -1,0 +1,104 @@
+/// How a layer's dot products are read out of the arrays.
+public enum Readout: Equatable, Sendable {
+    /// Comparators against thresholds folded from batch norm: `comparators` per output (2 for a
+    /// ternary activation, 1 for sign). No ADC.
+    case senseAmp(comparators: Int)
+    /// ADCs of `bits` resolution, added digitally before the activation.
+    case adc(bits: Int)
+
+    /// `sense_amp` or `adc`, as in the JSON report.
+    public var kind: String {
+        switch self {
+        case .senseAmp: return "sense_amp"
+        case .adc: return "adc"
+        }
+    }
+
+    public var adcBits: Int {
+        if case .adc(let bits) = self { return bits }
+        return 0
+    }
+}
+
+/// Where a density used by the schedule came from.
+public enum DensitySource: String, Sendable {
+    /// Computed from trained weights or measured statistics in net.json.
+    case measured
+    /// The hwconfig's `assumed_densities`.
+    case assumed
+}
+
+/// One weighted layer placed on arrays: pure geometry and read-out, no energy.
+///
+/// With R rows and C columns per array, G groups of n connections and Cout/G outputs, `r` rows per
+/// input value and `c` cells per weight: rows per group = n * r, row tiles = ceil(n*r / R),
+/// columns per group = (Cout/G) * c, column tiles = ceil(columns per group / C). A group that fits
+/// one array in both directions is packed block-diagonally with others,
+/// k = min(G, floor(R / (n*r)), floor(C / (Cout/G * c))) groups per array (off-diagonal cells are
+/// programmed off); otherwise arrays = G * row tiles * column tiles.
+public struct LayerMapping: Equatable, Sendable {
+    public let name: String
+    public let nodeIndex: Int
+    public let precisionDescription: String
+    public let groups: Int
+    /// Connections per output (k*k*Cin/groups).
+    public let connections: Int
+    public let outChannels: Int
+    public let positions: Int
+    public let macs: Int
+    public let parameters: Int
+
+    public let rowsPerInput: Int
+    public let rowsPerGroup: Int
+    public let rowTiles: Int
+    public let cellsPerWeight: Int
+    /// Columns digitised or sensed per output: 1 for a differential pair, `cellsPerWeight` for
+    /// bit-sliced multi-bit weights (each slice digitised and shifted-and-added).
+    public let sensedColumnsPerWeight: Int
+    /// Cells that conduct for a non-zero weight (1 of a differential pair; every slice otherwise).
+    public let onCellsPerNonzeroWeight: Int
+    public let columnsPerGroup: Int
+    public let columnTiles: Int
+    public let groupsPerArray: Int
+    /// Sum over arrays of k_a * (k_a - 1): ordered pairs of different groups sharing an array.
+    public let packedGroupPairs: Int
+    public let arrays: Int
+    /// Cells holding weights over cells of the arrays used.
+    public let utilisation: Double
+
+    /// Input slices per dot product: ceil(input bits / input bits per cycle) (1 for ternary/binary).
+    public let bitCycles: Int
+    /// 2 for two-phase encoding of signed inputs, else 1.
+    public let phases: Int
+    public let readout: Readout
+    /// Why the read-out is what it is (for reports).
+    public let readoutReason: String
+    /// The layer's output meets a residual add before its activation.
+    public let residual: Bool
+    /// Output positions * output channels.
+    public var outputs: Int { positions * outChannels }
+    /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).
+    public let outputBits: Int
+    /// Bits stored per input value.
+    public let inputBits: Int
+    /// Digital operations after read-out per output: threshold comparisons and residual add
+    /// (ADC layers only; a sense-amp layer does them in the comparator).
+    public let digitalOpsPerOutput: Int
+    /// Comparators (or digital threshold compares) per output of the activation that follows.
+    public let comparatorsPerOutput: Int
+
+    /// Fraction of input values (or input bit slices) that are non-zero and drive a wordline.
+    public let inputDensity: Double
+    public let inputDensitySource: DensitySource
+    /// Fraction of weights that are non-zero.
+    public let weightDensity: Double
+    public let weightDensitySource: DensitySource
+
+    /// Sense amplifiers this layer's arrays need (0 for ADC layers).
+    public let senseAmps: Int
+    /// ADCs this layer's arrays need (0 for sense-amp layers).
+    public let adcs: Int
+    /// Sensed columns per array over the ADCs of one array, rounded up: conversions one ADC makes
+    /// per step.
+    public let conversionsPerADC: Int
+}

@@ -1,0 +1,254 @@
+import Foundation
+import PimsimCore
+
+/// Work done outside the arrays by the digital units (pooling, activations and adds that are not
+/// folded into a layer's read-out). Charged to the weighted layer that produced its input.
+public struct DigitalStep: Equatable, Sendable {
+    public let name: String
+    /// Index into `NetworkMapping.layers` of the layer it is charged to.
+    public let ownerLayer: Int
+    /// Additions or comparisons.
+    public let operations: Int
+    public let readBits: Int
+    public let writeBits: Int
+}
+
+/// A whole network placed on arrays.
+public struct NetworkMapping: Equatable, Sendable {
+    public let layers: [LayerMapping]
+    public let digital: [DigitalStep]
+}
+
+/// Maps every weighted layer of a (split) graph onto the arrays of a `HardwareConfig`.
+/// Pure: geometry, read-out and densities only; no energy, area or time.
+public enum NetworkMapper {
+    public static func map(_ graph: Graph, on config: HardwareConfig) throws -> NetworkMapping {
+        var folded = Set<Int>()
+        var layers: [LayerMapping] = []
+        var layerOfNode: [Int: Int] = [:]
+        for geometry in graph.weightedLayers {
+            let chain = readoutChain(graph, from: geometry.nodeIndex)
+            folded.formUnion(chain.nodes)
+            layerOfNode[geometry.nodeIndex] = layers.count
+            layers.append(try mapLayer(geometry, graph: graph, chain: chain, config: config))
+        }
+        // Owner of every node: the weighted layer reached by following first inputs upwards.
+        var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() {
+            if let l = layerOfNode[i] { owner[i] = l; continue }
+            owner[i] = node.inputs.first.flatMap { graph.index(of: $0) }.flatMap { owner[$0] }
+        }
+        var digital: [DigitalStep] = []
+        for (i, node) in graph.nodes.enumerated() where !folded.contains(i) && !node.operation.isWeighted {
+            guard let step = digitalStep(graph, index: i, config: config), let o = owner[i] else { continue }
+            digital.append(DigitalStep(name: node.name, ownerLayer: o, operations: step.operations, readBits: step.readBits, writeBits: step.writeBits))
+        }
+        return NetworkMapping(layers: layers, digital: digital)
+    }
+
+    // MARK: read-out chain
+
+    /// The nodes after a layer that its read-out absorbs: batch norm (folded into thresholds), a
+    /// residual add (resolved at the comparator reference, or digitally after an ADC) and a
+    /// ternary or sign activation. Each must be the previous node's only consumer.
+    struct Chain {
+        var nodes: [Int] = []
+        var residual = false
+        var activation: ActivationFunction?
+    }
+
+    static func readoutChain(_ graph: Graph, from index: Int) -> Chain {
+        var chain = Chain()
+        var current = index
+        while true {
+            let consumers = graph.consumers(of: current)
+            guard consumers.count == 1 else { return chain }
+            let next = consumers[0]
+            switch graph.nodes[next].operation {
+            case .batchNorm where !chain.residual:
+                chain.nodes.append(next)
+            case .add where !chain.residual:
+                chain.nodes.append(next)
+                chain.residual = true
+            case .activation(let f) where f == .ternary || f == .sign:
+                chain.nodes.append(next)
+                chain.activation = f
+                return chain
+            default:
+                return chain
+            }
+            current = next
+        }
+    }
+
+    // MARK: one layer
+
+    static func mapLayer(_ g: LayerGeometry, graph: Graph, chain: Chain, config: HardwareConfig) throws -> LayerMapping {
+        let R = config.arrayRows, C = config.arrayColumns
+        let v = Int(config.inputBitsPerCycle.value)
+        let signedInputs: Bool
+        let bitCycles: Int
+        let inputBits = g.precision.inputs.storageBits
+        switch g.precision.inputs {
+        case .ternary, .binary:
+            signedInputs = true
+            bitCycles = 1
+        case .integer(let bits):
+            signedInputs = false
+            bitCycles = (bits + v - 1) / v
+        case .float32:
+            throw InputError(location: "layer \(g.name)", expected: "ternary, binary or integer inputs on a crossbar (use --precision W/A)", found: "float32 inputs")
+        }
+        let cellsPerWeight: Int, sensed: Int, onCells: Int
+        switch g.precision.weights {
+        case .ternary, .binary:
+            cellsPerWeight = Int(config.cellsPerTernaryWeight.value)
+            (sensed, onCells) = (1, 1)
+        case .integer(let bits):
+            cellsPerWeight = (bits + Int(config.bitsPerCell.value) - 1) / Int(config.bitsPerCell.value)
+            (sensed, onCells) = (cellsPerWeight, cellsPerWeight)
+        case .float32:
+            throw InputError(location: "layer \(g.name)", expected: "ternary, binary or integer weights on a crossbar (use --precision W/A)", found: "float32 weights")
+        }
+        let rowsPerInput = signedInputs && config.inputEncoding == .pairedRows ? 2 : 1
+        let phases = signedInputs && config.inputEncoding == .twoPhase ? 2 : 1
+        let rowsPerGroup = g.connections * rowsPerInput
+        let rowTiles = (rowsPerGroup + R - 1) / R
+        let outPerGroup = g.outChannelsPerGroup
+        let columnsPerGroup = outPerGroup * cellsPerWeight
+        let columnTiles = (columnsPerGroup + C - 1) / C
+        var groupsPerArray = 1, arrays = g.groups * rowTiles * columnTiles, pairs = 0
+        if rowTiles == 1 && columnTiles == 1 {
+            groupsPerArray = min(g.groups, R / rowsPerGroup, C / columnsPerGroup)
+            arrays = (g.groups + groupsPerArray - 1) / groupsPerArray
+            let (full, rest) = g.groups.quotientAndRemainder(dividingBy: groupsPerArray)
+            pairs = full * groupsPerArray * (groupsPerArray - 1) + rest * (rest - 1)
+        }
+        let utilisation = Double(g.groups * rowsPerGroup * columnsPerGroup) / (Double(arrays) * Double(R) * Double(C))
+
+        // Read-out: comparators when one array holds a group's whole dot product in one step.
+        let comparators = chain.activation == .ternary ? 2 : (chain.activation == .sign ? 1 : 0)
+        var reasons: [String] = []
+        if config.readoutKinds == .adcOnly { reasons.append("\(config.name) reads out by ADC only") }
+        if rowTiles > 1 { reasons.append("\(rowsPerGroup) rows per group exceed \(R)") }
+        if sensed > 1 { reasons.append("\(cellsPerWeight) bit-sliced cells per weight") }
+        if bitCycles > 1 { reasons.append("\(bitCycles) bit-serial input cycles") }
+        if chain.activation == nil { reasons.append("output not followed by a ternary or sign activation") }
+        let senseAmpsPerArray = (C / cellsPerWeight) * comparators
+        let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
+        let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
+        let readout: Readout
+        if reasons.isEmpty {
+            readout = .senseAmp(comparators: comparators)
+        } else {
+            let rowsInTile = min(rowsPerGroup, R)
+            readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
+        }
+        let isSenseAmp = reasons.isEmpty
+        let outputBits = chain.activation.map { $0 == .ternary ? 2 : 1 } ?? Int(config.accumulatorBits.value)
+
+        // Densities: trained data when present, else the config's assumptions.
+        let data = graph.nodes[g.nodeIndex].data
+        var weightDensity = config.assumedWeightDensity.value, weightSource = DensitySource.assumed
+        if let w = data.weights { (weightDensity, weightSource) = (w.density, .measured) }
+        else if let d = data.statistics?.weightDensity { (weightDensity, weightSource) = (d, .measured) }
+        if case .binary = g.precision.weights { weightDensity = 1 }
+        var inputDensity = signedInputs ? config.assumedInputDensity.value : config.assumedInputBitDensity.value
+        var inputSource = DensitySource.assumed
+        if signedInputs, let d = data.statistics?.inputDensity { (inputDensity, inputSource) = (d, .measured) }
+        if case .binary = g.precision.inputs { inputDensity = 1 }
+
+        return LayerMapping(
+            name: g.name, nodeIndex: g.nodeIndex, precisionDescription: g.precision.description, groups: g.groups,
+            connections: g.connections, outChannels: g.outChannels, positions: g.positions, macs: g.macs,
+            parameters: g.weightCount + (g.hasBias ? g.outChannels : 0),
+            rowsPerInput: rowsPerInput, rowsPerGroup: rowsPerGroup, rowTiles: rowTiles, cellsPerWeight: cellsPerWeight,
+            sensedColumnsPerWeight: sensed, onCellsPerNonzeroWeight: onCells, columnsPerGroup: columnsPerGroup,
+            columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
+            utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
+            readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
+            residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
+            digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
+            inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
+            senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
+            conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
+    }
+
+    /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).
+    static func adcBits(rowsInTile: Int, inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) throws -> Int {
+        let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
+        func log2Ceil(_ x: Int) -> Int { x <= 1 ? 0 : Int.bitWidth - (x - 1).leadingZeroBitCount }
+        switch config.adcRule {
+        case .fixed:
+            return Int(config.adcBits!.value)
+        case .isaac, .isaacEncoded:
+            let bits = log2Ceil(rowsInTile) + v + w - (v == 1 || w == 1 ? 1 : 0) - (config.adcRule == .isaacEncoded ? 1 : 0)
+            return max(1, bits)
+        case .lossless:
+            var weightLevels = 1, inputLevels = 1, signed = false
+            switch precision.weights {
+            case .integer(let bits): weightLevels = (1 << min(bits, w)) - 1
+            default: signed = true
+            }
+            switch precision.inputs {
+            case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
+            default: signed = true
+            }
+            let magnitude = inputsInTile * weightLevels * inputLevels
+            return max(1, log2Ceil(signed ? 2 * magnitude + 1 : magnitude + 1))
+        }
+    }
+
+    // MARK: digital units
+
+    /// Additions/comparisons and buffer traffic of a node run by the digital units, or nil if
+    /// it costs nothing (input, flatten, shortcut: addressing only; batch norm: folded).
+    static func digitalStep(_ graph: Graph, index: Int, config: HardwareConfig) -> (operations: Int, readBits: Int, writeBits: Int)? {
+        let node = graph.nodes[index]
+        let output = graph.shapes[index]
+        let inputs = graph.inputShapes(of: index)
+        let inBits = node.inputs.compactMap { graph.index(of: $0) }.map { valueBits(graph, $0, config: config) }
+        let readBits = zip(inputs, inBits).reduce(0) { $0 + $1.0.count * $1.1 }
+        let writeBits = output.count * valueBits(graph, index, config: config)
+        switch node.operation {
+        case .pool(let p):
+            return (output.count * (p.kernel * p.kernel - 1), readBits, writeBits)
+        case .globalAvgPool:
+            return (output.count * (inputs[0].positions - 1), readBits, writeBits)
+        case .add:
+            return (output.count, readBits, writeBits)
+        case .activation(let f):
+            switch f {
+            case .ternary: return (2 * output.count, readBits, writeBits)
+            case .sign, .relu: return (output.count, readBits, writeBits)
+            case .identity: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Bits stored per value of node `index`'s output: 2 after a ternary activation, 1 after
+    /// sign, the input precision for the network input, passed through by data-movement nodes,
+    /// else the accumulator width.
+    static func valueBits(_ graph: Graph, _ index: Int, config: HardwareConfig) -> Int {
+        let node = graph.nodes[index]
+        switch node.operation {
+        case .activation(.ternary): return 2
+        case .activation(.sign): return 1
+        case .input:
+            let firstLayer = graph.consumers(of: index).compactMap { graph.nodes[$0].precision }.first
+            return firstLayer?.inputs.storageBits ?? Int(config.accumulatorBits.value)
+        case .flatten, .shortcut:
+            return passThrough(graph, index, config: config)
+        case .pool(let p) where p.kind == .max:
+            return passThrough(graph, index, config: config)
+        default:
+            return Int(config.accumulatorBits.value)
+        }
+    }
+
+    private static func passThrough(_ graph: Graph, _ index: Int, config: HardwareConfig) -> Int {
+        graph.nodes[index].inputs.first.flatMap { graph.index(of: $0) }.map { valueBits(graph, $0, config: config) } ?? Int(config.accumulatorBits.value)
+    }
+}

@@ -1,1 +1,0 @@
-// PimsimSim: see docs/architecture.md. Filled in by its issue.

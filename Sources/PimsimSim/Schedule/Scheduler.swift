@@ -1,0 +1,86 @@
+/// Event counts and timing of one layer for one inference.
+public struct LayerSchedule: Equatable, Sendable {
+    public let events: EventCounts
+    /// One array step: evaluate and read out (ns).
+    public let stepNS: Double
+    /// Steps per inference: positions * input slices * phases (positions run one after another
+    /// on the layer's arrays; all arrays of the layer step together).
+    public let steps: Int
+    public let latencyNS: Double
+}
+
+/// The schedule of a whole network for one inference.
+public struct NetworkSchedule: Equatable, Sendable {
+    public let layers: [LayerSchedule]
+    public let mode: ScheduleMode
+    /// Sum of layer latencies: the time from input to output (ns).
+    public let latencyNS: Double
+    /// Time between consecutive inferences: the latency layer by layer, the slowest layer when
+    /// pipelined (ns).
+    public let intervalNS: Double
+}
+
+/// Turns a mapping into event counts and cycles (docs/cost-model.md, "Schedule"). Knows array
+/// timing from the config but no energy.
+public enum Scheduler {
+    public static func schedule(_ mapping: NetworkMapping, config: HardwareConfig) -> NetworkSchedule {
+        var layers = mapping.layers.map { schedule($0, config: config) }
+        let hops = config.interconnectHops.value
+        for step in mapping.digital {
+            var e = EventCounts()
+            e.digitalAdditions = Double(step.operations)
+            e.bufferReadBits = Double(step.readBits)
+            e.bufferWriteBits = Double(step.writeBits)
+            e.interconnectBitHops = Double(step.writeBits) * hops
+            let l = layers[step.ownerLayer]
+            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+        }
+        let total = layers.reduce(0) { $0 + $1.latencyNS }
+        let interval = config.scheduleMode == .pipelined ? (layers.map(\.latencyNS).max() ?? 0) : total
+        let cycle = config.arrayCycleNS.value
+        layers = zip(mapping.layers, layers).map { m, l in
+            var e = l.events
+            e.idleCycles = Double(m.arrays) * max(0, interval - l.latencyNS) / cycle
+            return LayerSchedule(events: e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+        }
+        return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval)
+    }
+
+    /// One layer (without idle cycles, which depend on the whole network).
+    public static func schedule(_ m: LayerMapping, config: HardwareConfig) -> LayerSchedule {
+        let P = Double(m.positions), G = Double(m.groups), n = Double(m.connections)
+        let outPerGroup = Double(m.outChannels / m.groups)
+        let steps = m.positions * m.bitCycles * m.phases
+        var e = EventCounts()
+        e.arrayActivations = Double(m.arrays * steps)
+        // Unique row drives: non-zero inputs (or input bit slices) of every group and position.
+        let drivesPerGroup = P * n * m.inputDensity * Double(m.bitCycles)
+        e.wordlineDrives = drivesPerGroup * G * Double(m.columnTiles)
+        let onPerDrive = outPerGroup * Double(m.onCellsPerNonzeroWeight) * m.weightDensity
+        e.cellReadsOn = drivesPerGroup * G * onPerDrive
+        e.cellReadsOff = drivesPerGroup * G * (Double(m.columnsPerGroup) - onPerDrive)
+            + drivesPerGroup * Double(m.packedGroupPairs * m.columnsPerGroup)
+        switch m.readout {
+        case .senseAmp(let comparators):
+            e.comparatorDecisions = Double(m.outputs * comparators)
+        case .adc(let bits):
+            let conversions = Double(steps * m.groups * m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
+            e.adcConversionsByBits[bits] = conversions
+            e.digitalAdditions = conversions + Double(m.outputs * m.digitalOpsPerOutput)
+        }
+        e.bufferReadBits = P * G * Double(m.columnTiles) * n * Double(m.inputBits)
+            + (m.residual ? Double(m.outputs * m.outputBits) : 0)
+        e.bufferWriteBits = Double(m.outputs * m.outputBits)
+        e.interconnectBitHops = e.bufferWriteBits * config.interconnectHops.value
+        let stepNS: Double
+        switch m.readout {
+        case .senseAmp:
+            stepNS = config.arrayCycleNS.value + config.senseNS.value
+        case .adc:
+            stepNS = max(config.arrayCycleNS.value, Double(m.conversionsPerADC) * config.adcConversionNS.value)
+        }
+        let latency = Double(steps) * stepNS
+        e.busyCycles = Double(m.arrays) * latency / config.arrayCycleNS.value
+        return LayerSchedule(events: e, stepNS: stepNS, steps: steps, latencyNS: latency)
+    }
+}

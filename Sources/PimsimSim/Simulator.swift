@@ -1,0 +1,77 @@
+import PimsimCore
+
+/// One layer of a simulation result.
+public struct LayerResult: Equatable, Sendable {
+    public let mapping: LayerMapping
+    public let schedule: LayerSchedule
+    public let cost: LayerCost
+    /// Events for all inferences of the run.
+    public let events: EventCounts
+}
+
+/// Everything `pimsim run` reports for one split configuration on one hwconfig.
+public struct SimulationResult: Equatable, Sendable {
+    public let network: String
+    public let hardware: String
+    public let split: SplitSpec
+    public let inferences: Int
+    public let parameters: Int
+    public let macs: Int
+    public let layers: [LayerResult]
+    public let components: [ComponentCost]
+    public let instances: Instances
+    public let mode: ScheduleMode
+    /// Latency of one inference (ns).
+    public let latencyNS: Double
+    /// Time between inferences (ns).
+    public let intervalNS: Double
+    /// Layers the split spec selected but the channels did not allow to split.
+    public let unsplittable: [String]
+
+    public var events: EventCounts { layers.reduce(EventCounts()) { $0 + $1.events } }
+    public var dynamicPJ: Double { layers.reduce(0) { $0 + $1.cost.dynamicPJ } }
+    public var staticPJ: Double { layers.reduce(0) { $0 + $1.cost.staticPJ } }
+    /// Total energy of the run: the sum of layer energies (pJ).
+    public var energyPJ: Double { layers.reduce(0) { $0 + $1.cost.energyPJ } }
+    public var areaMM2: Double { components.reduce(0) { $0 + $1.areaUM2 } / 1e6 }
+    /// Inferences per second at the schedule's interval.
+    public var inferencesPerSecond: Double { 1e9 / intervalNS }
+    /// Energy by category plus `leakage` (static), in `Category` order.
+    public var breakdown: [(name: String, pJ: Double)] {
+        var byCategory: [Category: Double] = [:]
+        for l in layers { byCategory.merge(l.cost.dynamicByCategory, uniquingKeysWith: +) }
+        return Category.allCases.map { ($0.rawValue, byCategory[$0] ?? 0) } + [("leakage", staticPJ)]
+    }
+    /// Whether any layer used assumed rather than measured densities.
+    public var usesAssumedDensities: Bool {
+        layers.contains { $0.mapping.inputDensitySource == .assumed || $0.mapping.weightDensitySource == .assumed }
+    }
+}
+
+/// The pipeline: split -> map -> schedule (event counts) -> cost (hwconfig tables).
+public enum Simulator {
+    /// Simulates `graph` split by `split` on `config` for `inferences` inferences.
+    public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1) throws -> SimulationResult {
+        let outcome = try NetworkSplitter.split(graph, spec: split)
+        let mapping = try NetworkMapper.map(outcome.graph, on: config)
+        let schedule = Scheduler.schedule(mapping, config: config)
+        let instances = Instances(mapping, config: config)
+        let n = Double(inferences)
+        let events = schedule.layers.map { $0.events.scaled(by: n) }
+        // Static power is charged for the time each layer occupies the schedule.
+        let share = schedule.mode == .pipelined ? schedule.intervalNS / schedule.latencyNS : 1
+        let staticTime = schedule.layers.map { $0.latencyNS * share * n }
+        let bits = mapping.layers.map(\.readout.adcBits)
+        let cost = CostModel.cost(layerEvents: events, staticTimeNS: staticTime, instances: instances, adcBitsByLayer: bits, config: config)
+        let layers = mapping.layers.indices.map {
+            LayerResult(mapping: mapping.layers[$0], schedule: schedule.layers[$0], cost: cost.layers[$0], events: events[$0])
+        }
+        return SimulationResult(
+            network: graph.name, hardware: config.name, split: split, inferences: inferences,
+            parameters: ParameterAccounting.report(for: outcome.graph).parameters,
+            macs: outcome.graph.weightedLayers.reduce(0) { $0 + $1.macs },
+            layers: layers, components: cost.components, instances: instances, mode: schedule.mode,
+            latencyNS: schedule.latencyNS, intervalNS: schedule.intervalNS,
+            unsplittable: outcome.unsplittable.map(\.layer))
+    }
+}

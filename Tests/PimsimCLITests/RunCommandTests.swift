@@ -1,0 +1,108 @@
+import Foundation
+import PimsimCore
+import XCTest
+
+/// End-to-end tests of `pimsim run` and `pimsim hw`.
+final class RunCommandTests: XCTestCase {
+    func testDefaultRunComparesTheFiveSeedConfigurations() {
+        let (status, out, err) = runPimsim(["run"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.hasPrefix("resnet20 on reram-1t1r (144 x 128 arrays"), out)
+        XCTAssertTrue(out.contains("densities: assumed by the config"))
+        for label in ["No Split", "144 -> 2 x 72", "All split to 144", "All split to 72", "All split to 36"] {
+            XCTAssertTrue(out.contains(label), label)
+        }
+        for column in ["parameters", "arrays", "ADCs", "sense amps", "energy nJ", "area mm2", "latency us", "energy x"] {
+            XCTAssertTrue(out.contains(column), column)
+        }
+        let noSplit = out.split(separator: "\n").first { $0.hasPrefix("No Split ") }!
+        XCTAssertTrue(noSplit.hasSuffix("1.00x     1.00x   1.00x      1.00x"), String(noSplit))
+        XCTAssertFalse(out.lowercased().contains("nan"))
+        XCTAssertFalse(out.contains("inf "))
+    }
+
+    func testJSONHasTheContractFields() throws {
+        let (status, out, err) = runPimsim(["run", "resnet20", "--split", "none,144", "--format", "json"])
+        XCTAssertEqual(status, 0, err)
+        let root = try JSONReader.parse(out, file: "out.json")
+        let configurations = try root.field("configurations").array()
+        XCTAssertEqual(configurations.count, 2)
+        for c in configurations {
+            XCTAssertNoThrow(try c.string("split"))
+            for key in ["parameters", "macs", "arrays", "adcs", "sense_amps", "adc_conversions", "energy_pj", "area_mm2", "latency_ns"] {
+                XCTAssertNoThrow(try c.field(key).double(), key)
+            }
+            XCTAssertNoThrow(try c.field("breakdown").field("adcs").double())
+            for layer in try c.field("layers").array() {
+                XCTAssertNoThrow(try layer.string("name"))
+                XCTAssertNoThrow(try layer.int("connections"))
+                XCTAssertNoThrow(try layer.field("readout").oneOf(["sense_amp", "adc"]))
+                for key in ["arrays", "adcs", "sense_amps", "adc_conversions", "energy_pj", "latency_ns"] {
+                    XCTAssertNoThrow(try layer.field(key).double(), key)
+                }
+            }
+        }
+        XCTAssertEqual(try configurations[0].string("split"), "none")
+        XCTAssertEqual(try configurations[1].string("split"), "144")
+        let adcsNone = try configurations[0].field("adcs").double(), adcsSplit = try configurations[1].field("adcs").double()
+        XCTAssertGreaterThan(adcsNone, adcsSplit)
+        let readouts = try configurations[1].field("layers").array().map { try $0.string("readout") }
+        XCTAssertEqual(readouts.filter { $0 == "adc" }.count, 2)  // conv1 (int8 input) and fc (logits)
+    }
+
+    func testCSVHasOneRowPerConfigurationAndLayer() {
+        let (status, out, err) = runPimsim(["run", "lenet5", "--split", "none,72", "--format", "csv"])
+        XCTAssertEqual(status, 0, err)
+        let lines = out.split(separator: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("network,hardware,split,layer,connections,groups,readout"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,none,conv1,") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,72,total,") })
+    }
+
+    func testOneConfigurationGivesAPerLayerTableAndPrecisionOverrideWorks() {
+        let (status, out, err) = runPimsim(["run", "resnet20", "--split", "none", "--hw", "isaac", "--precision", "16/16"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("int16/int16"))
+        XCTAssertTrue(out.contains("s3b3c2"))
+        XCTAssertFalse(out.contains("sense_amp "))  // ISAAC digitises everything
+    }
+
+    func testArrayRowsOverrideChangesTheMapping() throws {
+        let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
+        let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()
+        let s3 = layers.first { (try? $0.string("name")) == "s3b3c2" }!
+        XCTAssertEqual(try s3.string("readout"), "sense_amp")
+    }
+
+    func testBadInputsGiveOneLineErrors() {
+        var r = runPimsim(["run", "--hw", "reram"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.hasPrefix("pimsim run: --hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"reram\""), r.err)
+        r = runPimsim(["run", "--hw", "sram-16tc1"])
+        XCTAssertTrue(r.err.contains("(did you mean \"sram-16t1c\"?)"), r.err)
+        r = runPimsim(["run", "--precision", "16"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("--precision: expected W/A"), r.err)
+        r = runPimsim(["run", "--split", "0"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("--split"), r.err)
+        r = runPimsim(["run", "resnet20", "--precision", "float32/float32"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("layer conv1: expected ternary, binary or integer inputs"), r.err)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1)
+    }
+
+    func testHwListsAndShowsConfigsWithSources() {
+        var r = runPimsim(["hw"])
+        XCTAssertEqual(r.status, 0, r.err)
+        for name in ["reram-1t1r", "sram-16t1c", "isaac"] { XCTAssertTrue(r.out.contains(name), name) }
+        r = runPimsim(["hw", "show", "isaac"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("components.adc.energy_pj_by_adc_bits"))
+        XCTAssertTrue(r.out.contains("ISAAC (Shafiee et al., ISCA 2016) Table I"))
+        r = runPimsim(["hw", "show", "nosuch"])
+        XCTAssertEqual(r.status, 1)
+        r = runPimsim(["hw", "list"])
+        XCTAssertEqual(r.status, 2)
+    }
+}

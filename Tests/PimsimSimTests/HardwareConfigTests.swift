@@ -1,0 +1,87 @@
+import Foundation
+import PimsimCore
+import PimsimSim
+import XCTest
+
+/// Loading and validating hwconfig files: the shipped ones load, malformed ones fail with one
+/// line naming the file and the JSON path.
+final class HardwareConfigTests: XCTestCase {
+    func shippedText(_ name: String) throws -> String {
+        try TextFile.read((try ResourceLocator.locate("hwconfigs") as NSString).appendingPathComponent(name + ".json"))
+    }
+
+    func testShippedConfigsLoadAndCiteEverySource() throws {
+        for name in ["reram-1t1r", "sram-16t1c", "isaac"] {
+            let config = try HardwareConfig.load(name)
+            XCTAssertEqual(config.name, name)
+            // Every entry but a component's heading line ("components.NAME") carries a source.
+            for entry in config.entries where !(entry.path.hasPrefix("components.") && entry.path.split(separator: ".").count == 2) {
+                XCTAssertFalse(entry.source.isEmpty, "\(name) \(entry.path)")
+            }
+        }
+        XCTAssertEqual(try HardwareConfig.load("reram-1t1r").arrayRows, 144)
+    }
+
+    /// Parses `name`'s text after `edit`, expecting an error whose message is `expected`.
+    func assertError(_ name: String, _ edit: (String) -> String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = edit(try shippedText(name))
+        XCTAssertThrowsError(try HardwareConfig.parse(text, file: "bad.json"), file: file, line: line) { error in
+            let message = "\(error)"
+            XCTAssertEqual(message, expected, file: file, line: line)
+            XCTAssertFalse(message.contains("\n"), file: file, line: line)
+        }
+    }
+
+    func testMalformedConfigsGiveOneLineErrors() throws {
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": 144,", with: "\"value\": -144,") },
+                        "bad.json: $.array.rows.value: expected an integer >= 1, found -144")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"unit\": \"ns\"", with: "\"unit\": \"us\"") },
+                        "bad.json: $.array.cycle_ns.unit: expected the unit \"ns\", found the string \"us\"")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"columns\": {", with: "\"colums\": {") },
+                        "bad.json: $.array.colums: expected one of the known fields bits_per_cell, cells_per_ternary_weight, columns, cycle_ns, input_bits_per_cycle, input_encoding, rows (did you mean \"columns\"?), found an unknown field")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": \"bipolar\"", with: "\"value\": \"bipolr\"") },
+                        "bad.json: $.array.input_encoding.value: expected one of bipolar, two_phase, paired_rows (did you mean \"bipolar\"?), found the string \"bipolr\"")
+        try assertError("isaac", { $0.replacingOccurrences(of: "\"value\": 20.7,", with: "\"value\": \"lots\",") },
+                        "bad.json: $.components[7].static_mw.value: expected a number, found the string \"lots\"")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"values\": [\n          0.79,", with: "\"values\": [\n          -0.79,") },
+                        "bad.json: $.components[4].energy_pj_by_adc_bits.values[0]: expected a number > 0, found -0.79")
+        try assertError("sram-16t1c", { $0.replacingOccurrences(of: "\"name\": \"wordline_driver\"", with: "\"name\": \"bitcell\"") },
+                        "bad.json: $.components[1].name: expected a unique component name, found \"bitcell\" again")
+        XCTAssertThrowsError(try HardwareConfig.parse(try shippedText("reram-1t1r") + "}", file: "bad.json")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("bad.json: "), "\(error)")
+            XCTAssertTrue("\(error)".contains("expected valid JSON"), "\(error)")
+        }
+    }
+
+    func testMissingSourceAndMissingFieldAreNamed() throws {
+        let text = try shippedText("reram-1t1r")
+        let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (shared/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
+        XCTAssertNotEqual(noSource, text)
+        XCTAssertThrowsError(try HardwareConfig.parse(noSource, file: "x.json")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("x.json: $.array.cycle_ns.source: expected a non-empty source"), "\(error)")
+        }
+        let noRows = text.replacingOccurrences(of: "\"rows\": {", with: "\"rows_\": {")
+        XCTAssertThrowsError(try HardwareConfig.parse(noRows, file: "x.json")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("x.json: $.array.rows_: expected one of the known fields"), "\(error)")
+        }
+    }
+
+    func testUnknownNameAndMissingFile() throws {
+        XCTAssertThrowsError(try HardwareConfig.load("reram")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("--hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c)"), "\(error)")
+        }
+        XCTAssertThrowsError(try HardwareConfig.load("/nonexistent/hw.json")) { error in
+            XCTAssertEqual("\(error)", "/nonexistent/hw.json: expected an existing file, found no such file")
+        }
+    }
+
+    func testADCEnergyTableInterpolatesGeometrically() throws {
+        let config = try HardwareConfig.load("sram-16t1c")
+        let adc = config.components.first { $0.name == "adc" }!
+        XCTAssertEqual(adc.energyPerAction(adcBits: 4), 0.204, accuracy: 1e-12)
+        XCTAssertEqual(adc.energyPerAction(adcBits: 8), 0.503, accuracy: 1e-12)
+        XCTAssertEqual(adc.energyPerAction(adcBits: 6), (0.204 * 0.503).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(adc.energyPerAction(adcBits: 3), 0.204, accuracy: 1e-12)  // below the table: first entry
+        XCTAssertEqual(adc.energyPerAction(adcBits: 12), 0.503 * 0.503 / 0.204, accuracy: 1e-12)  // extrapolated
+    }
+}
