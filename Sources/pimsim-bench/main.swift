@@ -14,8 +14,7 @@ let filter = CommandLine.arguments.dropFirst().first
 for suite in suites {
     for benchmark in suite.cases() where filter == nil || benchmark.name.contains(filter!) {
         let ms = benchmark.run()
-        print(benchmark.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%10.3f ms", ms))
-        var line = benchmark.name.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: " %10.3f ms", ms)
+        var line = benchmark.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%10.3f ms", ms)
         if let work = benchmark.work {
             line += String(format: " %10.1f %@", work.operations / (ms * 1e6), work.unit as NSString)
         }
