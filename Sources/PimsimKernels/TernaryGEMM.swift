@@ -10,6 +10,9 @@ public enum TernaryGEMM {
     /// a.rows * b.rows * columns below which one thread is faster (~50 µs at ~1,000 GMAC/s on one
     /// core; Dispatch costs ~5 µs after idle; docs/performance.md).
     static let parallelMACs = 50_000_000
+    /// Chunks per core handed to Dispatch: a core that starts late (the machine is shared) leaves
+    /// its chunks to the others. Chunks share nothing, so more of them cost little.
+    static let chunksPerCore = 4
     /// Rows of `b` per output tile: computed four at a time (4 x 2 SIMD8<UInt64> accumulators), then
     /// an 8 x 8 transpose gives each row of `a` eight consecutive outputs.
     static let bRowsPerTile = 8
@@ -57,8 +60,9 @@ public enum TernaryGEMM {
         let words = b.wordsPerRow
         let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
         let work = Double(aRows) * Double(b.rows) * Double(b.columns)
-        let workers = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount, max(tiles, groups)))
+        let cores = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount))
         let splitB = tiles >= groups
+        let workers = cores == 1 ? 1 : min(cores &* chunksPerCore, splitB ? tiles : groups)
         b.nonzero.withUnsafeBufferPointer { bNonzero in
             b.negative.withUnsafeBufferPointer { bNegative in
                 let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
