@@ -1,9 +1,8 @@
 import Foundation
 
 /// Reusable 64-byte-aligned scratch memory for the kernels' packed panels. Allocating and freeing
-/// a few hundred KiB per call made glibc return the pages to the kernel and fault them in again
-/// on every call (with page-table shootdowns between the two cores): the two-core conv-shaped
-/// GEMM ran slower than one core. Buffers are kept for reuse: at most `keptBuffers`, each at most
+/// a few hundred KiB per call (likely returned to the kernel by glibc and faulted in again each
+/// time) made the two-core conv-shaped GEMM slower than one core (docs/performance.md). Buffers are kept for reuse: at most `keptBuffers`, each at most
 /// `largestKeptBytes`.
 final class Workspace: @unchecked Sendable {
     static let shared = Workspace()
