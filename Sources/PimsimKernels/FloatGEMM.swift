@@ -4,11 +4,12 @@
 /// k x m matrix; likewise for B.
 ///
 /// Method (docs/performance.md): k is cut into blocks of at most `kBlock`; each worker packs its
-/// rows of op(A) into 8-row panels once, then per 48-column panel of op(B) and k block packs that
-/// B panel and runs `FloatMicroKernel` on every 8 x 48 tile under it. Edge tiles are computed on zero-padded panels
-/// into a scratch tile and only the valid part is copied out. Problems of at least
-/// `parallelWorkFLOP` run on all cores, one contiguous chunk of row panels or of column panels per
-/// core (whichever splits more evenly); smaller ones run on the calling thread.
+/// rows of op(A) into 8-row panels once, then per group of 48-column panels of op(B) and k block
+/// packs those B panels and runs `FloatMicroKernel` on every 8 x 48 tile under them. Edge tiles
+/// are computed on zero-padded panels into a scratch tile and only the valid part is copied out.
+/// Problems of at least `parallelWorkFLOP` run on all cores: row panels split into one chunk per
+/// core, or column panels into `columnChunksPerCore` chunks per core (whichever splits more
+/// evenly); smaller ones run on the calling thread.
 public enum FloatGEMM {
     /// Largest k block: a 48-column B panel of 1024 rows is 192 KiB and stays in the core's 1 MiB
     /// L2 while every A panel of the worker streams past it. With one block per product (k <= 1024)
@@ -21,6 +22,8 @@ public enum FloatGEMM {
     /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
     /// take ~50 µs on one core at ~200 GFLOP/s (docs/performance.md).
     static let parallelWorkFLOP = 10_000_000
+    /// Chunks per core when the columns are split (see `multiply`).
+    static let columnChunksPerCore = 4
 
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
@@ -53,9 +56,13 @@ public enum FloatGEMM {
         let problem = Problem(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c),
                               m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
                               accumulate: accumulate)
-        Parallel.run(workers: workers) { worker in
-            let rows = splitRows ? Parallel.range(part: worker, of: workers, units: rowPanels) : 0..<rowPanels
-            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: worker, of: workers, units: columnPanels)
+        // Column chunks only repack A (small next to their share of the work), so each core gets
+        // several and a core that starts late leaves them to the other; row chunks would each
+        // repack all of B, so there is one per core.
+        let chunks = workers == 1 || splitRows ? workers : min(columnPanels, workers &* columnChunksPerCore)
+        Parallel.run(workers: chunks) { chunk in
+            let rows = splitRows ? Parallel.range(part: chunk, of: chunks, units: rowPanels) : 0..<rowPanels
+            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: chunk, of: chunks, units: columnPanels)
             problem.compute(rowPanels: rows, columnPanels: columns)
         }
     }
