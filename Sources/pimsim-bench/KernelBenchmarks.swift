@@ -39,10 +39,18 @@ enum KernelBenchmarks {
             let b = PackedTernaryMatrix(values: activations, rows: shape.n, columns: shape.k, low: -0.3, high: 0.3)
             let macs = Double(shape.m * shape.n * shape.k)
             let out = UnsafeMutablePointer<Int32>.allocate(capacity: shape.m * shape.n)
+            let binaryA = PackedTernaryMatrix(signsOf: weights.map { Float($0) - 0.5 }, rows: shape.m, columns: shape.k)
+            let binaryB = PackedTernaryMatrix(signsOf: activations, rows: shape.n, columns: shape.k)
             for threads in threadCounts {
                 cases.append(Benchmark(name: "ternary gemm \(shape.label) \(threads)T", iterations: 31,
                                        work: (macs, "GMAC/s")) {
                     TernaryGEMM.multiply(a, b, into: out, threads: threads)
+                })
+            }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "binary gemm \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiply(binaryA, binaryB, into: out, threads: threads)
                 })
             }
             let activationTernary = activations.map { $0 > 0.3 ? Int8(1) : ($0 < -0.3 ? -1 : 0) }
