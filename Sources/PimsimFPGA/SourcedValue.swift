@@ -40,20 +40,6 @@ extension JSONReader {
     }
 
     private func sourcedMember(_ key: String, unit: String) throws -> JSONReader {
-        let member = try field(key)
-        try member.rejectUnknownKeys(["value", "unit", "source"])
-        let unitField = try member.field("unit")
-        guard try unitField.string() == unit else { throw unitField.error(expected: "the unit \"\(unit)\"") }
-        return member
-    }
-
-    /// The non-empty `source` member of this object.
-    func sourceText() throws -> String {
-        let field = try field("source")
-        let text = try field.string()
-        guard !text.allSatisfy(\.isWhitespace) else {
-            throw field.error(expected: "a non-empty source (datasheet and table, paper, or \"assumption: <why>\")")
-        }
-        return text
+        try field(key).sourcedConstant(unit: unit)
     }
 }

@@ -27,6 +27,8 @@ public struct SimulationResult: Equatable, Sendable {
     public let intervalNS: Double
     /// Layers the split spec selected but the channels did not allow to split.
     public let unsplittable: [String]
+    /// The network file's measured test accuracy, if it has one.
+    public let testAccuracy: Double?
 
     public var events: EventCounts { layers.reduce(EventCounts()) { $0 + $1.events } }
     public var dynamicPJ: Double { layers.reduce(0) { $0 + $1.cost.dynamicPJ } }
@@ -72,6 +74,6 @@ public enum Simulator {
             macs: outcome.graph.weightedLayers.reduce(0) { $0 + $1.macs },
             layers: layers, components: cost.components, instances: instances, mode: schedule.mode,
             latencyNS: schedule.latencyNS, intervalNS: schedule.intervalNS,
-            unsplittable: outcome.unsplittable.map(\.layer))
+            unsplittable: outcome.unsplittable.map(\.layer), testAccuracy: graph.metadata.testAccuracy)
     }
 }

@@ -16,7 +16,8 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(out.contains(column), column)
         }
         let noSplit = out.split(separator: "\n").first { $0.hasPrefix("No Split ") }!
-        XCTAssertTrue(noSplit.hasSuffix("1.00x     1.00x   1.00x      1.00x"), String(noSplit))
+        XCTAssertTrue(noSplit.hasSuffix("1.00x     1.00x   1.00x      1.00x        88.38"), String(noSplit))
+        XCTAssertTrue(out.contains("seed acc. %"))
         XCTAssertFalse(out.lowercased().contains("nan"))
         XCTAssertFalse(out.contains("inf "))
     }
@@ -72,6 +73,20 @@ final class RunCommandTests: XCTestCase {
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()
         let s3 = layers.first { (try? $0.string("name")) == "s3b3c2" }!
         XCTAssertEqual(try s3.string("readout"), "sense_amp")
+    }
+
+    func testPipelinedModeShortensTheIntervalNotTheLatency() throws {
+        func configuration(_ extra: [String]) throws -> JSONReader {
+            let (status, out, err) = runPimsim(["run", "resnet20", "--split", "144", "--format", "json"] + extra)
+            XCTAssertEqual(status, 0, err)
+            return try JSONReader.parse(out, file: nil).field("configurations").array()[0]
+        }
+        let serial = try configuration([]), pipelined = try configuration(["--mode", "pipelined"])
+        XCTAssertEqual(try serial.double("latency_ns"), try pipelined.double("latency_ns"))
+        XCTAssertEqual(try serial.double("interval_ns"), try serial.double("latency_ns"))
+        XCTAssertLessThan(try pipelined.double("interval_ns"), try pipelined.double("latency_ns"))
+        let twice = try configuration(["--inferences", "2"])
+        XCTAssertEqual(try twice.double("dynamic_pj"), 2 * (try serial.double("dynamic_pj")), accuracy: 1e-6 * (try serial.double("dynamic_pj")))
     }
 
     func testBadInputsGiveOneLineErrors() {

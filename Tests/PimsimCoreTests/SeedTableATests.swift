@@ -1,7 +1,7 @@
 import PimsimCore
 import XCTest
 
-/// Seed 000 (network splitting on ResNet-20): the tables of shared/reference/seed-tables.md part A.
+/// Seed 000 (network splitting on ResNet-20): the tables of docs/reference/seed-tables.md part A.
 final class SeedTableATests: XCTestCase {
     func parameters(_ spec: SplitSpec) throws -> Int {
         let graph = try NetworkSplitter.split(try ModelZoo.network(named: "resnet20"), spec: spec).graph

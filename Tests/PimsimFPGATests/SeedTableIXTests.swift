@@ -3,7 +3,7 @@ import PimsimFPGA
 import XCTest
 
 /// Seed 003 (He et al.), Table IX: AlexNet's last layer (4096 x 1000) on a Kintex-7 XC7K480T with
-/// 100 floating-point MACs and 90 ternary MACs (shared/reference/seed-tables.md part B).
+/// 100 floating-point MACs and 90 ternary MACs (docs/reference/seed-tables.md part B).
 final class SeedTableIXTests: XCTestCase {
     /// The paper's setting: float activations (its ternary MAC is a floating-point adder) and no
     /// on-chip weight storage counted.

@@ -44,7 +44,7 @@ final class HardwareConfigTests: XCTestCase {
         try assertError("isaac", { $0.replacingOccurrences(of: "\"value\": 20.7,", with: "\"value\": \"lots\",") },
                         "bad.json: $.components[7].static_mw.value: expected a number, found the string \"lots\"")
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"values\": [\n          0.79,", with: "\"values\": [\n          -0.79,") },
-                        "bad.json: $.components[4].energy_pj_by_adc_bits.values[0]: expected a number > 0, found -0.79")
+                        "bad.json: $.components[5].energy_pj_by_adc_bits.values[0]: expected a number > 0, found -0.79")
         try assertError("sram-16t1c", { $0.replacingOccurrences(of: "\"name\": \"wordline_driver\"", with: "\"name\": \"bitcell\"") },
                         "bad.json: $.components[1].name: expected a unique component name, found \"bitcell\" again")
         XCTAssertThrowsError(try HardwareConfig.parse(try shippedText("reram-1t1r") + "}", file: "bad.json")) { error in
@@ -55,7 +55,7 @@ final class HardwareConfigTests: XCTestCase {
 
     func testMissingSourceAndMissingFieldAreNamed() throws {
         let text = try shippedText("reram-1t1r")
-        let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (shared/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
+        let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (docs/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
         XCTAssertNotEqual(noSource, text)
         XCTAssertThrowsError(try HardwareConfig.parse(noSource, file: "x.json")) { error in
             XCTAssertTrue("\(error)".hasPrefix("x.json: $.array.cycle_ns.source: expected a non-empty source"), "\(error)")

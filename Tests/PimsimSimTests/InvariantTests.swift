@@ -104,4 +104,27 @@ final class InvariantTests: XCTestCase {
         XCTAssertLessThan(split.breakdown.first { $0.name == "adcs" }!.pJ, none.breakdown.first { $0.name == "adcs" }!.pJ)
         XCTAssertLessThan(split.areaMM2, none.areaMM2)
     }
+
+    func testTrainedWeightsAndMeasuredDensitiesReplaceTheAssumptions() throws {
+        let config = try HardwareConfig.load("reram-1t1r")
+        // 8 outputs x 16 inputs, every other weight zero: density 0.5; inputs measured 0.25.
+        let weights = (0..<128).map { Int8($0 % 2 == 0 ? 0 : ($0 % 4 == 1 ? 1 : -1)) }
+        let data = NodeData(weights: .ternary(weights), statistics: LayerStatistics(inputDensity: 0.25))
+        let graph = try Graph(name: "trained", nodes: [
+            Node(name: "input", operation: .input(TensorShape(channels: 16, height: 1, width: 1))),
+            Node(name: "fc", operation: .linear(LinearAttributes(outFeatures: 8, bias: false)), inputs: ["input"], precision: .ternary, data: data),
+            Node(name: "fc.act", operation: .activation(.ternary), inputs: ["fc"]),
+        ])
+        let r = try Simulator.run(graph, on: config)
+        let m = r.layers[0].mapping
+        XCTAssertEqual(m.weightDensity, 0.5)
+        XCTAssertEqual(m.weightDensitySource, .measured)
+        XCTAssertEqual(m.inputDensity, 0.25)
+        XCTAssertEqual(m.inputDensitySource, .measured)
+        XCTAssertFalse(r.usesAssumedDensities)
+        // 16 inputs x 0.25 = 4 driven rows; each crosses 8 pairs: 8 x 0.5 = 4 conducting cells, 12 off.
+        XCTAssertEqual(r.events.wordlineDrives, 4)
+        XCTAssertEqual(r.events.cellReadsOn, 16)
+        XCTAssertEqual(r.events.cellReadsOff, 48)
+    }
 }

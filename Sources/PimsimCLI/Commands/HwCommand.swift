@@ -30,9 +30,10 @@ enum HwCommand {
             for name in try HardwareConfig.availableNames(in: folder) {
                 let c = try HardwareConfig.load(name)
                 table.append([c.name, "\(c.arrayRows) x \(c.arrayColumns)", "\(Int(c.cellsPerTernaryWeight.value))",
-                              c.readoutKinds.rawValue, c.adcRule.rawValue, c.description])
+                              c.readoutKinds.rawValue, c.adcRule.rawValue,
+                              c.description.count > 72 ? String(c.description.prefix(69)) + "..." : c.description])
             }
-            io.print("hardware configs in \(folder) (default \(HardwareConfig.defaultName)):\n\n" + table.render())
+            io.print("hardware configs in \(folder) (default \(HardwareConfig.defaultName)); details: pimsim hw show NAME\n\n" + table.render())
             return
         }
         guard verb == "show" else { throw UsageError(command: "hw", message: "unknown action \"\(verb)\" (expected show)") }

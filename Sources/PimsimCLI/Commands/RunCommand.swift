@@ -12,7 +12,7 @@ enum RunCommand {
         usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--precision W/A] [--format table|json|csv] [-o FILE]"],
         discussion: """
         Splits NET (default resnet20) as each SPEC says (default: seed 000's five \
-        configurations none,144:72,144,72,36), maps every weighted layer onto the arrays of \
+        configurations none,144:72,144,72,36; none for a trained net.json), maps every weighted layer onto the arrays of \
         CONFIG (default reram-1t1r; see `pimsim hw`), schedules it into event counts and prices \
         the counts with the config's per-action energies, static powers and areas \
         (docs/cost-model.md). A group whose dot product fits one array is read by comparators \
@@ -35,6 +35,7 @@ enum RunCommand {
             OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
             OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16 or ternary/ternary."),
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
+            OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
         ] + NetworkArguments.options,
@@ -46,7 +47,12 @@ enum RunCommand {
         if let rows = try args.int("--array-rows") {
             config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
         }
-        let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? SplitSpec.seedConfigurations
+        if args.value("--mode") != nil {
+            config.scheduleMode = ScheduleMode(rawValue: try args.choice("--mode", ScheduleMode.allCases.map(\.rawValue), default: ""))!
+        }
+        // A trained network is trained split, so it is costed as it is unless --split says otherwise.
+        let defaultSpecs = graph.hasTrainedData ? [SplitSpec.none] : SplitSpec.seedConfigurations
+        let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? defaultSpecs
         let inferences = try args.int("--inferences") ?? 1
         let format = try args.choice("--format", ["table", "json", "csv"], default: "table")
         let reference = try Simulator.run(graph, on: config, split: .none, inferences: inferences)
@@ -61,9 +67,31 @@ enum RunCommand {
         case "json": text = JSONWriter.write(json(results, reference: reference, config: config))
         case "csv": text = csv(results)
         default:
-            text = results.count == 1 ? layerTable(results[0], config: config) : summaryTable(results, reference: reference, config: config)
+            let accuracy = results.map { publishedAccuracy($0, graph: graph) }
+            text = results.count == 1 ? layerTable(results[0], config: config)
+                : summaryTable(results, reference: reference, config: config, accuracy: accuracy.contains(nil) ? nil : accuracy.map { $0! })
         }
         try io.emit(text, to: args.value("--output"))
+    }
+
+    // MARK: published accuracy
+
+    /// CIFAR-10 test accuracy (%) seed 000 (Karimah et al., Electronics 2025, CIFAR-10 accuracy
+    /// table) reports for ResNet-20 under each of its split configurations, TNN and XNOR-Net.
+    /// Quoted, not simulated: shown beside the cost so the trade-off reads at a glance.
+    static let seedAccuracy: [String: (tnn: Double, xnor: Double)] = [
+        "none": (88.38, 83.23), "144:72": (87.14, 82.68), "144": (86.18, 76.16), "72": (83.51, 70.43), "36": (80.97, 67.73),
+    ]
+
+    /// seed 000's accuracy for `r` if the network is its ResNet-20 on CIFAR-10 (ternary or binary).
+    static func publishedAccuracy(_ r: SimulationResult, graph: Graph) -> Double? {
+        guard graph.name == "resnet20", graph.inputShape == TensorShape(channels: 3, height: 32, width: 32),
+              let last = graph.weightedLayers.last, last.outChannels == 10, let entry = seedAccuracy[r.split.description] else { return nil }
+        switch last.precision {
+        case .ternary: return entry.tnn
+        case LayerPrecision(weights: .binary, inputs: .binary): return entry.xnor
+        default: return nil
+        }
     }
 
     // MARK: table
@@ -75,30 +103,40 @@ enum RunCommand {
         var s = "\(r.network) on \(config.name) (\(config.arrayRows) x \(config.arrayColumns) arrays, \(config.inputEncoding.rawValue) inputs), "
         s += "\(r.inferences) inference\(r.inferences == 1 ? "" : "s"), \(r.mode.rawValue) schedule\n"
         s += r.usesAssumedDensities
-            ? "densities: assumed by the config (inputs \(config.assumedInputDensity.value), weights \(config.assumedWeightDensity.value), input bits \(config.assumedInputBitDensity.value) non-zero)\n"
+            ? "densities: assumed by the config where the network has no measurements (non-zero ternary inputs \(config.assumedInputDensity.value), ternary weights \(config.assumedWeightDensity.value), integer input bits \(config.assumedInputBitDensity.value); binary values are never zero)\n"
             : "densities: measured (trained weights and activation statistics in the network file)\n"
+        if let accuracy = r.testAccuracy { s += "test accuracy \(NumberFormat.fixed(accuracy * 100, 2)) % (from the network file)\n" }
         return s
     }
 
-    static func summaryTable(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig) -> String {
+    /// One row per configuration; `accuracy` (seed 000's published figures) adds a column.
+    static func summaryTable(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, accuracy: [Double]?) -> String {
         var table = TextTable(headers: ["configuration", "parameters", "arrays", "ADCs", "sense amps", "ADC conv.",
-                                        "energy nJ", "area mm2", "latency us", "params x", "energy x", "area x", "latency x"])
-        for r in results {
+                                        "energy nJ", "area mm2", "latency us", "params x", "energy x", "area x", "latency x"]
+                              + (accuracy == nil ? [] : ["seed acc. %"]))
+        for (i, r) in results.enumerated() {
             table.append([r.split.paperLabel, NumberFormat.grouped(r.parameters), NumberFormat.grouped(r.instances.arrays),
                           NumberFormat.grouped(r.instances.adcs), NumberFormat.grouped(r.instances.senseAmps),
                           NumberFormat.grouped(Int(r.events.adcConversions.rounded())), nJ(r.energyPJ),
                           NumberFormat.significant(r.areaMM2, 4), us(r.latencyNS),
                           NumberFormat.ratio(Double(r.parameters) / Double(reference.parameters)),
                           NumberFormat.ratio(r.energyPJ / reference.energyPJ), NumberFormat.ratio(r.areaMM2 / reference.areaMM2),
-                          NumberFormat.ratio(r.latencyNS / reference.latencyNS)])
+                          NumberFormat.ratio(r.latencyNS / reference.latencyNS)] + (accuracy.map { [NumberFormat.fixed($0[i], 2)] } ?? []))
         }
         var breakdown = TextTable(headers: ["energy nJ by component"] + results[0].breakdown.map(\.name))
         for r in results { breakdown.append([r.split.paperLabel] + r.breakdown.map { nJ($0.pJ) }) }
-        var out = header(results[0], config: config) + "ratios (x) are to no split\n\n" + table.render() + "\n" + breakdown.render()
+        var out = header(results[0], config: config) + "ratios (x) are to no split"
+        if accuracy != nil { out += "; seed acc. = CIFAR-10 accuracy seed 000 reports for this configuration (published, not simulated)" }
+        out += "\n\n" + table.render() + "\n" + breakdown.render()
         for r in results {
             let adcLayers = r.layers.filter { $0.mapping.readout.kind == "adc" }
             guard !adcLayers.isEmpty else { continue }
-            out += "\n\(r.split.paperLabel): ADC layers " + adcLayers.map { "\($0.mapping.name) (\($0.mapping.readoutReason))" }.joined(separator: "; ")
+            var groups: [(reason: String, names: [String])] = []
+            for l in adcLayers {
+                if let i = groups.firstIndex(where: { $0.reason == l.mapping.readoutReason }) { groups[i].names.append(l.mapping.name) }
+                else { groups.append((l.mapping.readoutReason, [l.mapping.name])) }
+            }
+            out += "\n\(r.split.paperLabel): ADC layers " + groups.map { $0.names.joined(separator: ", ") + " (\($0.reason))" }.joined(separator: "; ")
         }
         return out + "\n"
     }
@@ -143,6 +181,7 @@ enum RunCommand {
         .object([
             ("network", .string(reference.network)), ("hardware", .string(config.name)),
             ("mode", .string(reference.mode.rawValue)), ("inferences", .int(reference.inferences)),
+            ("test_accuracy", reference.testAccuracy.map(JSONValue.number)),
             ("configurations", .array(results.map { r in
                 .object([
                     ("split", .string(r.split.description)), ("label", .string(r.split.paperLabel)),
@@ -178,6 +217,7 @@ enum RunCommand {
             ("name", .string(m.name)), ("precision", .string(m.precisionDescription)), ("groups", .int(m.groups)),
             ("connections", .int(m.connections)), ("readout", .string(m.readout.kind)),
             ("adc_bits", m.readout.kind == "adc" ? .int(m.readout.adcBits) : nil), ("readout_reason", .string(m.readoutReason)),
+            ("comparators_per_output", .int(m.comparatorsPerOutput)),
             ("residual", .bool(m.residual)), ("row_tiles", .int(m.rowTiles)), ("column_tiles", .int(m.columnTiles)),
             ("groups_per_array", .int(m.groupsPerArray)), ("arrays", .int(m.arrays)), ("utilisation", .number(m.utilisation)),
             ("adcs", .int(m.adcs)), ("sense_amps", .int(m.senseAmps)), ("adc_conversions", .number(l.events.adcConversions)),

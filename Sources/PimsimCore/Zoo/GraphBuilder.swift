@@ -27,5 +27,28 @@ public struct GraphBuilder {
         return last
     }
 
+    /// A ResNet basic block (He et al. 2016): conv3x3-bn-act, conv3x3-bn, plus the shortcut, then
+    /// add and activation. Where the shape changes the shortcut is option A (subsample and zero
+    /// channels, no parameters) or, with `projection`, a 1x1 convolution with batch norm.
+    @discardableResult
+    public mutating func basicBlock(_ prefix: String, inChannels: Int, out: Int, stride: Int, precision: LayerPrecision,
+                                    activation: ActivationFunction, bias: Bool, projection: Bool) -> String {
+        let blockInput = last
+        convBlock(prefix + "c1", out: out, kernel: 3, stride: stride, padding: 1, precision: precision, activation: activation, bias: bias)
+        convBlock(prefix + "c2", out: out, kernel: 3, padding: 1, precision: precision, activation: nil, bias: bias)
+        let main = last
+        var shortcut = blockInput
+        if stride != 1 || out != inChannels {
+            if projection {
+                add(prefix + ".proj", .conv2d(Conv2DAttributes(outChannels: out, kernel: 1, stride: stride)), inputs: [blockInput], precision: precision)
+                shortcut = add(prefix + ".proj.bn", .batchNorm)
+            } else {
+                shortcut = add(prefix + ".shortcut", .shortcut(ShortcutAttributes(stride: stride, outChannels: out)), inputs: [blockInput])
+            }
+        }
+        add(prefix + ".add", .add, inputs: [main, shortcut])
+        return add(prefix + ".act", .activation(activation))
+    }
+
     public func build(name: String) throws -> Graph { try Graph(name: name, nodes: nodes, output: last) }
 }

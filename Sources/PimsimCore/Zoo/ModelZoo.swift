@@ -71,18 +71,8 @@ public enum ModelZoo {
         var channels = 16
         for (stage, width) in [16, 32, 64].enumerated() {
             for block in 1...blocksPerStage {
-                let prefix = "s\(stage + 1)b\(block)"
-                let blockInput = b.last
-                let stride = (stage > 0 && block == 1) ? 2 : 1
-                b.convBlock(prefix + "c1", out: width, kernel: 3, stride: stride, padding: 1, precision: p.hidden, activation: activation, bias: convBias)
-                b.convBlock(prefix + "c2", out: width, kernel: 3, padding: 1, precision: p.hidden, activation: nil, bias: convBias)
-                let main = b.last
-                var shortcut = blockInput
-                if stride != 1 || width != channels {
-                    shortcut = b.add(prefix + ".shortcut", .shortcut(ShortcutAttributes(stride: stride, outChannels: width)), inputs: [blockInput])
-                }
-                b.add(prefix + ".add", .add, inputs: [main, shortcut])
-                b.add(prefix + ".act", .activation(activation))
+                b.basicBlock("s\(stage + 1)b\(block)", inChannels: channels, out: width, stride: (stage > 0 && block == 1) ? 2 : 1,
+                             precision: p.hidden, activation: activation, bias: convBias, projection: false)
                 channels = width
             }
         }
@@ -162,19 +152,8 @@ public enum ModelZoo {
         var channels = 64
         for (stage, width) in [64, 128, 256, 512].enumerated() {
             for block in 1...2 {
-                let prefix = "s\(stage + 1)b\(block)"
-                let blockInput = b.last
-                let stride = (stage > 0 && block == 1) ? 2 : 1
-                b.convBlock(prefix + "c1", out: width, kernel: 3, stride: stride, padding: 1, precision: p.hidden, activation: activation)
-                b.convBlock(prefix + "c2", out: width, kernel: 3, padding: 1, precision: p.hidden, activation: nil)
-                let main = b.last
-                var shortcut = blockInput
-                if stride != 1 || width != channels {
-                    b.add(prefix + ".proj", .conv2d(Conv2DAttributes(outChannels: width, kernel: 1, stride: stride)), inputs: [blockInput], precision: p.hidden)
-                    shortcut = b.add(prefix + ".proj.bn", .batchNorm)
-                }
-                b.add(prefix + ".add", .add, inputs: [main, shortcut])
-                b.add(prefix + ".act", .activation(activation))
+                b.basicBlock("s\(stage + 1)b\(block)", inChannels: channels, out: width, stride: (stage > 0 && block == 1) ? 2 : 1,
+                             precision: p.hidden, activation: activation, bias: false, projection: true)
                 channels = width
             }
         }

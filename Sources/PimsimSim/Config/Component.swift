@@ -72,7 +72,7 @@ public struct BitsTable: Equatable, Sendable {
         guard values.count == bits.count else {
             throw valuesField.error(expected: "\(bits.count) values (one per entry of bits)")
         }
-        return BitsTable(bits: bits, values: values, unit: expectedUnit, source: try Constant.source(reader))
+        return BitsTable(bits: bits, values: values, unit: expectedUnit, source: try reader.sourceText())
     }
 }
 

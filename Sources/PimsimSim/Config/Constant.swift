@@ -1,5 +1,3 @@
-import Foundation
-
 import PimsimCore
 
 /// One hardware constant as a hwconfig file states it: `{"value": 1.67, "unit": "pJ", "source": "..."}`.
@@ -22,25 +20,13 @@ public struct Constant: Equatable, Sendable {
     /// and the value to pass `check` (which throws with the value's JSON path).
     static func read(_ reader: JSONReader, unit expectedUnit: String,
                      check: (JSONReader) throws -> Double = { try $0.nonNegativeDouble() }) throws -> Constant {
-        try reader.rejectUnknownKeys(["value", "unit", "source"])
-        let unit = try reader.field("unit")
-        guard try unit.string() == expectedUnit else { throw unit.error(expected: "the unit \"\(expectedUnit)\"") }
-        return Constant(try check(reader.field("value")), unit: expectedUnit, source: try source(reader))
+        let constant = try reader.sourcedConstant(unit: expectedUnit)
+        return Constant(try check(constant.field("value")), unit: expectedUnit, source: try constant.sourceText())
     }
 
     /// Reads a string-valued setting `{"value": "bipolar", "source": ...}` that must be one of `choices`.
     static func choice(_ reader: JSONReader, _ choices: [String]) throws -> (value: String, source: String) {
         try reader.rejectUnknownKeys(["value", "source"])
-        return (try reader.field("value").oneOf(choices), try source(reader))
-    }
-
-    /// A non-empty `source` string.
-    static func source(_ reader: JSONReader) throws -> String {
-        let field = try reader.field("source")
-        let text = try field.string()
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw field.error(expected: "a non-empty source (paper and table, reference row, \"fitted: ...\" or \"assumption: <why>\")")
-        }
-        return text
+        return (try reader.field("value").oneOf(choices), try reader.sourceText())
     }
 }

@@ -1,0 +1,71 @@
+import PimsimCore
+import PimsimSim
+import XCTest
+
+/// Geometry, read-out and encoding choices of the mapping stage.
+final class MappingTests: XCTestCase {
+    func layer(_ name: String, _ r: SimulationResult) -> LayerResult { r.layers.first { $0.mapping.name == name }! }
+
+    func testSeedConfigurationsTileResNet20AsTheArithmeticSays() throws {
+        let graph = try ModelZoo.network(named: "resnet20")
+        let config = try HardwareConfig.load("reram-1t1r")
+        let none = try Simulator.run(graph, on: config)
+        // 576 connections over 144 rows: 4 row tiles; 64 outputs x 2 cells = 128 columns: 1 column tile.
+        let s3 = layer("s3b3c2", none).mapping
+        XCTAssertEqual([s3.rowTiles, s3.columnTiles, s3.arrays], [4, 1, 4])
+        XCTAssertEqual(s3.readout, .adc(bits: 9))  // 144 ternary rows: 2 * 144 + 1 = 289 levels
+        XCTAssertEqual(s3.adcs, 4 * 16)            // 128 columns / 8 per ADC, per array
+        // Split to 36: 16 groups of 36 rows and 4 outputs (8 columns) each, packed 4 to an array.
+        let split = try Simulator.run(graph, on: config, split: .uniform(36))
+        let g = layer("s3b3c2", split).mapping
+        XCTAssertEqual([g.groups, g.connections, g.groupsPerArray, g.arrays], [16, 36, 4, 4])
+        XCTAssertEqual(g.readout, .senseAmp(comparators: 2))
+        XCTAssertEqual(g.utilisation, 16.0 * 36 * 8 / (4 * 144 * 128), accuracy: 1e-12)
+        // conv1's int8 image: 8 bit-serial cycles; 27 ternary-weight rows, 1-bit slices: 55 levels, 6 bits.
+        let conv1 = layer("conv1", split)
+        XCTAssertEqual(conv1.mapping.readout, .adc(bits: 6))
+        XCTAssertEqual(conv1.schedule.steps, 32 * 32 * 8)
+    }
+
+    func testInputEncodingIsAConfigChoice() throws {
+        let graph = try ModelZoo.network(named: "resnet20")
+        var config = try HardwareConfig.load("reram-1t1r")
+        let bipolar = layer("s1b1c1", try Simulator.run(graph, on: config))
+        config.inputEncoding = .pairedRows
+        let paired = layer("s1b1c1", try Simulator.run(graph, on: config))
+        config.inputEncoding = .twoPhase
+        let twoPhase = layer("s1b1c1", try Simulator.run(graph, on: config))
+        // 144 connections: one array bipolar; two rows per input no longer fit 144 rows.
+        XCTAssertEqual(bipolar.mapping.readout, .senseAmp(comparators: 2))
+        XCTAssertEqual(paired.mapping.rowsPerGroup, 288)
+        XCTAssertEqual(paired.mapping.readout.kind, "adc")
+        // Two phases: twice the steps, the same wordline drives (each input drives in one phase).
+        XCTAssertEqual(twoPhase.schedule.steps, 2 * bipolar.schedule.steps)
+        XCTAssertEqual(twoPhase.events.wordlineDrives, bipolar.events.wordlineDrives)
+        XCTAssertEqual(twoPhase.mapping.readout, .senseAmp(comparators: 2))
+    }
+
+    func testADCSharingSerialisesColumns() throws {
+        let graph = try ModelZoo.network(named: "resnet20")
+        var config = try HardwareConfig.load("reram-1t1r")
+        let shared8 = layer("s3b3c2", try Simulator.run(graph, on: config))
+        config.adcSharing = Constant(128, unit: "columns", source: "test")
+        let shared128 = layer("s3b3c2", try Simulator.run(graph, on: config))
+        // 64 sensed pairs per array: 4 conversions per ADC (16 ADCs) or 64 (1 ADC), 9 ns each.
+        XCTAssertEqual(shared8.schedule.stepNS, max(10, 4 * 9))
+        XCTAssertEqual(shared128.schedule.stepNS, 64 * 9)
+        XCTAssertEqual(shared128.mapping.adcs, 4)
+        XCTAssertEqual(shared8.events.adcConversions, shared128.events.adcConversions)
+    }
+
+    func testBinaryAndMultiBitNetworksMapOnOneFooting() throws {
+        let config = try HardwareConfig.load("reram-1t1r")
+        let xnor = try Simulator.run(try ModelZoo.network(named: "resnet20", binary: true), on: config, split: .uniform(144))
+        XCTAssertEqual(layer("s1b1c1", xnor).mapping.readout, .senseAmp(comparators: 1))  // sign: one comparator
+        let int16 = try Simulator.run(try ModelZoo.network(named: "resnet20").withPrecision(LayerPrecision(spec: "16/16")), on: config)
+        let m = layer("s1b1c1", int16).mapping
+        XCTAssertEqual(m.cellsPerWeight, 16)  // 16 bits over 1-bit cells
+        XCTAssertEqual(m.bitCycles, 16)
+        XCTAssertEqual(m.readout.kind, "adc")
+    }
+}
