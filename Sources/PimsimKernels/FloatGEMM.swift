@@ -22,6 +22,9 @@ public enum FloatGEMM {
     /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
     /// take ~50 µs on one core at ~200 GFLOP/s (docs/performance.md).
     static let parallelWorkFLOP = 10_000_000
+    /// Row panels per worker up to which B (if not transposed) is read in place instead of packed:
+    /// packing costs about as much as the FMAs of one or two 8-row panels.
+    static let inPlaceBRowPanels = 2
     /// Chunks per core when the columns are split (see `multiply`).
     static let columnChunksPerCore = 4
 
@@ -112,6 +115,9 @@ private struct Problem: Sendable {
         let blocks = (k + FloatGEMM.kBlock - 1) / FloatGEMM.kBlock
         let kc = (k + blocks - 1) / blocks
         let panelCount = rowPanels.count
+        // With few A panels each B panel would be used only once or twice after packing: read
+        // full-width panels of a row-major B where they are instead.
+        let inPlaceB = !transposeB && panelCount <= FloatGEMM.inPlaceBRowPanels
         // Block b starts at packedA + b * kc * 8 * panelCount; panel s of it is depth * 8 further per panel.
         for block in 0..<blocks {
             let p0 = block &* kc, depth = min(kc, k &- p0)
@@ -124,20 +130,26 @@ private struct Problem: Sendable {
             for block in 0..<blocks {
                 let p0 = block &* kc, depth = min(kc, k &- p0)
                 let load = accumulate || block > 0
-                packB(into: packedB, panels: panels, p0: p0, depth: depth)
+                if !inPlaceB { packB(into: packedB, panels: panels, p0: p0, depth: depth) }
                 for (bSlot, columnPanel) in panels.enumerated() {
                     let j0 = columnPanel &* nr, width = min(nr, n &- j0)
-                    let bPanel = UnsafePointer(packedB + bSlot &* depth &* nr)
+                    var bPanel = UnsafePointer(packedB + bSlot &* depth &* nr), ldb = nr
+                    if inPlaceB && width == nr {
+                        (bPanel, ldb) = (UnsafePointer(b.pointer + (p0 &* n &+ j0)), n)
+                    } else if inPlaceB {
+                        packPanel(into: packedB, column0: j0, p0: p0, depth: depth)
+                        bPanel = UnsafePointer(packedB)
+                    }
                     for (slot, panel) in rowPanels.enumerated() {
                         let i0 = panel &* mr, height = min(mr, m &- i0)
                         let aPanel = UnsafePointer(packedA + (p0 &* panelCount &+ slot &* depth) &* mr)
                         let tile = c.pointer + (i0 &* n &+ j0)
                         if height == mr && width == nr {
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, c: tile, ldc: n, load: load)
+                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: tile, ldc: n, load: load)
                         } else {
                             scratch.update(repeating: 0, count: mr &* nr)
                             if load { copy(height, width, from: tile, n, to: scratch, nr) }
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, c: scratch, ldc: nr, load: true)
+                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: scratch, ldc: nr, load: true)
                             copy(height, width, from: scratch, nr, to: tile, n)
                         }
                     }

@@ -1,5 +1,5 @@
-/// The register-tiled inner kernel of `FloatGEMM`: one 8 x 48 tile of C accumulated from packed
-/// panels, C[r][j] (+)= sum over p < kc of a[p * 8 + r] * b[p * 48 + j].
+/// The register-tiled inner kernel of `FloatGEMM`: one 8 x 48 tile of C accumulated from panels,
+/// C[r][j] (+)= sum over p < kc of a[p * 8 + r] * b[p * ldb + j].
 /// The 24 accumulators are SIMD16<Float> locals (8 rows x 3 vectors of 16 columns) updated with
 /// `addingProduct` (one broadcast + fused multiply-add each), so with a host target that has
 /// AVX-512 the whole tile stays in the 32 vector registers.
@@ -21,10 +21,12 @@ enum FloatMicroKernel {
         #endif
     }
 
-    /// `a`: packed A panel, kc x 8 (row index fastest). `b`: packed B panel, kc x 48.
+    /// `a`: packed A panel, kc x 8 (row index fastest). `b`: B panel, kc rows of 48 floats, `ldb`
+    /// floats apart (48 when packed, n when read in place from a row-major B).
     /// `c`: the tile's top-left element, rows `ldc` floats apart; read first when `load`.
     @inline(__always)
-    static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, load: Bool) {
+    static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                     load: Bool) {
         let row0 = UnsafeMutableRawPointer(c + 0 &* ldc)
         let row1 = UnsafeMutableRawPointer(c + 1 &* ldc)
         let row2 = UnsafeMutableRawPointer(c + 2 &* ldc)
@@ -59,6 +61,7 @@ enum FloatMicroKernel {
         var c72 = load ? row7.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) : SIMD16<Float>()
         var ap = a
         var bp = UnsafeRawPointer(b)
+        let bStep = ldb &* 4
         for _ in 0..<kc {
             let b0 = bp.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
             let b1 = bp.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
@@ -96,7 +99,7 @@ enum FloatMicroKernel {
             c71 = multiplyAdd(c71, a7, b1)
             c72 = multiplyAdd(c72, a7, b2)
             ap += 8
-            bp += 192
+            bp += bStep
         }
         row0.storeBytes(of: c00, toByteOffset: 0, as: SIMD16<Float>.self)
         row0.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)

@@ -9,12 +9,18 @@ enum KernelBenchmarks {
         ("M64 K576 N8192", 64, 576, 8192),
         ("512^3", 512, 512, 512),
     ]
+    /// Float-only shapes of the training module: ResNet-20's first stage (16 channels, 3x3x16
+    /// patches) on a batch of 64 28x28 images, and LeNet-5's first layer (6 channels, 5x5 patches).
+    static let trainingShapes: [(label: String, m: Int, k: Int, n: Int)] = [
+        ("M16 K144 N50176", 16, 144, 50176),
+        ("M6 K25 N36864", 6, 25, 36864),
+    ]
 
     static func cases() -> [Benchmark] {
         let all = ProcessInfo.processInfo.activeProcessorCount
         let threadCounts = all > 1 ? [1, all] : [1]
         var cases: [Benchmark] = []
-        for shape in shapes {
+        for shape in shapes + trainingShapes {
             let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
             let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
             let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
