@@ -43,10 +43,11 @@ final class FloatGEMMTests: XCTestCase {
         }
     }
 
-    /// Large enough (2*m*n*k >= 10 MFLOP) that the default call splits the work across cores.
+    /// Large enough (2*m*n*k >= 10 MFLOP) that the default call splits the work across cores:
+    /// by rows, by columns, and both with B read in place (at most two row panels per worker).
     func testMultiThreadedSplitsMatchReference() {
         var random = TestRandom(seed: 11)
-        for (m, n, k) in [(200, 301, 97), (24, 2000, 150)] {
+        for (m, n, k) in [(200, 301, 97), (24, 2000, 150), (16, 3000, 120), (32, 100, 2000)] {
             let a = random.floats(m * k), b = random.floats(k * n)
             let exact = ExactProduct(a, b, m, n, k, false, false)
             XCTAssertLessThanOrEqual(exact.worstErrorOverBound(FloatGEMM.multiply(a, b, m: m, n: n, k: k), plus: nil), 1,
