@@ -35,6 +35,16 @@ enum KernelBenchmarks {
                                        m: shape.m, n: shape.n, k: shape.k, threads: threads)
                 })
             }
+            if shape.m < 64 {
+                // The weight gradient of the same layer: dW (M x K) = dY (M x N) * patches^T.
+                for threads in threadCounts {
+                    cases.append(Benchmark(name: "float gemm dW \(shape.label) \(threads)T", iterations: 15,
+                                           work: (flop, "GFLOP/s")) {
+                        FloatGEMM.multiply(c.baseAddress!, b.baseAddress!, a.baseAddress!,
+                                           m: shape.m, n: shape.k, k: shape.n, transposeB: true, threads: threads)
+                    })
+                }
+            }
         }
         for shape in shapes {
             // a: M rows of weights, b: N rows (im2col patches), both K columns.
