@@ -13,10 +13,17 @@ public struct SVGChart: Sendable {
     public struct Series: Sendable {
         public var name: String
         public var values: [Double]
+        /// Palette entry to draw with (default: the series' position), so related series can
+        /// share a colour and differ by `dashed`.
+        public var colorIndex: Int?
+        /// Lines only: a dashed line with hollow markers.
+        public var dashed: Bool
 
-        public init(name: String, values: [Double]) {
+        public init(name: String, values: [Double], colorIndex: Int? = nil, dashed: Bool = false) {
             self.name = name
             self.values = values
+            self.colorIndex = colorIndex
+            self.dashed = dashed
         }
     }
 
@@ -40,7 +47,7 @@ public struct SVGChart: Sendable {
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
     /// Plot area margins: left, right, top, bottom (pixels).
-    static let margin = (left: 80.0, right: 170.0, top: 40.0, bottom: 60.0)
+    static let margin = (left: 92.0, right: 170.0, top: 40.0, bottom: 60.0)
 
     public func render() -> String {
         let m = SVGChart.margin
@@ -75,27 +82,41 @@ public struct SVGChart: Sendable {
             let lo = tx.min() ?? 0, hi = tx.max() ?? 1
             func x(_ i: Int) -> Double { m.left + plotW * (hi > lo ? (tx[i] - lo) / (hi - lo) : 0.5) }
             for (i, value) in xs.enumerated() {
-                svg += "<text x=\"\(f(x(i)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(SVGChart.escape(NumberFormat.significant(value, 3)))</text>\n"
+                let label = value == value.rounded() && abs(value) < 1e6 ? NumberFormat.grouped(Int(value)) : NumberFormat.significant(value, 3)
+                svg += "<text x=\"\(f(x(i)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
             }
             for (s, serie) in series.enumerated() {
                 let points = serie.values.indices.filter { $0 < xs.count && serie.values[$0].isFinite }
-                svg += "<polyline fill=\"none\" stroke=\"\(color(s))\" stroke-width=\"2\" points=\"" + points.map { "\(f(x($0))),\(f(y(serie.values[$0])))" }.joined(separator: " ") + "\"/>\n"
+                svg += "<polyline fill=\"none\" stroke=\"\(color(s))\" stroke-width=\"2\"\(dash(s)) points=\"" + points.map { "\(f(x($0))),\(f(y(serie.values[$0])))" }.joined(separator: " ") + "\"/>\n"
                 for i in points {
-                    svg += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(serie.values[i])))\" r=\"3\" fill=\"\(color(s))\"><title>\(SVGChart.escape("\(serie.name), \(NumberFormat.significant(xs[i])): \(NumberFormat.significant(serie.values[i]))"))</title></circle>\n"
+                    svg += "<circle cx=\"\(f(x(i)))\" cy=\"\(f(y(serie.values[i])))\" r=\"3\" \(marker(s))><title>\(SVGChart.escape("\(serie.name), \(NumberFormat.significant(xs[i])): \(NumberFormat.significant(serie.values[i]))"))</title></circle>\n"
                 }
             }
         }
         svg += "<text x=\"\(f(m.left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(18 \(f(m.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
+        svg += "<text transform=\"translate(14 \(f(m.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
         for (s, serie) in series.enumerated() {
             let ly = m.top + 18 * Double(s)
-            svg += "<rect x=\"\(f(width - m.right + 16))\" y=\"\(f(ly))\" width=\"12\" height=\"12\" fill=\"\(color(s))\"/>\n"
+            if case .lines = kind {
+                svg += "<line x1=\"\(f(width - m.right + 8))\" x2=\"\(f(width - m.right + 30))\" y1=\"\(f(ly + 6))\" y2=\"\(f(ly + 6))\" stroke=\"\(color(s))\" stroke-width=\"2\"\(dash(s))/>\n"
+                svg += "<circle cx=\"\(f(width - m.right + 19))\" cy=\"\(f(ly + 6))\" r=\"3\" \(marker(s))/>\n"
+            } else {
+                svg += "<rect x=\"\(f(width - m.right + 16))\" y=\"\(f(ly))\" width=\"12\" height=\"12\" fill=\"\(color(s))\"/>\n"
+            }
             svg += "<text x=\"\(f(width - m.right + 34))\" y=\"\(f(ly + 10))\">\(SVGChart.escape(serie.name))</text>\n"
         }
         return svg + "</svg>\n"
     }
 
-    func color(_ index: Int) -> String { SVGChart.palette[index % SVGChart.palette.count] }
+    func color(_ index: Int) -> String { SVGChart.palette[(series[index].colorIndex ?? index) % SVGChart.palette.count] }
+
+    /// Stroke dash attribute of series `index` (empty when solid).
+    func dash(_ index: Int) -> String { series[index].dashed ? " stroke-dasharray=\"6 4\"" : "" }
+
+    /// Marker fill: solid, or hollow (white with a coloured ring) for a dashed series.
+    func marker(_ index: Int) -> String {
+        series[index].dashed ? "fill=\"white\" stroke=\"\(color(index))\" stroke-width=\"1.5\"" : "fill=\"\(color(index))\""
+    }
 
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
 

@@ -7,6 +7,7 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("core", CoreBenchmarks.cases),
     ("sim", SimulatorBenchmarks.cases),
     ("fpga", FPGABenchmarks.cases),
+    ("sweep", SweepBenchmarks.cases),
     ("kernels", KernelBenchmarks.cases),
 ]
 
@@ -14,7 +15,7 @@ let filter = CommandLine.arguments.dropFirst().first
 for suite in suites {
     for benchmark in suite.cases() where filter == nil || benchmark.name.contains(filter!) {
         let ms = benchmark.run()
-        var line = benchmark.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%10.3f ms", ms)
+        var line = benchmark.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: " %10.3f ms", ms)
         if let work = benchmark.work {
             line += String(format: " %10.1f %@", work.operations / (ms * 1e6), work.unit as NSString)
         }

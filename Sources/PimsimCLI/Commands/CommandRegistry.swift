@@ -4,6 +4,7 @@ enum CommandRegistry {
         ZooCommand.spec,
         ParamsCommand.spec,
         RunCommand.spec,
+        SweepCommand.spec,
         HwCommand.spec,
         FpgaCommand.spec,
     ]

@@ -33,7 +33,7 @@ enum RunCommand {
             OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
             OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none,144:72,144,72,36)."),
             OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
-            OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16 or ternary/ternary."),
+            NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
             OutputArguments.format(["table", "json", "csv"]),
@@ -41,8 +41,7 @@ enum RunCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        var graph = try NetworkArguments.load(args, fallback: "resnet20")
-        if let p = args.value("--precision") { graph = try graph.withPrecision(try LayerPrecision(spec: p)) }
+        let graph = try NetworkArguments.load(args, fallback: "resnet20")
         var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
         if let rows = try args.int("--array-rows") {
             config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")

@@ -9,8 +9,18 @@ enum NetworkArguments {
         .flag("--binary", help: "Build the zoo network's XNOR-Net variant (binary weights and inputs)."),
     ]
 
-    /// Loads the network named by positional `index` (or `fallback` when absent).
+    /// `--precision W/A` for commands that cost a network at another precision (`load` applies it).
+    static let precision = OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16 or ternary/ternary.")
+
+    /// Loads the network named by positional `index` (or `fallback` when absent), at the
+    /// precision `--precision` gives if the command has that flag.
     static func load(_ args: ParsedArguments, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
+        let graph = try loadAsGiven(args, positional: index, fallback: fallback)
+        guard let spec = args.value(precision.name) else { return graph }
+        return try graph.withPrecision(try LayerPrecision(spec: spec))
+    }
+
+    static func loadAsGiven(_ args: ParsedArguments, positional index: Int, fallback: String?) throws -> Graph {
         guard let name = args.positional(index) ?? fallback else {
             throw UsageError(command: args.command, message: "missing argument NET")
         }

@@ -14,7 +14,9 @@ public struct ComponentCost: Equatable, Sendable {
 public struct LayerCost: Equatable, Sendable {
     public let dynamicByCategory: [Category: Double]
     public let staticPJ: Double
-    public var dynamicPJ: Double { dynamicByCategory.values.reduce(0, +) }
+    /// Summed in `Category` order: a dictionary's order varies between instances, and so would
+    /// the floating-point rounding of the sum.
+    public var dynamicPJ: Double { Category.allCases.reduce(0) { $0 + (dynamicByCategory[$1] ?? 0) } }
     public var energyPJ: Double { dynamicPJ + staticPJ }
 }
 
@@ -25,7 +27,8 @@ public enum CostModel {
     static func dynamicEnergy(_ c: Component, events: EventCounts) -> Double {
         guard let action = c.action else { return 0 }
         if action == .adcConversions {
-            return events.adcConversionsByBits.reduce(0) { $0 + $1.value * c.energyPerAction(adcBits: $1.key) }
+            // In resolution order, so the rounding of the sum is the same on every run.
+            return events.adcConversionsByBits.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * c.energyPerAction(adcBits: $1.key) }
         }
         return events.count(action) * c.energyPerAction(adcBits: 0)
     }
