@@ -4,9 +4,11 @@
 /// eight rows is one SIMD8<UInt64> per bit-plane; each word of a row of `b` is broadcast to all
 /// eight lanes. Per word and row of `b`: both = nzA & nzB, minus = both & (negA ^ negB), two
 /// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Four rows of `b` share
-/// each load of `a`. When both operands are binary (`isBinary`), dot = columns -
-/// 2 popcount(negA ^ negB): one XOR, one popcount and one add per word. Work of at least `parallelMACs` is split across cores by rows of `b` (or by
-/// groups of rows of `a` when `b` has few rows), one contiguous chunk per core.
+/// each load of `a`; an 8 x 8 register transpose lets each row of `a` store eight outputs at once.
+/// When both operands are binary (`isBinary`), dot = columns - 2 popcount(negA ^ negB): one XOR,
+/// one popcount and one add per word. Work of at least `parallelMACs` is split across cores by
+/// rows of `b` (or by groups of rows of `a` when `b` has few rows), `chunksPerCore` contiguous
+/// chunks per core.
 public enum TernaryGEMM {
     /// a.rows * b.rows * columns below which one thread is faster (~50 µs at ~1,000 GMAC/s on one
     /// core; Dispatch costs ~5 µs after idle; docs/performance.md).
