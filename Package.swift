@@ -12,6 +12,14 @@ let hostTuned: [SwiftSetting] = portableBuild
     ? []
     : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
 
+// PimsimKernels is also optimised and host-tuned in debug builds: its SIMD code unoptimised, or on
+// the baseline target, ran 0.2-0.5 GFLOP/s instead of ~200 (docs/performance.md), which made debug
+// test runs of anything that trains crawl. PIMSIM_HOST_TUNED selects fused multiply-adds.
+let kernelSettings: [SwiftSetting] = portableBuild
+    ? []
+    : [.unsafeFlags(["-target-cpu", "native"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
+       .define("PIMSIM_HOST_TUNED")]
+
 let package = Package(
     name: "pimsim",
     products: [
@@ -23,7 +31,7 @@ let package = Package(
         // Graph IR, net.json, model zoo, network splitting, parameter accounting.
         .target(name: "PimsimCore", swiftSettings: hostTuned),
         // Bit-exact ternary kernels and float GEMM (SIMD, bit-packing, popcount, both cores).
-        .target(name: "PimsimKernels", swiftSettings: hostTuned),
+        .target(name: "PimsimKernels", swiftSettings: kernelSettings),
         // Crossbar mapping, scheduling (event counts) and cost (hwconfig tables).
         .target(name: "PimsimSim", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
         // Training of ternary / binary / float networks; export to net.json; integer evaluation.

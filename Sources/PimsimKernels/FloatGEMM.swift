@@ -4,20 +4,29 @@
 /// k x m matrix; likewise for B.
 ///
 /// Method (docs/performance.md): k is cut into blocks of at most `kBlock`; each worker packs its
-/// rows of op(A) into 8-row panels once, then per 48-column panel of op(B) and k block packs that
-/// B panel and runs `FloatMicroKernel` on every 8 x 48 tile under it. Edge tiles are computed on zero-padded panels
-/// into a scratch tile and only the valid part is copied out. Problems of at least
-/// `parallelWorkFLOP` run on all cores, one contiguous chunk of row panels or of column panels per
-/// core (whichever splits more evenly); smaller ones run on the calling thread.
+/// rows of op(A) into 8-row panels once, then per group of 48-column panels of op(B) and k block
+/// packs those B panels and runs `FloatMicroKernel` on every 8 x 48 tile under them. Edge tiles
+/// are computed on zero-padded panels into a scratch tile and only the valid part is copied out.
+/// Problems of at least `parallelWorkFLOP` run on all cores: row panels split into one chunk per
+/// core, or column panels into `columnChunksPerCore` chunks per core (whichever splits more
+/// evenly); smaller ones run on the calling thread.
 public enum FloatGEMM {
-    /// Largest k block: a 48-column B panel of 256 rows is 48 KiB, held in L1/L2 while every
-    /// A panel of the worker streams past it.
+    /// Largest k block: a 48-column B panel of 1024 rows is 192 KiB and stays in the core's 1 MiB
+    /// L2 while every A panel of the worker streams past it. With one block per product (k <= 1024)
+    /// each C tile is written once: C rows n * 4 bytes apart (32 KiB at n = 8192) map to one cache
+    /// set, and re-reading tiles across k blocks of 192 or 256 measured 5-10 % slower.
     static let kBlock = 1024
-    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
-    /// take ~50 µs on one core at ~200 GFLOP/s (measured, docs/performance.md).
-    /// B panels packed together: rows of 4 x 48 floats are read as 768 contiguous bytes.
+    /// B panels packed together: rows of 8 x 48 floats are read as 1,536 contiguous bytes instead
+    /// of 192 (strided rows of B were a third of the conv-shaped GEMM's time).
     static let panelsPerPack = 8
+    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
+    /// take ~50 µs on one core at ~200 GFLOP/s (docs/performance.md).
     static let parallelWorkFLOP = 10_000_000
+    /// Row panels per worker up to which B (if not transposed) is read in place instead of packed:
+    /// packing costs about as much as the FMAs of one or two 8-row panels.
+    static let inPlaceBRowPanels = 2
+    /// Chunks per core when the columns are split (see `multiply`).
+    static let columnChunksPerCore = 4
 
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
@@ -50,9 +59,13 @@ public enum FloatGEMM {
         let problem = Problem(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c),
                               m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
                               accumulate: accumulate)
-        Parallel.run(workers: workers) { worker in
-            let rows = splitRows ? Parallel.range(part: worker, of: workers, units: rowPanels) : 0..<rowPanels
-            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: worker, of: workers, units: columnPanels)
+        // Column chunks only repack A (small next to their share of the work), so each core gets
+        // several and a core that starts late leaves them to the other; row chunks would each
+        // repack all of B, so there is one per core.
+        let chunks = workers == 1 || splitRows ? workers : min(columnPanels, workers &* columnChunksPerCore)
+        Parallel.run(workers: chunks) { chunk in
+            let rows = splitRows ? Parallel.range(part: chunk, of: chunks, units: rowPanels) : 0..<rowPanels
+            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: chunk, of: chunks, units: columnPanels)
             problem.compute(rowPanels: rows, columnPanels: columns)
         }
     }
@@ -102,6 +115,9 @@ private struct Problem: Sendable {
         let blocks = (k + FloatGEMM.kBlock - 1) / FloatGEMM.kBlock
         let kc = (k + blocks - 1) / blocks
         let panelCount = rowPanels.count
+        // With few A panels each B panel would be used only once or twice after packing: read
+        // full-width panels of a row-major B where they are instead.
+        let inPlaceB = !transposeB && panelCount <= FloatGEMM.inPlaceBRowPanels
         // Block b starts at packedA + b * kc * 8 * panelCount; panel s of it is depth * 8 further per panel.
         for block in 0..<blocks {
             let p0 = block &* kc, depth = min(kc, k &- p0)
@@ -114,20 +130,26 @@ private struct Problem: Sendable {
             for block in 0..<blocks {
                 let p0 = block &* kc, depth = min(kc, k &- p0)
                 let load = accumulate || block > 0
-                packB(into: packedB, panels: panels, p0: p0, depth: depth)
+                if !inPlaceB { packB(into: packedB, panels: panels, p0: p0, depth: depth) }
                 for (bSlot, columnPanel) in panels.enumerated() {
                     let j0 = columnPanel &* nr, width = min(nr, n &- j0)
-                    let bPanel = UnsafePointer(packedB + bSlot &* depth &* nr)
+                    var bPanel = UnsafePointer(packedB + bSlot &* depth &* nr), ldb = nr
+                    if inPlaceB && width == nr {
+                        (bPanel, ldb) = (UnsafePointer(b.pointer + (p0 &* n &+ j0)), n)
+                    } else if inPlaceB {
+                        packPanel(into: packedB, column0: j0, p0: p0, depth: depth)
+                        bPanel = UnsafePointer(packedB)
+                    }
                     for (slot, panel) in rowPanels.enumerated() {
                         let i0 = panel &* mr, height = min(mr, m &- i0)
                         let aPanel = UnsafePointer(packedA + (p0 &* panelCount &+ slot &* depth) &* mr)
                         let tile = c.pointer + (i0 &* n &+ j0)
                         if height == mr && width == nr {
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, c: tile, ldc: n, load: load)
+                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: tile, ldc: n, load: load)
                         } else {
                             scratch.update(repeating: 0, count: mr &* nr)
                             if load { copy(height, width, from: tile, n, to: scratch, nr) }
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, c: scratch, ldc: nr, load: true)
+                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: scratch, ldc: nr, load: true)
                             copy(height, width, from: scratch, nr, to: tile, n)
                         }
                     }
@@ -146,9 +168,23 @@ private struct Problem: Sendable {
                 for r in 0..<height { target[r] = source[r] }
             }
         } else {
-            for r in 0..<height {
-                let source = a.pointer + ((row0 &+ r) &* k &+ p0), target = packed + r
-                for p in 0..<depth { target[p &* mr] = source[p] }
+            // Full panels: 8 rows x 16 k loaded as 8 vectors, transposed in registers, stored as
+            // 128 contiguous floats (a strided copy compiled to `vscatterqps`, slow on this CPU).
+            let fullDepth = height == mr ? depth & ~15 : 0
+            withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 16) { scratch in
+                let block = scratch.baseAddress!
+                for pStart in stride(from: 0, to: fullDepth, by: 16) {
+                    for r in 0..<8 {
+                        let source = UnsafeRawPointer(a.pointer + ((row0 &+ r) &* k &+ p0 &+ pStart))
+                        block[r] = source.loadUnaligned(as: SIMD16<Float>.self)
+                    }
+                    let target = UnsafeMutableRawPointer(packed + pStart &* mr)
+                    let columns = unshuffle(block, vectors: 8, rounds: 4)
+                    for v in 0..<8 { target.storeBytes(of: columns[v], toByteOffset: v &* 64, as: SIMD16<Float>.self) }
+                }
+            }
+            for p in fullDepth..<depth {
+                for r in 0..<height { packed[p &* mr &+ r] = a.pointer[(row0 &+ r) &* k &+ p0 &+ p] }
             }
         }
     }
@@ -183,16 +219,62 @@ private struct Problem: Sendable {
         let nr = FloatMicroKernel.columns, width = min(nr, n &- column0)
         if width < nr { packed.update(repeating: 0, count: nr &* depth) }
         if transposeB {
-            for j in 0..<width {
-                let source = b.pointer + ((column0 &+ j) &* k &+ p0), target = packed + j
-                for p in 0..<depth { target[p &* nr] = source[p] }
-            }
+            packTransposedPanel(into: packed, column0: column0, width: width, p0: p0, depth: depth)
         } else {
             for p in 0..<depth {
                 let source = b.pointer + ((p0 &+ p) &* n &+ column0), target = packed + p &* nr
                 for j in 0..<width { target[j] = source[j] }
             }
         }
+    }
+
+    /// The transposed case of `packPanel`: B is stored n x k, so panel column j is the
+    /// contiguous source row column0 + j. Blocks of 16 columns x 16 k are loaded as 16 vectors,
+    /// transposed in registers and stored as 16 panel rows, walking down k for 16 columns at a time
+    /// (16 sequential read streams). A plain strided copy compiled to
+    /// `vscatterqps` and ran the weight-gradient GEMM (M16 K144 N50176) at 19 GFLOP/s.
+    private func packTransposedPanel(into packed: UnsafeMutablePointer<Float>, column0: Int, width: Int, p0: Int, depth: Int) {
+        let nr = FloatMicroKernel.columns, fullDepth = depth & ~15, fullWidth = width & ~15
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 32) { scratch in
+            let block = scratch.baseAddress!
+            for jStart in stride(from: 0, to: fullWidth, by: 16) {
+                for pStart in stride(from: 0, to: fullDepth, by: 16) {
+                    for r in 0..<16 {
+                        let source = UnsafeRawPointer(b.pointer + ((column0 &+ jStart &+ r) &* k &+ p0 &+ pStart))
+                        block[r] = source.loadUnaligned(as: SIMD16<Float>.self)
+                    }
+                    let rows = unshuffle(block, vectors: 16, rounds: 4)
+                    for c in 0..<16 {
+                        UnsafeMutableRawPointer(packed + ((pStart &+ c) &* nr &+ jStart)).storeBytes(of: rows[c], as: SIMD16<Float>.self)
+                    }
+                }
+            }
+        }
+        // Leftover k rows (all columns) and leftover columns (all k rows), element by element.
+        for p in 0..<depth {
+            let firstColumn = p < fullDepth ? fullWidth : 0
+            for j in firstColumn..<width { packed[p &* nr &+ j] = b.pointer[(column0 &+ j) &* k &+ p0 &+ p] }
+        }
+    }
+
+    /// Perfect unshuffles of the `vectors` x 16 floats in block[0..<vectors] (vector-major): each
+    /// round writes the even-indexed values of the whole sequence, then the odd-indexed ones, which
+    /// rotates the bits of an element's index right by one. With a 16 x 16 block, 4 rounds
+    /// transpose it; with 8 x 16 (rows r of 16 k each), 4 rounds give k-major order (index
+    /// r * 16 + p becomes p * 8 + r). block[vectors..<2 * vectors] is the other buffer; returns
+    /// the one holding the result.
+    @inline(__always)
+    private func unshuffle(_ block: UnsafeMutablePointer<SIMD16<Float>>, vectors: Int, rounds: Int) -> UnsafeMutablePointer<SIMD16<Float>> {
+        var from = block, to = block + vectors
+        let half = vectors / 2
+        for _ in 0..<rounds {
+            for i in 0..<half {
+                to[i] = SIMD16(lowHalf: from[2 &* i].evenHalf, highHalf: from[2 &* i &+ 1].evenHalf)
+                to[i &+ half] = SIMD16(lowHalf: from[2 &* i].oddHalf, highHalf: from[2 &* i &+ 1].oddHalf)
+            }
+            swap(&from, &to)
+        }
+        return from
     }
 
     private func copy(_ rows: Int, _ columns: Int, from source: UnsafePointer<Float>, _ sourceStride: Int,

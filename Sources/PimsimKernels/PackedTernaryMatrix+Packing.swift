@@ -1,6 +1,7 @@
 /// Fast packing of row-major activations (or weights) into `PackedTernaryMatrix` bit-planes,
 /// 64 values per word (column c of a row goes to bit c % 64 of word c / 64). Pack each layer's
-/// activations once and reuse the packed matrix: packing costs about as much as a product.
+/// activations once and reuse the packed matrix: packing floats costs more than a product with
+/// them (docs/performance.md).
 extension PackedTernaryMatrix {
     /// Packs `values` (row-major, rows x columns, each -1, 0 or +1; anything else is a
     /// precondition failure). Rows are packed on all cores when there are at least
@@ -44,7 +45,8 @@ extension PackedTernaryMatrix {
         }
     }
 
-    /// Binarises `values` (row-major) as sign(x): -1 where x < 0, +1 otherwise (XNOR-Net inputs).
+    /// Binarises `values` (row-major) as sign(x): -1 where x < 0, +1 otherwise, NaN included
+    /// (XNOR-Net inputs).
     /// Every nonzero bit is set, so `TernaryGEMM` computes the binary dot product exactly.
     public init(signsOf values: UnsafePointer<Float>, rows: Int, columns: Int, threads: Int = .max) {
         self.init(rows: rows, columns: columns)

@@ -29,6 +29,21 @@ public struct PackedTernaryMatrix: Sendable, Equatable {
         }
     }
 
+    /// True when no value is 0 (a binary {-1, +1} matrix): every nonzero bit of every row is set.
+    /// Stops at the first zero value, so a ternary matrix usually answers after one word.
+    public var isBinary: Bool {
+        guard wordsPerRow > 0 else { return true }
+        let lastWord: UInt64 = columns % 64 == 0 ? ~0 : (UInt64(1) << UInt64(columns % 64)) &- 1
+        return nonzero.withUnsafeBufferPointer { words in
+            for row in 0..<rows {
+                let start = row &* wordsPerRow
+                for w in 0..<(wordsPerRow &- 1) where words[start &+ w] != ~0 { return false }
+                if words[start &+ wordsPerRow &- 1] != lastWord { return false }
+            }
+            return true
+        }
+    }
+
     /// The value at (row, column).
     public func value(row: Int, column: Int) -> Int8 {
         let word = row * wordsPerRow + column / 64

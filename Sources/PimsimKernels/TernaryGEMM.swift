@@ -3,16 +3,23 @@
 /// Method (docs/performance.md): the rows of `a` are regrouped eight at a time so that word w of
 /// eight rows is one SIMD8<UInt64> per bit-plane; each word of a row of `b` is broadcast to all
 /// eight lanes. Per word and row of `b`: both = nzA & nzB, minus = both & (negA ^ negB), two
-/// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Eight rows of `b` share
-/// each load of `a`. Work of at least `parallelMACs` is split across cores by rows of `b` (or by
-/// groups of rows of `a` when `b` has few rows), one contiguous chunk per core.
+/// lane-wise popcounts and two adds: 8 x 64 = 512 multiply-accumulates. Four rows of `b` share
+/// each load of `a`; an 8 x 8 register transpose lets each row of `a` store eight outputs at once.
+/// When both operands are binary (`isBinary`), dot = columns - 2 popcount(negA ^ negB): one XOR,
+/// one popcount and one add per word. Work of at least `parallelMACs` is split across cores by
+/// rows of `b` (or by groups of rows of `a` when `b` has few rows), `chunksPerCore` contiguous
+/// chunks per core.
 public enum TernaryGEMM {
     /// a.rows * b.rows * columns below which one thread is faster (~50 µs at ~1,000 GMAC/s on one
     /// core; Dispatch costs ~5 µs after idle; docs/performance.md).
     static let parallelMACs = 50_000_000
-    /// Rows of `b` per inner tile: 8 x 2 SIMD8<UInt64> accumulators plus operands fit the 32 registers.
+    /// Chunks per core handed to Dispatch: a core that starts late (the machine is shared) leaves
+    /// its chunks to the others. Chunks share nothing, so more of them cost little.
+    static let chunksPerCore = 4
+    /// Rows of `b` per output tile: computed four at a time (4 x 2 SIMD8<UInt64> accumulators), then
+    /// an 8 x 8 transpose gives each row of `a` eight consecutive outputs.
     static let bRowsPerTile = 8
-    /// Tiles of `b` per cache block: 256 rows, 16 bytes per row and word (37 KiB at 576 columns).
+    /// Tiles of `b` per cache block: 512 rows, 16 bytes per row and word (74 KiB at 576 columns).
     static let tilesPerBlock = 64
 
     /// out[i * b.rows + j] = sum over k of a[i][k] * b[j][k]: every row of `a` (e.g. one output
@@ -47,22 +54,24 @@ public enum TernaryGEMM {
         Workspace.shared.withBuffer(bytes: vectors &* MemoryLayout<SIMD8<UInt64>>.stride) { raw in
             let interleaved = raw.bindMemory(to: SIMD8<UInt64>.self, capacity: vectors)
             interleave(a, into: interleaved)
-            multiply(interleaved: interleaved, groups: groups, b, into: out, aRows: a.rows, threads: threads)
+            multiply(interleaved: interleaved, groups: groups, b, into: out, aRows: a.rows,
+                     binary: a.isBinary && b.isBinary, threads: threads)
         }
     }
 
     private static func multiply(interleaved: UnsafeMutablePointer<SIMD8<UInt64>>, groups: Int, _ b: PackedTernaryMatrix,
-                                 into out: UnsafeMutablePointer<Int32>, aRows: Int, threads: Int) {
+                                 into out: UnsafeMutablePointer<Int32>, aRows: Int, binary: Bool, threads: Int) {
         let words = b.wordsPerRow
         let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
         let work = Double(aRows) * Double(b.rows) * Double(b.columns)
-        let workers = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount, max(tiles, groups)))
+        let cores = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount))
         let splitB = tiles >= groups
+        let workers = cores == 1 ? 1 : min(cores &* chunksPerCore, splitB ? tiles : groups)
         b.nonzero.withUnsafeBufferPointer { bNonzero in
             b.negative.withUnsafeBufferPointer { bNegative in
                 let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
                                       bNegative: SendablePointer(bNegative.baseAddress!), out: SendablePointer(out),
-                                      aRows: aRows, bRows: b.rows, words: words)
+                                      aRows: aRows, bRows: b.rows, words: words, columns: b.columns, binary: binary)
                 Parallel.run(workers: workers) { worker in
                     let tileRange = splitB ? Parallel.range(part: worker, of: workers, units: tiles) : 0..<tiles
                     let groupRange = splitB ? 0..<groups : Parallel.range(part: worker, of: workers, units: groups)
@@ -101,6 +110,8 @@ private struct Product: Sendable {
     let bNonzero: SendablePointer<UInt64>, bNegative: SendablePointer<UInt64>
     let out: SendablePointer<Int32>
     let aRows: Int, bRows: Int, words: Int
+    /// Both operands binary: dot = columns - 2 popcount(negA ^ negB), three instructions per word.
+    let columns: Int, binary: Bool
 
     /// Dot products of the row groups of `a` with the rows of `b` in the given tiles. Tiles are
     /// taken `tilesPerBlock` at a time (a block of `b` stays in L1/L2) and each row group of `a`
@@ -128,8 +139,8 @@ private struct Product: Sendable {
     /// a time, transposed in registers so that each row of `a` gets eight consecutive outputs, and
     /// stored as one 8 x Int32 vector per row of `a`.
     private func fullTile(group: Int, j0: Int) {
-        let (d0, d1, d2, d3) = fourDots(group: group, j0: j0)
-        let (d4, d5, d6, d7) = fourDots(group: group, j0: j0 &+ 4)
+        let (d0, d1, d2, d3) = binary ? fourBinaryDots(group: group, j0: j0) : fourDots(group: group, j0: j0)
+        let (d4, d5, d6, d7) = binary ? fourBinaryDots(group: group, j0: j0 &+ 4) : fourDots(group: group, j0: j0 &+ 4)
         let rows = transpose(d0, d1, d2, d3, d4, d5, d6, d7)
         let row0 = group &* 8, valid = aRows &- row0
         let target = UnsafeMutableRawPointer(out.pointer + (row0 &* bRows &+ j0)), stride = bRows &* 4
@@ -170,6 +181,25 @@ private struct Product: Sendable {
             m3 &+= (b3 & (aNegative ^ SIMD8(repeating: ng[w &+ w3]))).nonzeroBitCount
         }
         return (p0 &- (m0 &<< 1), p1 &- (m1 &<< 1), p2 &- (m2 &<< 1), p3 &- (m3 &<< 1))
+    }
+
+    /// `fourDots` for binary operands: only the sign planes are read.
+    @inline(__always)
+    private func fourBinaryDots(group: Int, j0: Int) -> (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>) {
+        var ap = UnsafePointer(a.pointer + group &* words &* 2)
+        let ng = UnsafePointer(bNegative.pointer + j0 &* words)
+        let w1 = words, w2 = words &* 2, w3 = words &* 3
+        var m0 = SIMD8<UInt64>(), m1 = SIMD8<UInt64>(), m2 = SIMD8<UInt64>(), m3 = SIMD8<UInt64>()
+        for w in 0..<words {
+            let aNegative = ap[1]
+            ap += 2
+            m0 &+= (aNegative ^ SIMD8(repeating: ng[w])).nonzeroBitCount
+            m1 &+= (aNegative ^ SIMD8(repeating: ng[w &+ w1])).nonzeroBitCount
+            m2 &+= (aNegative ^ SIMD8(repeating: ng[w &+ w2])).nonzeroBitCount
+            m3 &+= (aNegative ^ SIMD8(repeating: ng[w &+ w3])).nonzeroBitCount
+        }
+        let n = SIMD8<UInt64>(repeating: UInt64(columns))
+        return (n &- (m0 &<< 1), n &- (m1 &<< 1), n &- (m2 &<< 1), n &- (m3 &<< 1))
     }
 
     /// 8 x 8 transpose: result[r][j] = input j, lane r. Three perfect unshuffles of the 64

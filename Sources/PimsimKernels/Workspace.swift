@@ -1,13 +1,15 @@
 import Foundation
 
 /// Reusable 64-byte-aligned scratch memory for the kernels' packed panels. Allocating and freeing
-/// a few hundred KiB per call made glibc return the pages to the kernel and fault them in again
-/// on every call (with page-table shootdowns between the two cores): the two-core conv-shaped
-/// GEMM ran slower than one core. Buffers are kept for reuse; at most `keptBuffers` stay alive.
+/// a few hundred KiB per call (likely returned to the kernel by glibc and faulted in again each
+/// time) made the two-core conv-shaped GEMM slower than one core (docs/performance.md). Buffers are kept for reuse: at most `keptBuffers`, each at most
+/// `largestKeptBytes`.
 final class Workspace: @unchecked Sendable {
     static let shared = Workspace()
     /// Enough for every worker of two nested kernel calls.
     static let keptBuffers = 8
+    /// Larger buffers are freed after use rather than kept (bounds the memory held between calls).
+    static let largestKeptBytes = 64 << 20
 
     private let lock = NSLock()
     private var idle: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
@@ -29,6 +31,10 @@ final class Workspace: @unchecked Sendable {
     }
 
     private func give(_ buffer: (pointer: UnsafeMutableRawPointer, bytes: Int)) {
+        guard buffer.bytes <= Self.largestKeptBytes else {
+            buffer.pointer.deallocate()
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         idle.append(buffer)

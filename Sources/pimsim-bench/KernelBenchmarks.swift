@@ -9,12 +9,18 @@ enum KernelBenchmarks {
         ("M64 K576 N8192", 64, 576, 8192),
         ("512^3", 512, 512, 512),
     ]
+    /// Float-only shapes of the training module: ResNet-20's first stage (16 channels, 3x3x16
+    /// patches) on a batch of 64 28x28 images, and LeNet-5's first layer (6 channels, 5x5 patches).
+    static let trainingShapes: [(label: String, m: Int, k: Int, n: Int)] = [
+        ("M16 K144 N50176", 16, 144, 50176),
+        ("M6 K25 N36864", 6, 25, 36864),
+    ]
 
     static func cases() -> [Benchmark] {
         let all = ProcessInfo.processInfo.activeProcessorCount
         let threadCounts = all > 1 ? [1, all] : [1]
         var cases: [Benchmark] = []
-        for shape in shapes {
+        for shape in shapes + trainingShapes {
             let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
             let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
             let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
@@ -29,6 +35,16 @@ enum KernelBenchmarks {
                                        m: shape.m, n: shape.n, k: shape.k, threads: threads)
                 })
             }
+            if shape.m < 64 {
+                // The weight gradient of the same layer: dW (M x K) = dY (M x N) * patches^T.
+                for threads in threadCounts {
+                    cases.append(Benchmark(name: "float gemm dW \(shape.label) \(threads)T", iterations: 15,
+                                           work: (flop, "GFLOP/s")) {
+                        FloatGEMM.multiply(c.baseAddress!, b.baseAddress!, a.baseAddress!,
+                                           m: shape.m, n: shape.k, k: shape.n, transposeB: true, threads: threads)
+                    })
+                }
+            }
         }
         for shape in shapes {
             // a: M rows of weights, b: N rows (im2col patches), both K columns.
@@ -39,10 +55,18 @@ enum KernelBenchmarks {
             let b = PackedTernaryMatrix(values: activations, rows: shape.n, columns: shape.k, low: -0.3, high: 0.3)
             let macs = Double(shape.m * shape.n * shape.k)
             let out = UnsafeMutablePointer<Int32>.allocate(capacity: shape.m * shape.n)
+            let binaryA = PackedTernaryMatrix(signsOf: weights.map { Float($0) - 0.5 }, rows: shape.m, columns: shape.k)
+            let binaryB = PackedTernaryMatrix(signsOf: activations, rows: shape.n, columns: shape.k)
             for threads in threadCounts {
                 cases.append(Benchmark(name: "ternary gemm \(shape.label) \(threads)T", iterations: 31,
                                        work: (macs, "GMAC/s")) {
                     TernaryGEMM.multiply(a, b, into: out, threads: threads)
+                })
+            }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "binary gemm \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiply(binaryA, binaryB, into: out, threads: threads)
                 })
             }
             let activationTernary = activations.map { $0 > 0.3 ? Int8(1) : ($0 < -0.3 ? -1 : 0) }

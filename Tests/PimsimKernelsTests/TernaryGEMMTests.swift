@@ -31,15 +31,37 @@ final class TernaryGEMMTests: XCTestCase {
     /// Binary {-1, +1} operands (XNOR-Net) use the same planes with every nonzero bit set.
     func testRandomBinaryProductsAreExact() {
         var random = TestRandom(seed: 5)
-        for (aRows, bRows, columns) in [(5, 9, 77), (16, 33, 128), (70, 300, 1153)] {
+        for (aRows, bRows, columns) in [(5, 9, 77), (16, 33, 128), (70, 300, 1153), (64, 1000, 1000)] {
             let aFloats = random.floats(aRows * columns), bFloats = random.floats(bRows * columns)
             let a = aFloats.map { $0 < 0 ? Int8(-1) : 1 }, b = bFloats.map { $0 < 0 ? Int8(-1) : 1 }
             let packedA = PackedTernaryMatrix(signsOf: aFloats, rows: aRows, columns: columns)
             let packedB = PackedTernaryMatrix(signsOf: bFloats, rows: bRows, columns: columns)
             XCTAssertEqual(packedA, PackedTernaryMatrix(values: a, rows: aRows, columns: columns))
+            XCTAssertTrue(packedA.isBinary && packedB.isBinary)
             XCTAssertEqual(TernaryGEMM.multiply(packedA, packedB), referenceProduct(a, b, aRows, bRows, columns),
                            "a \(aRows)x\(columns), b \(bRows)x\(columns)")
         }
+    }
+
+    /// A binary operand times a ternary one takes the ternary path and stays exact.
+    func testMixedBinaryAndTernaryProductsAreExact() {
+        var random = TestRandom(seed: 17)
+        let (aRows, bRows, columns) = (11, 21, 130)
+        let a = (0..<aRows * columns).map { _ in random.next() % 2 == 0 ? Int8(1) : -1 }
+        let b = (0..<bRows * columns).map { _ in random.ternary() }
+        let packedA = PackedTernaryMatrix(values: a, rows: aRows, columns: columns)
+        let packedB = PackedTernaryMatrix(values: b, rows: bRows, columns: columns)
+        XCTAssertTrue(packedA.isBinary)
+        XCTAssertFalse(packedB.isBinary)
+        XCTAssertEqual(TernaryGEMM.multiply(packedA, packedB), referenceProduct(a, b, aRows, bRows, columns))
+        XCTAssertEqual(TernaryGEMM.multiply(packedB, packedA), referenceProduct(b, a, bRows, aRows, columns))
+    }
+
+    func testIsBinaryLooksAtEveryValue() {
+        var values = [Int8](repeating: 1, count: 3 * 70)
+        XCTAssertTrue(PackedTernaryMatrix(values: values, rows: 3, columns: 70).isBinary)
+        values[2 * 70 + 69] = 0  // last value of the last row, in the partial last word
+        XCTAssertFalse(PackedTernaryMatrix(values: values, rows: 3, columns: 70).isBinary)
     }
 
     func testBinaryDotProductOfEqualRowsIsTheLength() {

@@ -33,7 +33,7 @@ def run_cases(threads):
         samples.sort()
         ms = samples[len(samples) // 2]
         name = f"numpy gemm {label} {threads}T"
-        print(f"{name:<48} {ms:10.3f} ms {2 * m * n * k / (ms * 1e6):10.1f} GFLOP/s", flush=True)
+        print(f"{name:<52} {ms:10.3f} ms {2 * m * n * k / (ms * 1e6):10.1f} GFLOP/s", flush=True)
 
 
 def main():
