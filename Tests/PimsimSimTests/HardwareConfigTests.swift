@@ -53,6 +53,19 @@ final class HardwareConfigTests: XCTestCase {
         }
     }
 
+    /// A finite but huge constant overflows the totals: an error naming the file, not inf in a
+    /// table or a trap in the JSON writer.
+    func testHugeConstantThatOverflowsIsAnError() throws {
+        let text = try shippedText("reram-1t1r").replacingOccurrences(of: "\"value\": 10,", with: "\"value\": 1e308,")
+        let config = try HardwareConfig.parse(text, file: "huge.json")
+        XCTAssertEqual(config.arrayCycleNS.value, 1e308)
+        XCTAssertThrowsError(try Simulator.run(try ModelZoo.network(named: "resnet20"), on: config)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.hasPrefix("huge.json: $: expected constants small enough that energy, latency and area stay finite, found energy inf pJ"), message)
+            XCTAssertFalse(message.contains("\n"))
+        }
+    }
+
     func testMissingSourceAndMissingFieldAreNamed() throws {
         let text = try shippedText("reram-1t1r")
         let noSource = text.replacingOccurrences(of: "\"source\": \"NeuroSim V1.3 Param.cpp (docs/reference/published-figures.md, Devices): read pulse 10 ns\"", with: "\"source\": \" \"")
