@@ -55,6 +55,24 @@ final class ParamsCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim params: missing.json: expected an existing file, found no such file\n")
     }
 
+    func testOutputToADirectoryNamesTheFlagAndTheDirectory() {
+        let dir = FileManager.default.temporaryDirectory.path
+        for command in [["params", "resnet20"], ["zoo", "lenet5"]] {
+            let result = runPimsim(command + ["-o", dir])
+            XCTAssertEqual(result.status, 1)
+            XCTAssertEqual(result.err, "pimsim \(command[0]): \(dir): -o: expected a writable file path, found a directory\n")
+        }
+    }
+
+    func testZooListRejectsOptionsThatNeedANetwork() {
+        for (option, rest) in [("--output", ["-o", "z.txt"]), ("--input", ["--input", "1x8x8"]), ("--binary", ["--binary"])] {
+            let result = runPimsim(["zoo"] + rest)
+            XCTAssertEqual(result.status, 2)
+            XCTAssertEqual(result.out, "")
+            XCTAssertEqual(result.err, "pimsim zoo: \(option) needs a network NAME (pimsim zoo NAME \(option) ...); see 'pimsim zoo --help'\n")
+        }
+    }
+
     func testZooWritesANetworkThatParamsReads() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-zoo-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }

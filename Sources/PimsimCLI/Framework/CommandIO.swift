@@ -28,9 +28,10 @@ public final class CommandIO: @unchecked Sendable {
     public func emit(_ text: String, to path: String?) throws {
         guard let path else { print(text); return }
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw InputError(file: path, location: "-o", expected: "a writable file path", found: "\(error.localizedDescription)")
+            try TextFile.write(text, to: path)
+        } catch var error as InputError {
+            error.location = "-o"
+            throw error
         }
         progress("wrote \(path)")
     }

@@ -18,10 +18,14 @@ public enum TextFile {
     }
 
     public static func write(_ text: String, to path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(file: path, expected: "a writable file path", found: "a directory")
+        }
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw InputError(file: path, expected: "a writable path", found: error.localizedDescription)
+            throw InputError(file: path, expected: "a writable file path", found: error.localizedDescription)
         }
     }
 }
