@@ -73,6 +73,12 @@ final class ParamsCommandTests: XCTestCase {
         }
     }
 
+    func testZooInputTooSmallForAKernelNamesTheNetworkAndFlag() {
+        let result = runPimsim(["run", "lenet5", "--input", "1x8x8"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: lenet5 --input 1x8x8: $.nodes[5].kernel: expected a kernel of at most 2 (input 2 plus padding 2 x 0) (node \"conv2\"), found 5\n")
+    }
+
     func testZooWritesANetworkThatParamsReads() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-zoo-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -28,7 +28,12 @@ enum NetworkArguments {
         let classes = try args.int("--classes")
         let adapted = input != nil || classes != nil || args.flag("--binary")
         if ModelZoo.names.contains(name) {
-            return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+            do {
+                return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+            } catch let error as InputError {
+                // e.g. --input too small for a kernel: name the network and the flag, not just a JSON path.
+                throw error.inFile(([name] + ["--input", "--classes"].compactMap { flag in args.value(flag).map { "\(flag) \($0)" } }).joined(separator: " "))
+            }
         }
         if adapted {
             throw InputError(location: "--input/--classes/--binary", expected: "a zoo network name (these flags adapt built-in networks)", found: "\"\(name)\"")
