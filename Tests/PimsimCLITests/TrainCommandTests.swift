@@ -30,6 +30,16 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(runPimsim(["train", "--quant", "twn", "-o", "/tmp/x.json"]).status, 2)
     }
 
+    /// An unwritable -o is reported before training starts (no progress lines), not after.
+    func testUnwritableOutputFailsBeforeTraining() {
+        let dir = FileManager.default.temporaryDirectory.path
+        let intoDirectory = runPimsim(["train", "--model", "lenet5", "--epochs", "1", "--train-limit", "10", "--test-limit", "5", "-o", dir])
+        XCTAssertEqual(intoDirectory.status, 1)
+        XCTAssertEqual(intoDirectory.err, "pimsim train: \(dir): -o: expected a writable file path, found a directory\n")
+        let noFolder = runPimsim(["train", "--model", "lenet5", "--epochs", "1", "-o", "/nonexistent-folder/x.json"])
+        XCTAssertEqual(noFolder.err, "pimsim train: /nonexistent-folder/x.json: -o: expected a writable file path, found no folder /nonexistent-folder\n")
+    }
+
     func testEvalRejectsShapeOnlyNetwork() throws {
         let path = NSTemporaryDirectory() + "pimsim-shape-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }

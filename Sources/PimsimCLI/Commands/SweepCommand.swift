@@ -77,7 +77,7 @@ enum SweepCommand {
         if let path = args.value("--svg") {
             for (h, config) in space.configs.enumerated() {
                 let file = space.configs.count == 1 ? path : svgPath(path, hardware: config.name)
-                try io.emit(report.chart(metric, hardware: h).render(), to: file)
+                try io.emit(report.chart(metric, hardware: h).render(), to: file, flag: "--svg")
             }
         }
     }

@@ -60,6 +60,7 @@ enum TrainCommand {
     ) { args, io in
         guard let model = args.value("--model") else { throw UsageError(command: "train", message: "--model NAME is required") }
         guard let output = args.value("--output") else { throw UsageError(command: "train", message: "-o net.json is required") }
+        do { try TextFile.checkWritable(output) } catch var error as InputError { error.location = "-o"; throw error }  // before hours of training
         let quantName = try args.choice("--quant", quantChoices, default: "twn")
         let beta = Float(try args.positiveDouble("--beta") ?? Double(WeightQuantizer.defaultBeta))
         let quantizer = WeightQuantizer(name: quantName, beta: beta)!
