@@ -40,6 +40,12 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(noFolder.err, "pimsim train: /nonexistent-folder/x.json: -o: expected a writable file path, found no folder /nonexistent-folder\n")
     }
 
+    func testModelTooLargeForTheImagesNamesModelAndShape() {
+        let result = runPimsim(["train", "--model", "alexnet", "-o", "/tmp/x.json"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim train: alexnet on 1x28x28 images: $.nodes[8].kernel: expected a kernel of at most 2 (input 2 plus padding 2 x 0) (node \"pool2\"), found 3\n")
+    }
+
     func testEvalRejectsShapeOnlyNetwork() throws {
         let path = NSTemporaryDirectory() + "pimsim-shape-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
