@@ -68,6 +68,15 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(out.contains("sense_amp "))  // ISAAC digitises everything
     }
 
+    /// --precision on a net.json whose trained weights fix the precision: one line naming the
+    /// file and the flag (was a bare JSON path and a dump of the weight array).
+    func testPrecisionOverrideOnTrainedWeightsNamesFileAndFlag() throws {
+        let path = (try ResourceLocator.locate("examples") as NSString).appendingPathComponent("tiny-net.json")
+        let result = runPimsim(["run", path, "--precision", "16/16"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: \(path): --precision 16/16: expected an encoding matching the weight precision int16 (node \"conv\"), found ternary weights\n")
+    }
+
     func testArrayRowsOverrideChangesTheMapping() throws {
         let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()
