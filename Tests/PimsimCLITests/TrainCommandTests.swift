@@ -46,6 +46,18 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim train: alexnet on 1x28x28 images: $.nodes[8].kernel: expected a kernel of at most 2 (input 2 plus padding 2 x 0) (node \"pool2\"), found 3\n")
     }
 
+    /// Options that only apply with another option are errors without it, not silently ignored.
+    func testPadAndBetaNeedTheirOption() {
+        let pad = runPimsim(["train", "--model", "lenet5", "--pad", "-1", "-o", "/tmp/x.json"])
+        XCTAssertEqual(pad.status, 1)
+        XCTAssertEqual(pad.err, "pimsim train: --pad: expected an integer >= 0, found \"-1\"\n")
+        let padNoCrop = runPimsim(["train", "--model", "lenet5", "--pad", "2", "-o", "/tmp/x.json"])
+        XCTAssertEqual(padNoCrop.err, "pimsim train: --pad: expected --augment crop or crop-flip (the padding of the random crop), found --augment none\n")
+        let beta = runPimsim(["train", "--model", "lenet5", "--quant", "twn", "--beta", "0.1", "-o", "/tmp/x.json"])
+        XCTAssertEqual(beta.status, 1)
+        XCTAssertEqual(beta.err, "pimsim train: --beta: expected --quant stat or a --layer-quant L=stat (β is statistical scaling's), found --quant twn\n")
+    }
+
     func testEvalRejectsShapeOnlyNetwork() throws {
         let path = NSTemporaryDirectory() + "pimsim-shape-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -63,6 +63,10 @@ enum TrainCommand {
         do { try TextFile.checkWritable(output) } catch var error as InputError { error.location = "-o"; throw error }  // before hours of training
         let quantName = try args.choice("--quant", quantChoices, default: "twn")
         let beta = Float(try args.positiveDouble("--beta") ?? Double(WeightQuantizer.defaultBeta))
+        let statLayers = (args.value("--layer-quant") ?? "").split(separator: ",").contains { $0.hasSuffix("=stat") }
+        if args.value("--beta") != nil, quantName != "stat", !statLayers {
+            throw InputError(location: "--beta", expected: "--quant stat or a --layer-quant L=stat (β is statistical scaling's)", found: "--quant \(quantName)")
+        }
         let quantizer = WeightQuantizer(name: quantName, beta: beta)!
         let specs = try SplitSpec.parseList(args.value("--split") ?? "none")
         guard specs.count == 1 else { throw InputError(location: "--split", expected: "one split configuration", found: "\(specs.count)") }
@@ -90,7 +94,12 @@ enum TrainCommand {
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")
         options.augmentation = ["none": .none, "crop": .crop, "crop-flip": .cifar][augment]!
-        if augment != "none", let pad = try args.int("--pad", min: 0) { options.augmentation.padding = pad }
+        if let pad = try args.int("--pad", min: 0) {
+            guard augment != "none" else {
+                throw InputError(location: "--pad", expected: "--augment crop or crop-flip (the padding of the random crop)", found: "--augment none")
+            }
+            options.augmentation.padding = pad
+        }
         let quiet = args.flag("--quiet")
 
         io.progress("training \(plan.graph.name) split \(specs[0]) quant \(quantName) on \(dataset.name) (\(dataset.trainCount) train / \(dataset.testCount) test), \(options.epochs) epochs, batch \(options.batchSize), \(options.workers) threads")
