@@ -10,7 +10,7 @@ enum TrainCommand {
     static let spec = CommandSpec(
         name: "train",
         summary: "Train a zoo network (split, ternary/XNOR/float) on MNIST or CIFAR and export net.json with real weights.",
-        usage: ["pimsim train --model NAME --split SPEC --quant twn|stat|xnor|float [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] -o net.json"],
+        usage: ["pimsim train --model NAME [--split SPEC] [--quant twn|stat|xnor|float|rel2|rel4] [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] -o net.json"],
         discussion: """
         Builds zoo network NAME for the data's image shape and classes, splits it as SPEC says \
         (seed 000, Algorithm 1; the split network is what is trained), and trains it with \
