@@ -77,6 +77,13 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim run: \(path): --precision 16/16: expected an encoding matching the weight precision int16 (node \"conv\"), found ternary weights\n")
     }
 
+    /// Event counts times a huge --inferences exceed Int: printed in exponent form, no trap.
+    func testHugeInferenceCountDoesNotTrap() {
+        let result = runPimsim(["run", "--split", "none", "--inferences", "9223372036854775807"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("2.796e+24"), result.out)  // 303,114 ADC conversions x 9.22e18
+    }
+
     func testArrayRowsOverrideChangesTheMapping() throws {
         let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()
