@@ -84,6 +84,13 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(result.out.contains("2.796e+24"), result.out)  // 303,114 ADC conversions x 9.22e18
     }
 
+    /// Array sizes whose cell counts overflow 64-bit integers are input errors, not traps.
+    func testHugeArrayRowsIsAnError() {
+        let result = runPimsim(["run", "--array-rows", "9223372036854775807"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: --array-rows: expected an integer from 1 to 1048576, found \"9223372036854775807\"\n")
+    }
+
     func testArrayRowsOverrideChangesTheMapping() throws {
         let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()

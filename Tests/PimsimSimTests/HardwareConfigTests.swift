@@ -35,6 +35,8 @@ final class HardwareConfigTests: XCTestCase {
     func testMalformedConfigsGiveOneLineErrors() throws {
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": 144,", with: "\"value\": -144,") },
                         "bad.json: $.array.rows.value: expected an integer >= 1, found -144")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": 144,", with: "\"value\": 9000000000000000,") },
+                        "bad.json: $.array.rows.value: expected an integer from 1 to 1048576, found 9000000000000000")
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"unit\": \"ns\"", with: "\"unit\": \"us\"") },
                         "bad.json: $.array.cycle_ns.unit: expected the unit \"ns\", found the string \"us\"")
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"columns\": {", with: "\"colums\": {") },

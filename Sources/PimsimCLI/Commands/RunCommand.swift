@@ -44,6 +44,9 @@ enum RunCommand {
         let graph = try NetworkArguments.load(args, fallback: "resnet20")
         var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
         if let rows = try args.int("--array-rows") {
+            guard rows <= HardwareConfig.maximumCount else {
+                throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
+            }
             config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
         }
         if args.value("--mode") != nil {
