@@ -1,4 +1,5 @@
 import PimsimCore
+import PimsimKernels
 
 /// CIFAR-style augmentation: pad by `padding` zeros (in real values), take a random crop of the
 /// original size, and flip horizontally with probability 1/2 when `flip`.

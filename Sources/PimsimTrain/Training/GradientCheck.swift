@@ -1,4 +1,5 @@
 import PimsimCore
+import PimsimKernels
 
 /// Checks each layer's backward pass against central finite differences, for the test suite and
 /// anyone changing a layer. For a layer y = f(x; θ) on a small random input, the loss is

@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimKernels
 
 /// One worker's copy of the network: its own layer objects and activations (parameters shared).
 final class Worker: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimKernels
 
 #if os(Linux)
 /// glibc's mallopt(3) (declared in malloc.h, which Swift's Glibc module does not export).

@@ -2,7 +2,7 @@ import Foundation
 
 /// A deterministic pseudo-random generator (SplitMix64, Steele et al. 2014): the same seed gives
 /// the same sequence on every machine, so training is reproducible for a given seed and thread
-/// count. Never uses the system generator.
+/// count; benchmarks and tests draw their inputs from it too. Never uses the system generator.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -18,6 +18,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// Uniform in [0, 1) with 24 bits of precision.
     public mutating func nextUnit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+
+    /// Uniform in [-1, 1) with 24 bits of precision.
+    public mutating func nextSigned() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 
     /// Uniform integer in 0..<bound (bound > 0).
     public mutating func nextInt(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
