@@ -56,6 +56,14 @@ final class DatasetLoaderTests: XCTestCase {
                        "\(directory)/t10k-labels-idx1-ubyte: expected an existing, readable data file, found no such file")
     }
 
+    func testDataFileThatIsADirectoryOrEmpty() throws {
+        writeValidMNIST()
+        try FileManager.default.removeItem(atPath: directory + "/t10k-labels-idx1-ubyte")
+        try FileManager.default.createDirectory(atPath: directory + "/t10k-labels-idx1-ubyte", withIntermediateDirectories: false)
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
+                       "\(directory)/t10k-labels-idx1-ubyte: expected an existing, readable data file, found a directory")
+    }
+
     func testTruncatedImages() {
         writeValidMNIST()
         write("train-images-idx3-ubyte", Array(images(3).dropLast(5)))
@@ -92,6 +100,9 @@ final class DatasetLoaderTests: XCTestCase {
         write("test_batch.bin", Array(record.dropLast(3)))
         XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
                        "\(directory)/test_batch.bin: expected a whole number of 3073-byte CIFAR-10 records, found 3070 bytes (3070 bytes left over: truncated or not CIFAR-10)")
+        write("test_batch.bin", [])
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
+                       "\(directory)/test_batch.bin: expected a whole number of 3073-byte CIFAR-10 records, found an empty file")
         try FileManager.default.removeItem(atPath: directory + "/data_batch_3.bin")
         XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
                        "\(directory)/data_batch_3.bin: expected an existing, readable data file, found no such file")
