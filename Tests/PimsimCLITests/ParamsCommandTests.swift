@@ -119,5 +119,8 @@ final class CommandLineTests: XCTestCase {
 
     func testOptionNeedsAValue() {
         XCTAssertTrue(runPimsim(["params", "resnet20", "--split"]).err.contains("--split needs a value SPEC"))
+        // An option in the value's place is not taken as the value; the message uses the spelling given.
+        XCTAssertEqual(runPimsim(["run", "--split", "--hw", "isaac"]).err, "pimsim run: --split needs a value SPEC; see 'pimsim run --help'\n")
+        XCTAssertEqual(runPimsim(["run", "-o"]).err, "pimsim run: -o needs a value FILE; see 'pimsim run --help'\n")
     }
 }
