@@ -140,6 +140,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("ISAAC (Shafiee et al., ISCA 2016) Table I"))
         r = runPimsim(["hw", "show", "nosuch"])
         XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.err, "pimsim hw: NAME: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\"\n")
         r = runPimsim(["hw", "list"])
         XCTAssertEqual(r.status, 2)
     }
