@@ -44,6 +44,12 @@ final class DatasetLoaderTests: XCTestCase {
                        "\(directory)/nope: --data: expected a folder with MNIST IDX or CIFAR binary files, found no such folder")
     }
 
+    func testAFileInsteadOfAFolder() {
+        write("readme.txt", [1])
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory + "/readme.txt") },
+                       "\(directory)/readme.txt: --data: expected a folder with MNIST IDX or CIFAR binary files, found a file")
+    }
+
     func testUnrecognisedFolder() {
         write("readme.txt", [1])
         XCTAssertTrue(message { try DatasetLoader.load(directory: directory) }.hasSuffix("found readme.txt"))

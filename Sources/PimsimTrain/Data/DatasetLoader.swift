@@ -12,8 +12,9 @@ public enum DatasetLoader {
     /// Loads the data set in `directory`, recognised by its file names.
     public static func load(directory: String) throws -> Dataset {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(file: directory, location: "--data", expected: "a folder with MNIST IDX or CIFAR binary files", found: "no such folder")
+        let isPresent = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        guard isPresent, isDirectory.boolValue else {
+            throw InputError(file: directory, location: "--data", expected: "a folder with MNIST IDX or CIFAR binary files", found: isPresent ? "a file" : "no such folder")
         }
         let name = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
         func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(directory, file)) }
