@@ -124,3 +124,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(runPimsim(["run", "-o"]).err, "pimsim run: -o needs a value FILE; see 'pimsim run --help'\n")
     }
 }
+
+final class UnusedSplitRuleTests: XCTestCase {
+    /// VGG-7 has no 144-connection layer, so 144:72 changes nothing: every command says so.
+    func testARuleThatSelectsNoLayerIsWarnedAbout() {
+        let warning = "warning: split 144:72: no layer of vgg7 has 144 connections, so 144:72 changes nothing\n"
+        XCTAssertEqual(runPimsim(["params", "vgg7", "--split", "144:72"]).err, warning)
+        XCTAssertTrue(runPimsim(["run", "vgg7", "--split", "144:72"]).err.contains(warning))
+        XCTAssertEqual(runPimsim(["params", "resnet20", "--split", "144:72"]).err, "", "ResNet-20 has 144-connection layers")
+    }
+}

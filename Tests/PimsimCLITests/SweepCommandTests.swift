@@ -155,6 +155,10 @@ final class SweepCommandTests: XCTestCase {
             XCTAssertEqual(text.components(separatedBy: "stroke-dasharray").count - 1, 5 * 2)  // adc lines and their legend samples
             XCTAssertEqual(text.components(separatedBy: "<circle").count - 1, 10 * 6 + 10)  // markers + legend
         }
+        // A path without an extension still names .svg files.
+        let bare = dir.appendingPathComponent("bare").path
+        XCTAssertEqual(runPimsim(["sweep", "--array-rows", "64:128", "--svg", bare, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: bare + "-reram-1t1r.svg"))
         let single = dir.appendingPathComponent("one.svg").path
         XCTAssertEqual(runPimsim(["sweep", "--hw", "isaac", "--svg", single, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: single))

@@ -34,6 +34,7 @@ enum ParamsCommand {
     ) { args, io in
         let graph = try NetworkArguments.load(args)
         let specs = try SplitSpec.parseList(args.value("--split") ?? "none")
+        SplitWarnings.warnAboutUnusedRules(graph, specs: specs, io: io)
         let format = try args.choice("--format", ["table", "json"], default: "table")
         let arrayRows = try args.int("--array-rows")
         let unsplit = ParameterAccounting.report(for: graph)

@@ -55,6 +55,7 @@ enum RunCommand {
         // A trained network is trained split, so it is costed as it is unless --split says otherwise.
         let defaultSpecs = graph.hasTrainedData ? [SplitSpec.none] : SplitSpec.seedConfigurations
         let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? defaultSpecs
+        SplitWarnings.warnAboutUnusedRules(graph, specs: specs, io: io)
         let inferences = try args.int("--inferences") ?? 1
         let format = try args.choice("--format", ["table", "json", "csv"], default: "table")
         let reference = try Simulator.run(graph, on: config, split: .none, inferences: inferences)

@@ -50,6 +50,7 @@ enum SweepCommand {
     ) { args, io in
         let graph = try NetworkArguments.load(args, fallback: "resnet20")
         let space = try designSpace(args, trained: graph.hasTrainedData)
+        SplitWarnings.warnAboutUnusedRules(graph, specs: space.splits, io: io)
         let format = try args.choice("--format", formats, default: formats[0])
         let metric = SweepMetric(rawValue: try args.choice("--metric", SweepMetric.allCases.map(\.rawValue), default: SweepMetric.energy.rawValue))!
         if args.value("--metric") != nil, args.value("--svg") == nil {
@@ -100,10 +101,11 @@ enum SweepCommand {
         return DesignSpace(configs: configs, rows: rows, splits: splits, readouts: readouts)
     }
 
-    /// `path` with `-hardware` before its extension: sweep.svg -> sweep-reram-1t1r.svg.
+    /// `path` with `-hardware` before its extension: sweep.svg -> sweep-reram-1t1r.svg
+    /// (a path without an extension gets `.svg`: sweep -> sweep-reram-1t1r.svg).
     static func svgPath(_ path: String, hardware: String) -> String {
         let ns = path as NSString
         let ext = ns.pathExtension
-        return ns.deletingPathExtension + "-" + hardware + (ext.isEmpty ? "" : "." + ext)
+        return ns.deletingPathExtension + "-" + hardware + "." + (ext.isEmpty ? "svg" : ext)
     }
 }

@@ -48,6 +48,18 @@ enum NetworkArguments {
     }
 }
 
+/// Warnings shared by the commands that split a network.
+enum SplitWarnings {
+    /// Warns on stderr about `N:S` rules that select no layer of `graph` (they change nothing).
+    static func warnAboutUnusedRules(_ graph: Graph, specs: [SplitSpec], io: CommandIO) {
+        for spec in specs {
+            for rule in NetworkSplitter.unusedRules(in: graph, spec: spec) {
+                io.progress("warning: split \(spec): no layer of \(graph.name) has \(rule.connections) connections, so \(rule.connections):\(rule.splitSize) changes nothing")
+            }
+        }
+    }
+}
+
 /// Output format flags.
 enum OutputArguments {
     static func format(_ choices: [String]) -> OptionSpec {

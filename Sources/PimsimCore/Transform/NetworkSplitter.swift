@@ -74,6 +74,15 @@ public enum NetworkSplitter {
         return SplitOutcome(graph: split, unsplittable: unsplittable)
     }
 
+    /// The `N:S` rules of `spec` that select no splittable layer of `graph` (a convolution with a
+    /// kernel above 1 and exactly N connections): such a rule changes nothing, which is most
+    /// likely a typo, so commands warn about it.
+    public static func unusedRules(in graph: Graph, spec: SplitSpec) -> [SplitRule] {
+        guard case .rules(let rules) = spec else { return [] }
+        let splittable = Set(graph.weightedLayers.filter { $0.operation.isConvolution && $0.kernel > 1 }.map(\.connections))
+        return rules.filter { !splittable.contains($0.connections) }
+    }
+
     /// The connection count a layer with `connections` should be split to, if the spec selects it.
     static func targetSize(for connections: Int, spec: SplitSpec) -> (size: Int, exact: Bool)? {
         switch spec {
