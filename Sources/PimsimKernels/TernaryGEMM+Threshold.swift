@@ -1,0 +1,137 @@
+/// Fused ternary layer: the product of `TernaryGEMM` followed by a per-output-channel threshold,
+/// written directly as the next layer's packed activations. The Int32 dots stay in registers: per
+/// 8 x 8 block of dots the kernel stores 16 bytes instead of 256 (docs/performance.md).
+extension TernaryGEMM {
+    /// The next layer's ternary activations, packed, b.rows x a.rows (row j = one position of `b`,
+    /// column i = one output channel = row i of `a`):
+    /// value(j, i) = +1 if d > high[i], -1 if d < low[i], 0 otherwise, with d = sum over k of
+    /// a[i][k] * b[j][k] (exact, as `multiply`). Requires low[i] <= high[i] + 1 (the two cases
+    /// exclude each other; low = high + 1 gives a binary result). A real threshold t on the
+    /// integer dot becomes high = floor(t) for `d > t` and low = ceil(t) for `d < t`.
+    public static func multiplyAndTernarize(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, low: [Int32], high: [Int32],
+                                            threads: Int = .max) -> PackedTernaryMatrix {
+        precondition(low.count == a.rows && high.count == a.rows, "one threshold pair per row of a")
+        precondition(zip(low, high).allSatisfy { Int64($0) <= Int64($1) + 1 }, "each low threshold must be <= its high threshold + 1")
+        return thresholded(a, b, low: low.map { Int64($0) }, high: high.map { Int64($0) }, threads: threads)
+    }
+
+    /// The next layer's binary activations, packed, b.rows x a.rows (XNOR-Net sign with a
+    /// per-channel threshold): value(j, i) = -1 if d < threshold[i], +1 otherwise, with d the
+    /// exact dot of row i of `a` and row j of `b`. Every nonzero bit is set (`isBinary`).
+    public static func multiplyAndBinarize(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, threshold: [Int32],
+                                           threads: Int = .max) -> PackedTernaryMatrix {
+        precondition(threshold.count == a.rows, "one threshold per row of a")
+        // d > t - 1 is d >= t for integers: exactly one of the two cases holds.
+        return thresholded(a, b, low: threshold.map { Int64($0) }, high: threshold.map { Int64($0) - 1 }, threads: threads)
+    }
+
+    private static func thresholded(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, low: [Int64], high: [Int64],
+                                    threads: Int) -> PackedTernaryMatrix {
+        precondition(a.columns == b.columns, "both operands need the same number of columns")
+        var result = PackedTernaryMatrix(rows: b.rows, columns: a.rows)
+        guard a.rows > 0 && b.rows > 0 else { return result }
+        // Lanes past a.rows never pass either test, so the padding bits stay zero.
+        let groups = (a.rows &+ 7) / 8
+        var lowLanes = [Int64](repeating: .min, count: groups &* 8), highLanes = [Int64](repeating: .max, count: groups &* 8)
+        lowLanes.replaceSubrange(0..<a.rows, with: low)
+        highLanes.replaceSubrange(0..<a.rows, with: high)
+        let rowBytes = result.wordsPerRow &* 8
+        result.nonzero.withUnsafeMutableBytes { nonzero in
+            result.negative.withUnsafeMutableBytes { negative in
+                lowLanes.withUnsafeBytes { lowBytes in
+                    highLanes.withUnsafeBytes { highBytes in
+                        let sink = ThresholdSink(low: lowBytes.baseAddress!.assumingMemoryBound(to: SIMD8<Int64>.self),
+                                                 high: highBytes.baseAddress!.assumingMemoryBound(to: SIMD8<Int64>.self),
+                                                 nonzero: SendablePointer(nonzero.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                                                 negative: SendablePointer(negative.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                                                 rowBytes: rowBytes)
+                        if a.wordsPerRow == 0 {
+                            // No columns: every dot is 0.
+                            for j in 0..<b.rows {
+                                for group in 0..<groups { sink.row(SIMD8(), group: group, j: j) }
+                            }
+                        } else {
+                            run(a, b, sink: sink, threads: threads)
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Thresholds each dot and stores the result bits: channel i of row j is bit i % 64 of word i / 64
+/// of row j in each plane, so row group g of `a` owns byte g of the row (little-endian words).
+private struct ThresholdSink: DotSink {
+    /// Per group of eight channels, lane r = channel 8g + r.
+    let low: SendablePointer<SIMD8<Int64>>, high: SendablePointer<SIMD8<Int64>>
+    let nonzero: SendablePointer<UInt8>, negative: SendablePointer<UInt8>
+    /// Bytes per row of the result planes (8 * wordsPerRow).
+    let rowBytes: Int
+
+    init(low: UnsafePointer<SIMD8<Int64>>, high: UnsafePointer<SIMD8<Int64>>, nonzero: SendablePointer<UInt8>,
+         negative: SendablePointer<UInt8>, rowBytes: Int) {
+        self.low = SendablePointer(low)
+        self.high = SendablePointer(high)
+        self.nonzero = nonzero
+        self.negative = negative
+        self.rowBytes = rowBytes
+    }
+
+    /// Lane r of `plus` (`minus`) collects bit j = "dot j of channel r is above high (below low)";
+    /// the eight lanes narrow to one byte each and an 8 x 8 bit transpose turns them into one byte
+    /// per row of `b`, bit r = channel 8g + r.
+    @inline(__always)
+    func tile(_ dots: (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>,
+                       SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int) {
+        let lo = low.pointer[group], hi = high.pointer[group]
+        var plus = SIMD8<UInt64>(), minus = SIMD8<UInt64>()
+        @inline(__always) func add(_ dot: SIMD8<UInt64>, _ bit: UInt64) {
+            let d = SIMD8<Int64>(truncatingIfNeeded: dot)
+            plus |= SIMD8<UInt64>().replacing(with: bit, where: d .> hi)
+            minus |= SIMD8<UInt64>().replacing(with: bit, where: d .< lo)
+        }
+        add(dots.0, 1)
+        add(dots.1, 2)
+        add(dots.2, 4)
+        add(dots.3, 8)
+        add(dots.4, 16)
+        add(dots.5, 32)
+        add(dots.6, 64)
+        add(dots.7, 128)
+        let negativeBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: minus), to: UInt64.self))
+        let nonzeroBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: plus | minus), to: UInt64.self))
+        let base = j0 &* rowBytes &+ group
+        for j in 0..<8 {
+            nonzero.pointer[base &+ j &* rowBytes] = UInt8(truncatingIfNeeded: nonzeroBits &>> UInt64(j &* 8))
+            negative.pointer[base &+ j &* rowBytes] = UInt8(truncatingIfNeeded: negativeBits &>> UInt64(j &* 8))
+        }
+    }
+
+    @inline(__always)
+    func row(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
+        let d = SIMD8<Int64>(truncatingIfNeeded: dots), lo = low.pointer[group], hi = high.pointer[group]
+        var plus: UInt8 = 0, minus: UInt8 = 0
+        for lane in 0..<8 {
+            if d[lane] > hi[lane] { plus |= 1 << UInt8(lane) }
+            if d[lane] < lo[lane] { minus |= 1 << UInt8(lane) }
+        }
+        nonzero.pointer[j &* rowBytes &+ group] = plus | minus
+        negative.pointer[j &* rowBytes &+ group] = minus
+    }
+
+    /// 8 x 8 bit-matrix transpose: bit 8r + c moves to bit 8c + r (three rounds of delta swaps,
+    /// Hacker's Delight 7-3).
+    @inline(__always)
+    static func transposeBits(_ x: UInt64) -> UInt64 {
+        var x = x
+        var t = (x ^ (x &>> 7)) & 0x00AA_00AA_00AA_00AA
+        x = x ^ t ^ (t &<< 7)
+        t = (x ^ (x &>> 14)) & 0x0000_CCCC_0000_CCCC
+        x = x ^ t ^ (t &<< 14)
+        t = (x ^ (x &>> 28)) & 0x0000_0000_F0F0_F0F0
+        x = x ^ t ^ (t &<< 28)
+        return x
+    }
+}
