@@ -87,19 +87,13 @@ private struct ThresholdSink: DotSink {
                        SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int) {
         let lo = low.pointer[group], hi = high.pointer[group]
         var plus = SIMD8<UInt64>(), minus = SIMD8<UInt64>()
-        @inline(__always) func add(_ dot: SIMD8<UInt64>, _ bit: UInt64) {
-            let d = SIMD8<Int64>(truncatingIfNeeded: dot)
-            plus |= SIMD8<UInt64>().replacing(with: bit, where: d .> hi)
-            minus |= SIMD8<UInt64>().replacing(with: bit, where: d .< lo)
+        withUnsafeBytes(of: dots) { block in
+            for j in 0..<8 {
+                let d = block.load(fromByteOffset: j &* 64, as: SIMD8<Int64>.self), bit = UInt64(1) &<< UInt64(j)
+                plus |= SIMD8<UInt64>().replacing(with: bit, where: d .> hi)
+                minus |= SIMD8<UInt64>().replacing(with: bit, where: d .< lo)
+            }
         }
-        add(dots.0, 1)
-        add(dots.1, 2)
-        add(dots.2, 4)
-        add(dots.3, 8)
-        add(dots.4, 16)
-        add(dots.5, 32)
-        add(dots.6, 64)
-        add(dots.7, 128)
         let negativeBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: minus), to: UInt64.self))
         let nonzeroBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: plus | minus), to: UInt64.self))
         let base = j0 &* rowBytes &+ group
