@@ -57,6 +57,14 @@ final class FusedThresholdTests: XCTestCase {
                     let binary = TernaryGEMM.multiplyAndBinarize(packedA, packedB, threshold: signThreshold, threads: threads)
                     XCTAssertEqual(binary, PackedTernaryMatrix(values: binaryExpected, rows: bRows, columns: aRows),
                                    "\(label), threads \(threads)")
+                    // The in-place forms overwrite every value of a result that held all +1.
+                    let ones = [Int8](repeating: 1, count: aRows * bRows)
+                    var reused = PackedTernaryMatrix(values: ones, rows: bRows, columns: aRows)
+                    TernaryGEMM.multiplyAndTernarize(packedA, packedB, low: low, high: high, into: &reused, threads: threads)
+                    XCTAssertEqual(reused, ternary, "\(label), threads \(threads), in place")
+                    reused = PackedTernaryMatrix(values: ones, rows: bRows, columns: aRows)
+                    TernaryGEMM.multiplyAndBinarize(packedA, packedB, threshold: signThreshold, into: &reused, threads: threads)
+                    XCTAssertEqual(reused, binary, "\(label), threads \(threads), in place")
                 }
             }
         }
