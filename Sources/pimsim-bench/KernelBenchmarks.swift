@@ -24,9 +24,9 @@ enum KernelBenchmarks {
             let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
             let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
             let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
-            var random = SplitMix(seed: 1)
-            for i in a.indices { a[i] = random.float() }
-            for i in b.indices { b[i] = random.float() }
+            var random = SeededGenerator(seed: 1)
+            for i in a.indices { a[i] = random.nextSigned() }
+            for i in b.indices { b[i] = random.nextSigned() }
             let flop = 2.0 * Double(shape.m * shape.n * shape.k)
             for threads in threadCounts {
                 cases.append(Benchmark(name: "float gemm \(shape.label) \(threads)T", iterations: 15,
@@ -48,9 +48,9 @@ enum KernelBenchmarks {
         }
         for shape in shapes {
             // a: M rows of weights, b: N rows (im2col patches), both K columns.
-            var random = SplitMix(seed: 2)
+            var random = SeededGenerator(seed: 2)
             let weights = (0..<shape.m * shape.k).map { _ in Int8(truncatingIfNeeded: Int(random.next() % 3) - 1) }
-            let activations = (0..<shape.n * shape.k).map { _ in random.float() }
+            let activations = (0..<shape.n * shape.k).map { _ in random.nextSigned() }
             let a = PackedTernaryMatrix(values: weights, rows: shape.m, columns: shape.k)
             let b = PackedTernaryMatrix(values: activations, rows: shape.n, columns: shape.k, low: -0.3, high: 0.3)
             let macs = Double(shape.m * shape.n * shape.k)
@@ -106,19 +106,4 @@ enum KernelBenchmarks {
         }
         return cases
     }
-}
-
-/// Deterministic pseudo-random numbers for benchmark inputs (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }

@@ -9,6 +9,7 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("fpga", FPGABenchmarks.cases),
     ("sweep", SweepBenchmarks.cases),
     ("kernels", KernelBenchmarks.cases),
+    ("training", TrainingBenchmarks.cases),
 ]
 
 let filter = CommandLine.arguments.dropFirst().first

@@ -8,7 +8,7 @@ final class RunCommandTests: XCTestCase {
         let (status, out, err) = runPimsim(["run"])
         XCTAssertEqual(status, 0, err)
         XCTAssertTrue(out.hasPrefix("resnet20 on reram-1t1r (144 x 128 arrays"), out)
-        XCTAssertTrue(out.contains("densities: assumed by the config"))
+        XCTAssertTrue(out.contains("densities: assumed (config: non-zero ternary inputs 0.5"), out)
         for label in ["No Split", "144 -> 2 x 72", "All split to 144", "All split to 72", "All split to 36"] {
             XCTAssertTrue(out.contains(label), label)
         }
@@ -119,5 +119,21 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         r = runPimsim(["hw", "list"])
         XCTAssertEqual(r.status, 2)
+    }
+}
+
+final class RunDensityBannerTests: XCTestCase {
+    /// A network whose file measures three of its four layers says which layer is still assumed.
+    func testBannerNamesTheLayersWithAssumedDensities() throws {
+        var nodes = try ModelZoo.network(named: "lenet5").nodes
+        for i in nodes.indices where ["conv2", "fc1", "fc2"].contains(nodes[i].name) {
+            nodes[i].data.statistics = LayerStatistics(weightDensity: 0.4, inputDensity: 0.3)
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-density-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try NetJSON.write(try Graph(name: "lenet5", nodes: nodes), to: path)
+        let (status, out, err) = runPimsim(["run", path, "--split", "none"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("densities: measured from the network file for 3 of 4 layers; assumed for conv1 (config:"), out)
     }
 }

@@ -103,19 +103,13 @@ struct ExactProduct {
     }
 }
 
-/// Deterministic test data (SplitMix64).
+/// Deterministic test data drawn from the library's SplitMix64 generator.
 struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     /// Uniform in [-1, 1).
-    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+    mutating func float() -> Float { generator.nextSigned() }
     mutating func floats(_ count: Int) -> [Float] { (0..<count).map { _ in float() } }
     /// Uniform in {-1, 0, +1}.
     mutating func ternary() -> Int8 { Int8(truncatingIfNeeded: Int(next() % 3) - 1) }

@@ -7,5 +7,7 @@ enum CommandRegistry {
         SweepCommand.spec,
         HwCommand.spec,
         FpgaCommand.spec,
+        TrainCommand.spec,
+        EvalCommand.spec,
     ]
 }

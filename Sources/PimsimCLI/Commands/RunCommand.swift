@@ -101,9 +101,14 @@ enum RunCommand {
     static func header(_ r: SimulationResult, config: HardwareConfig) -> String {
         var s = "\(r.network) on \(config.name) (\(config.arrayRows) x \(config.arrayColumns) arrays, \(config.inputEncoding.rawValue) inputs), "
         s += "\(r.inferences) inference\(r.inferences == 1 ? "" : "s"), \(r.mode.rawValue) schedule\n"
-        s += r.usesAssumedDensities
-            ? "densities: assumed by the config where the network has no measurements (non-zero ternary inputs \(config.assumedInputDensity.value), ternary weights \(config.assumedWeightDensity.value), integer input bits \(config.assumedInputBitDensity.value); binary values are never zero)\n"
-            : "densities: measured (trained weights and activation statistics in the network file)\n"
+        let assumed = r.layers.filter { $0.mapping.inputDensitySource == .assumed || $0.mapping.weightDensitySource == .assumed }.map(\.mapping.name)
+        let measured = r.layers.count - assumed.count
+        if assumed.isEmpty {
+            s += "densities: measured (trained weights and activation statistics in the network file)\n"
+        } else {
+            s += measured > 0 ? "densities: measured from the network file for \(measured) of \(r.layers.count) layers; assumed for " + assumed.joined(separator: ", ") : "densities: assumed"
+            s += " (config: non-zero ternary inputs \(config.assumedInputDensity.value), ternary weights \(config.assumedWeightDensity.value), integer input bits \(config.assumedInputBitDensity.value); binary values are never zero)\n"
+        }
         if let accuracy = r.testAccuracy { s += "test accuracy \(NumberFormat.fixed(accuracy * 100, 2)) % (from the network file)\n" }
         return s
     }

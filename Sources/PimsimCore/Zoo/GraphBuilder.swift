@@ -27,6 +27,14 @@ public struct GraphBuilder {
         return last
     }
 
+    /// linear (no bias) -> batchnorm -> activation, the hidden fully connected unit.
+    @discardableResult
+    public mutating func linearBlock(_ name: String, out: Int, precision: LayerPrecision, activation: ActivationFunction) -> String {
+        add(name, .linear(LinearAttributes(outFeatures: out, bias: false)), precision: precision)
+        add(name + ".bn", .batchNorm)
+        return add(name + ".act", .activation(activation))
+    }
+
     /// A ResNet basic block (He et al. 2016): conv3x3-bn-act, conv3x3-bn, plus the shortcut, then
     /// add and activation. Where the shape changes the shortcut is option A (subsample and zero
     /// channels, no parameters) or, with `projection`, a 1x1 convolution with batch norm.

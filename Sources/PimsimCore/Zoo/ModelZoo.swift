@@ -96,9 +96,7 @@ public enum ModelZoo {
             b.add("pool\(stage + 1)", .pool(PoolAttributes(kind: .max, kernel: 2, stride: 2)))
         }
         b.add("flatten", .flatten)
-        b.add("fc1", .linear(LinearAttributes(outFeatures: 1024, bias: false)), precision: p.hidden)
-        b.add("fc1.bn", .batchNorm)
-        b.add("fc1.act", .activation(activation))
+        b.linearBlock("fc1", out: 1024, precision: p.hidden, activation: activation)
         b.add("fc2", .linear(LinearAttributes(outFeatures: classes, bias: true)), precision: p.hidden)
         return try b.build(name: "vgg7")
     }
@@ -112,9 +110,7 @@ public enum ModelZoo {
         b.convBlock("conv2", out: 64, kernel: 5, padding: 0, precision: p.hidden, activation: activation)
         b.add("pool2", .pool(PoolAttributes(kind: .max, kernel: 2, stride: 2)))
         b.add("flatten", .flatten)
-        b.add("fc1", .linear(LinearAttributes(outFeatures: 512, bias: false)), precision: p.hidden)
-        b.add("fc1.bn", .batchNorm)
-        b.add("fc1.act", .activation(activation))
+        b.linearBlock("fc1", out: 512, precision: p.hidden, activation: activation)
         b.add("fc2", .linear(LinearAttributes(outFeatures: classes, bias: true)), precision: p.hidden)
         return try b.build(name: "lenet5")
     }
@@ -134,9 +130,7 @@ public enum ModelZoo {
         b.add("pool5", .pool(PoolAttributes(kind: .max, kernel: 3, stride: 2)))
         b.add("flatten", .flatten)
         for (i, width) in [4096, 4096].enumerated() {
-            b.add("fc\(i + 6)", .linear(LinearAttributes(outFeatures: width, bias: false)), precision: p.hidden)
-            b.add("fc\(i + 6).bn", .batchNorm)
-            b.add("fc\(i + 6).act", .activation(activation))
+            b.linearBlock("fc\(i + 6)", out: width, precision: p.hidden, activation: activation)
         }
         b.add("fc8", .linear(LinearAttributes(outFeatures: classes, bias: true)), precision: p.hidden)
         return try b.build(name: "alexnet")

@@ -1,1 +1,0 @@
-// PimsimTrain: see docs/architecture.md. Filled in by its issue.

@@ -1,0 +1,109 @@
+import PimsimCore
+import PimsimKernels
+
+/// Checks each layer's backward pass against central finite differences, for the test suite and
+/// anyone changing a layer. For a layer y = f(x; θ) on a small random input, the loss is
+/// L = Σ r ⊙ y with a fixed random r, so dL/dy = r; the analytic dL/dx and dL/dθ from
+/// `backward` are compared with (L(v + h) - L(v - h)) / 2h for every element v, in float32.
+public enum GradientCheck {
+    /// The layers that have a true gradient (ternary and sign activations use a straight-through
+    /// estimator instead, tested against hand-computed masks).
+    public enum Subject: String, CaseIterable, Sendable {
+        case convolution, stridedPaddedConvolution, groupedConvolution, pointwiseConvolution, linear
+        case batchNorm, relu, maxPool, avgPool, globalAvgPool, shortcut, add, flatten, softmaxCrossEntropy
+    }
+
+    /// Largest |analytic - numeric| / max(1, |analytic|, |numeric|) over the input and parameter
+    /// gradients of `subject` (step h = 1e-2 on inputs drawn from N(0, 1)).
+    public static func maximumError(_ subject: Subject, seed: UInt64 = 7) -> Double {
+        var rng = SeededGenerator(seed: seed)
+        func random(_ count: Int) -> [Float] { (0..<count).map { _ in rng.nextGaussian() } }
+        func tensor(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Tensor { Tensor(n: n, c: c, h: h, w: w, data: random(n * c * h * w)) }
+        var inputs: [Tensor]
+        var parameters: [Parameter] = []
+        let layer: Layer
+        func conv(out: Int, kernel: Int, stride: Int, padding: Int, groups: Int, channels: Int, linear: Bool = false) -> Layer {
+            let perOut = linear ? channels * 9 : channels / groups * kernel * kernel
+            let w = Parameter(random(out * perOut), workers: 1, decays: true), b = Parameter(random(out), workers: 1, decays: false)
+            parameters = [w, b]
+            return ConvolutionLayer(weight: w, bias: b, worker: 0, outChannels: out, kernel: kernel, stride: stride, padding: padding, groups: groups, isLinear: linear)
+        }
+        switch subject {
+        case .convolution: inputs = [tensor(2, 3, 5, 5)]; layer = conv(out: 4, kernel: 3, stride: 1, padding: 0, groups: 1, channels: 3)
+        case .stridedPaddedConvolution: inputs = [tensor(2, 2, 6, 5)]; layer = conv(out: 3, kernel: 3, stride: 2, padding: 1, groups: 1, channels: 2)
+        case .groupedConvolution: inputs = [tensor(2, 4, 4, 4)]; layer = conv(out: 6, kernel: 3, stride: 1, padding: 1, groups: 2, channels: 4)
+        case .pointwiseConvolution: inputs = [tensor(2, 4, 3, 3)]; layer = conv(out: 4, kernel: 1, stride: 1, padding: 0, groups: 2, channels: 4)
+        case .linear: inputs = [tensor(3, 2, 3, 3)]; layer = conv(out: 5, kernel: 1, stride: 1, padding: 0, groups: 1, channels: 2, linear: true)
+        case .batchNorm:
+            inputs = [tensor(3, 2, 2, 2)]
+            let gamma = Parameter(random(2), workers: 1, decays: false), beta = Parameter(random(2), workers: 1, decays: false)
+            parameters = [gamma, beta]
+            layer = BatchNormLayer(gamma: gamma, beta: beta, running: RunningStatistics([[0, 0], [1, 1]]), worker: 0)
+        case .relu: inputs = [tensor(2, 3, 2, 2)]; layer = ActivationLayer(function: .relu, thresholdingFactor: 0, running: nil)
+        case .maxPool: inputs = [tensor(2, 2, 4, 4)]; layer = PoolLayer(attributes: PoolAttributes(kind: .max, kernel: 2, stride: 2))
+        case .avgPool: inputs = [tensor(2, 2, 5, 5)]; layer = PoolLayer(attributes: PoolAttributes(kind: .avg, kernel: 3, stride: 2, padding: 1))
+        case .globalAvgPool: inputs = [tensor(2, 3, 3, 3)]; layer = GlobalAvgPoolLayer()
+        case .shortcut:
+            inputs = [tensor(2, 2, 4, 4)]
+            layer = ShortcutLayer(attributes: ShortcutAttributes(stride: 2, outChannels: 4), outShape: TensorShape(channels: 4, height: 2, width: 2))
+        case .add: inputs = [tensor(2, 2, 3, 3), tensor(2, 2, 3, 3)]; layer = AddLayer()
+        case .flatten: inputs = [tensor(2, 2, 3, 3)]; layer = FlattenLayer()
+        case .softmaxCrossEntropy:
+            let logits = tensor(3, 5, 1, 1), labels = [1, 4, 0]
+            let analytic = SoftmaxCrossEntropy.evaluate(logits, labels: labels[...], normalizer: 3).gradient.data
+            var worst = 0.0
+            for i in 0..<logits.count {
+                var plus = logits, minus = logits
+                plus.data[i] += step; minus.data[i] -= step
+                let numeric = (SoftmaxCrossEntropy.evaluate(plus, labels: labels[...], normalizer: 3).loss
+                               - SoftmaxCrossEntropy.evaluate(minus, labels: labels[...], normalizer: 3).loss) / (2 * step)
+                worst = max(worst, relativeError(analytic[i], numeric))
+            }
+            return worst
+        }
+        let probe = random(layer.forward(inputs, training: true).count)
+        func loss() -> Float { zip(layer.forward(inputs, training: true).data, probe).reduce(0) { $0 + $1.0 * $1.1 } }
+        _ = loss()
+        let y = layer.forward(inputs, training: true)
+        let inputGrads = layer.backward(Tensor(n: y.n, c: y.c, h: y.h, w: y.w, data: probe))
+        var worst = 0.0
+        for k in inputs.indices {
+            for i in 0..<inputs[k].count {
+                let v = inputs[k].data[i]
+                inputs[k].data[i] = v + step; let up = loss()
+                inputs[k].data[i] = v - step; let down = loss()
+                inputs[k].data[i] = v
+                worst = max(worst, relativeError(inputGrads[k].data[i], (up - down) / (2 * step)))
+            }
+        }
+        for p in parameters {
+            for i in 0..<p.count {
+                let v = p.value[i]
+                p.value[i] = v + step; p.requantize(); let up = loss()
+                p.value[i] = v - step; p.requantize(); let down = loss()
+                p.value[i] = v; p.requantize()
+                worst = max(worst, relativeError(p.grads[0][i], (up - down) / (2 * step)))
+            }
+        }
+        return worst
+    }
+
+    static let step: Float = 1e-2
+
+    static func relativeError(_ a: Float, _ b: Float) -> Double {
+        Double(abs(a - b) / max(1, abs(a), abs(b)))
+    }
+}
+
+extension GradientCheck {
+    /// Forward output and backward gradient (for an upstream gradient of ones) of a ternary or
+    /// sign activation on `values` (one image, one channel), in training mode: exposes the
+    /// threshold δ = τ max|x| and the straight-through mask for hand-computed tests.
+    public static func activation(_ function: ActivationFunction, values: [Float], thresholdingFactor: Float) -> (output: [Float], gradient: [Float]) {
+        let layer = ActivationLayer(function: function, thresholdingFactor: thresholdingFactor, running: RunningStatistics([[0]]))
+        let x = Tensor(n: 1, c: 1, h: 1, w: values.count, data: values)
+        let y = layer.forward([x], training: true)
+        let g = layer.backward(Tensor(n: 1, c: 1, h: 1, w: values.count, data: [Float](repeating: 1, count: values.count)))
+        return (y.data, g[0].data)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import PimsimCore
+import PimsimTrain
+import XCTest
+
+final class TrainingTests: XCTestCase {
+    func mnist() throws -> Dataset { try DatasetLoader.load(directory: ResourceLocator.locate("examples/data/mnist5k")) }
+
+    func trainer(_ quantizer: WeightQuantizer, model: String = "lenet5", split: SplitSpec = .none, train: Int, test: Int, epochs: Int = 1) throws -> Trainer {
+        let data = try mnist().limited(train: train, test: test)
+        let plan = try NetworkPlan(model: model, input: data.shape, classes: data.classes, quantizer: quantizer, split: split)
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.seed = 3
+        let t = Trainer(plan: plan, dataset: data, options: options)
+        t.train { _ in }
+        return t
+    }
+
+    func testBuiltInSubsetLoads() throws {
+        let data = try mnist()
+        XCTAssertEqual(data.trainCount, 4000)
+        XCTAssertEqual(data.testCount, 1000)
+        XCTAssertEqual(data.shape, TensorShape(channels: 1, height: 28, width: 28))
+        XCTAssertEqual(data.trainImages.count, 4000 * 784)
+    }
+
+    /// LeNet-5 with TWN weights and ternary inputs, 1,000 images for 2 epochs (a few seconds):
+    /// far above the 10 % of chance, exported, and the exported file re-evaluated exactly.
+    func testLeNetTrainsExportsAndEvaluatesExactly() throws {
+        let t = try trainer(.twn, train: 1000, test: 300, epochs: 2)
+        let (graph, result) = try t.exportEvaluated(notes: [:])
+        XCTAssertGreaterThan(result.accuracy, 0.6)
+        XCTAssertEqual(graph.metadata.testAccuracy, result.accuracy)
+        XCTAssertEqual(graph.metadata.dataset, "mnist5k")
+        // Folding batch norm into thresholds keeps the network's function: the float graph agrees.
+        XCTAssertEqual(t.floatTestAccuracy(), result.accuracy, accuracy: 0.02)
+        // What a user gets from the file: read back and run again, identical.
+        let decoded = try NetJSON.decode(NetJSON.encode(graph))
+        let again = try TernaryEvaluator.evaluate(decoded, images: t.dataset.testImages, labels: t.dataset.testLabels,
+                                                  shape: t.dataset.shape, classes: 10, workers: 1)
+        XCTAssertEqual(again.correct, result.correct)
+        // Export contents: ternary codes with a per-layer scale, folded thresholds, statistics.
+        let conv2 = try XCTUnwrap(graph.node(named: "conv2"))
+        guard case .ternary(let codes)? = conv2.data.weights else { return XCTFail("conv2 weights are not ternary") }
+        XCTAssertEqual(codes.count, 64 * 32 * 25)
+        XCTAssertTrue(codes.allSatisfy { $0 >= -1 && $0 <= 1 })
+        XCTAssertNil(graph.node(named: "conv2.bn")?.data.batchNorm, "batch norm folded into conv2.act")
+        XCTAssertEqual(graph.node(named: "conv2.act")?.data.thresholds?.high.count, 64)
+        let stats = try XCTUnwrap(conv2.data.statistics)
+        XCTAssertEqual(stats.weightDensity!, Double(codes.filter { $0 != 0 }.count) / Double(codes.count), accuracy: 1e-12)
+        XCTAssertGreaterThan(stats.inputDensity!, 0)
+        XCTAssertLessThanOrEqual(stats.inputDensity!, 1)
+    }
+
+    /// A split ResNet-20 with XNOR-Net weights: binary codes, sign thresholds, exact re-evaluation.
+    func testSplitXNORResNetExportsBinaryAndEvaluatesExactly() throws {
+        let t = try trainer(.xnor, model: "resnet20", split: .uniform(72), train: 128, test: 100)
+        let (graph, result) = try t.exportEvaluated(notes: [:])
+        let grouped = try XCTUnwrap(graph.node(named: "s1b1c1"))
+        guard case .binary? = grouped.data.weights, case .perChannel(let scales)? = grouped.data.scale else { return XCTFail("s1b1c1 is not binary with per-channel scales") }
+        XCTAssertEqual(scales.count, 16)
+        XCTAssertNotNil(graph.node(named: "s1b1c1.group_act")?.data.thresholds)
+        XCTAssertNotNil(graph.node(named: "s1b1c2.bn")?.data.batchNorm, "batch norm before a residual add is kept")
+        let again = try TernaryEvaluator.evaluate(try NetJSON.decode(NetJSON.encode(graph)), images: t.dataset.testImages, labels: t.dataset.testLabels,
+                                                  shape: t.dataset.shape, classes: 10, workers: 2)
+        XCTAssertEqual(again.correct, result.correct)
+    }
+
+    /// REL (T_ex = 4) exports four ternary layers per weighted layer, summed by adds.
+    func testResidualExpansionExportsTernaryLayers() throws {
+        let t = try trainer(.residual(betas: WeightQuantizer.relBetas[4]!), train: 128, test: 50)
+        let (graph, result) = try t.exportEvaluated(notes: [:])
+        for suffix in ["", ".rel2", ".rel3", ".rel4"] {
+            guard case .ternary? = graph.node(named: "conv2" + suffix)?.data.weights else { return XCTFail("conv2\(suffix) is not ternary") }
+        }
+        XCTAssertEqual(graph.node(named: "conv2.bn")?.inputs, ["conv2.rel_sum4"])
+        XCTAssertEqual(graph.node(named: "conv2.rel_sum3")?.inputs, ["conv2.rel_sum2", "conv2.rel3"])
+        let again = try TernaryEvaluator.evaluate(try NetJSON.decode(NetJSON.encode(graph)), images: t.dataset.testImages, labels: t.dataset.testLabels,
+                                                  shape: t.dataset.shape, classes: 10)
+        XCTAssertEqual(again.correct, result.correct)
+    }
+
+    func testSameSeedSameNetwork() throws {
+        let a = try trainer(.statistical(beta: 0.05), train: 256, test: 50)
+        let b = try trainer(.statistical(beta: 0.05), train: 256, test: 50)
+        XCTAssertEqual(NetJSON.encode(try a.exportEvaluated(notes: [:]).graph), NetJSON.encode(try b.exportEvaluated(notes: [:]).graph))
+    }
+}
