@@ -4,8 +4,8 @@ import Synchronization
 /// Persistent worker threads that stay awake (polling, yielding the CPU between polls) for
 /// `spinNanoseconds` after a job, so that back-to-back kernel calls (layer after layer, benchmark
 /// repetitions) find them running. With
-/// `DispatchQueue.concurrentPerform` the second vCPU of this (KVM) machine joined a 350 µs ternary
-/// product 10-25 µs late at best and, in most calls, not before the calling thread had done all the
+/// `DispatchQueue.concurrentPerform` the second vCPU of this (KVM) machine joined a 325 µs ternary
+/// product 7-15 µs late at best and in many calls not before the calling thread had done all the
 /// work; the caller was also woken 30-40 µs after the last chunk (docs/performance.md).
 ///
 /// One job at a time: a call made while a job runs (nested, or from another thread) falls back to
