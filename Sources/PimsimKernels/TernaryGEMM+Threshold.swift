@@ -99,27 +99,22 @@ private struct ThresholdSink: DotSink {
         self.rowBytes = rowBytes
     }
 
-    /// Lane r of `plus` (`minus`) collects bit j = "dot j of channel r is above high (below low)";
-    /// the eight lanes narrow to one byte each and an 8 x 8 bit transpose turns them into one byte
-    /// per row of `b`, bit r = channel 8g + r.
+    /// Per row j of `b`: lane r of each compare is 0 or 1 (channel 8g + r above high, below low);
+    /// the lanes narrow to bytes and one multiply gathers bit 0 of the eight bytes into one byte,
+    /// bit r = channel 8g + r (as in `BitPacking`).
     @inline(__always)
     func tile(_ dots: (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>,
                        SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int) {
         let lo = low.pointer[group], hi = high.pointer[group]
-        var plus = SIMD8<UInt64>(), minus = SIMD8<UInt64>()
+        let base = j0 &* rowBytes &+ group
         withUnsafeBytes(of: dots) { block in
             for j in 0..<8 {
-                let d = block.load(fromByteOffset: j &* 64, as: SIMD8<Int64>.self), bit = UInt64(1) &<< UInt64(j)
-                plus |= SIMD8<UInt64>().replacing(with: bit, where: d .> hi)
-                minus |= SIMD8<UInt64>().replacing(with: bit, where: d .< lo)
+                let d = block.load(fromByteOffset: j &* 64, as: SIMD8<Int64>.self)
+                let plus = Self.gather(SIMD8<UInt64>().replacing(with: 1, where: d .> hi))
+                let minus = Self.gather(SIMD8<UInt64>().replacing(with: 1, where: d .< lo))
+                nonzero.pointer[base &+ j &* rowBytes] = plus | minus
+                negative.pointer[base &+ j &* rowBytes] = minus
             }
-        }
-        let negativeBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: minus), to: UInt64.self))
-        let nonzeroBits = Self.transposeBits(unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: plus | minus), to: UInt64.self))
-        let base = j0 &* rowBytes &+ group
-        for j in 0..<8 {
-            nonzero.pointer[base &+ j &* rowBytes] = UInt8(truncatingIfNeeded: nonzeroBits &>> UInt64(j &* 8))
-            negative.pointer[base &+ j &* rowBytes] = UInt8(truncatingIfNeeded: negativeBits &>> UInt64(j &* 8))
         }
     }
 
@@ -135,17 +130,11 @@ private struct ThresholdSink: DotSink {
         negative.pointer[j &* rowBytes &+ group] = minus
     }
 
-    /// 8 x 8 bit-matrix transpose: bit 8r + c moves to bit 8c + r (three rounds of delta swaps,
-    /// Hacker's Delight 7-3).
+    /// Bit r of the result = lane r of `bits` (each lane 0 or 1): the lanes narrow to bytes and
+    /// x * 0x0102040810204080 moves bit 0 of byte r to bit 56 + r.
     @inline(__always)
-    static func transposeBits(_ x: UInt64) -> UInt64 {
-        var x = x
-        var t = (x ^ (x &>> 7)) & 0x00AA_00AA_00AA_00AA
-        x = x ^ t ^ (t &<< 7)
-        t = (x ^ (x &>> 14)) & 0x0000_CCCC_0000_CCCC
-        x = x ^ t ^ (t &<< 14)
-        t = (x ^ (x &>> 28)) & 0x0000_0000_F0F0_F0F0
-        x = x ^ t ^ (t &<< 28)
-        return x
+    static func gather(_ bits: SIMD8<UInt64>) -> UInt8 {
+        let bytes = unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+        return UInt8(truncatingIfNeeded: (bytes &* 0x0102_0408_1020_4080) &>> 56)
     }
 }
