@@ -16,8 +16,7 @@ extension TernaryGEMM {
     }
 
     /// As above, overwriting `result` (b.rows x a.rows, e.g. the previous call's) instead of
-    /// allocating: a fresh 128 KiB result per call cost ~10 % of the M64 K576 N8192 layer
-    /// (docs/performance.md).
+    /// allocating one per call, for loops that reuse their activation buffers.
     public static func multiplyAndTernarize(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, low: [Int32], high: [Int32],
                                             into result: inout PackedTernaryMatrix, threads: Int = .max) {
         precondition(low.count == a.rows && high.count == a.rows, "one threshold pair per row of a")
