@@ -13,6 +13,12 @@ public enum NumberFormat {
         return (value < 0 ? "-" : "") + out
     }
 
+    /// A count held as a Double (e.g. events times inferences): grouped while it is an exact
+    /// integer (below 2^53), else in exponent form: 131082 -> "131,082", 1.3e20 -> "1.311e+20".
+    public static func groupedCount(_ value: Double) -> String {
+        abs(value) < 9.007e15 ? grouped(Int(value.rounded())) : significant(value)
+    }
+
     /// A value with `digits` decimals: fixed(2.08526, 2) -> "2.09".
     public static func fixed(_ value: Double, _ digits: Int) -> String {
         String(format: "%.\(digits)f", value)

@@ -68,12 +68,19 @@ public enum Simulator {
         let layers = mapping.layers.indices.map {
             LayerResult(mapping: mapping.layers[$0], schedule: schedule.layers[$0], cost: cost.layers[$0], events: events[$0])
         }
-        return SimulationResult(
+        let result = SimulationResult(
             network: graph.name, hardware: config.name, split: split, inferences: inferences,
             parameters: ParameterAccounting.report(for: outcome.graph).parameters,
             macs: outcome.graph.weightedLayers.reduce(0) { $0 + $1.macs },
             layers: layers, components: cost.components, instances: instances, mode: schedule.mode,
             latencyNS: schedule.latencyNS, intervalNS: schedule.intervalNS,
             unsplittable: outcome.unsplittable.map(\.layer), testAccuracy: graph.metadata.testAccuracy)
+        // Finite but huge constants (e.g. cycle_ns 1e308) overflow to infinity here.
+        guard result.energyPJ.isFinite, result.latencyNS.isFinite, result.intervalNS.isFinite, result.areaMM2.isFinite else {
+            throw InputError(file: config.file ?? config.name, location: "$",
+                             expected: "constants small enough that energy, latency and area stay finite",
+                             found: "energy \(result.energyPJ) pJ, latency \(result.latencyNS) ns, area \(result.areaMM2) mm2")
+        }
+        return result
     }
 }

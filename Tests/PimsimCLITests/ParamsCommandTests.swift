@@ -55,6 +55,30 @@ final class ParamsCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim params: missing.json: expected an existing file, found no such file\n")
     }
 
+    func testOutputToADirectoryNamesTheFlagAndTheDirectory() {
+        let dir = FileManager.default.temporaryDirectory.path
+        for command in [["params", "resnet20"], ["zoo", "lenet5"]] {
+            let result = runPimsim(command + ["-o", dir])
+            XCTAssertEqual(result.status, 1)
+            XCTAssertEqual(result.err, "pimsim \(command[0]): \(dir): -o: expected a writable file path, found a directory\n")
+        }
+    }
+
+    func testZooListRejectsOptionsThatNeedANetwork() {
+        for (option, rest) in [("--output", ["-o", "z.txt"]), ("--input", ["--input", "1x8x8"]), ("--binary", ["--binary"])] {
+            let result = runPimsim(["zoo"] + rest)
+            XCTAssertEqual(result.status, 2)
+            XCTAssertEqual(result.out, "")
+            XCTAssertEqual(result.err, "pimsim zoo: \(option) needs a network NAME (pimsim zoo NAME \(option) ...); see 'pimsim zoo --help'\n")
+        }
+    }
+
+    func testZooInputTooSmallForAKernelNamesTheNetworkAndFlag() {
+        let result = runPimsim(["run", "lenet5", "--input", "1x8x8"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: lenet5 --input 1x8x8: $.nodes[5].kernel: expected a kernel of at most 2 (input 2 plus padding 2 x 0) (node \"conv2\"), found 5\n")
+    }
+
     func testZooWritesANetworkThatParamsReads() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-zoo-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -95,5 +119,8 @@ final class CommandLineTests: XCTestCase {
 
     func testOptionNeedsAValue() {
         XCTAssertTrue(runPimsim(["params", "resnet20", "--split"]).err.contains("--split needs a value SPEC"))
+        // An option in the value's place is not taken as the value; the message uses the spelling given.
+        XCTAssertEqual(runPimsim(["run", "--split", "--hw", "isaac"]).err, "pimsim run: --split needs a value SPEC; see 'pimsim run --help'\n")
+        XCTAssertEqual(runPimsim(["run", "-o"]).err, "pimsim run: -o needs a value FILE; see 'pimsim run --help'\n")
     }
 }

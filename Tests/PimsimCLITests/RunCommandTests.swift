@@ -68,6 +68,29 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(out.contains("sense_amp "))  // ISAAC digitises everything
     }
 
+    /// --precision on a net.json whose trained weights fix the precision: one line naming the
+    /// file and the flag (was a bare JSON path and a dump of the weight array).
+    func testPrecisionOverrideOnTrainedWeightsNamesFileAndFlag() throws {
+        let path = (try ResourceLocator.locate("examples") as NSString).appendingPathComponent("tiny-net.json")
+        let result = runPimsim(["run", path, "--precision", "16/16"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: \(path): --precision 16/16: expected an encoding matching the weight precision int16 (node \"conv\"), found ternary weights\n")
+    }
+
+    /// Event counts times a huge --inferences exceed Int: printed in exponent form, no trap.
+    func testHugeInferenceCountDoesNotTrap() {
+        let result = runPimsim(["run", "--split", "none", "--inferences", "9223372036854775807"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("2.796e+24"), result.out)  // 303,114 ADC conversions x 9.22e18
+    }
+
+    /// Array sizes whose cell counts overflow 64-bit integers are input errors, not traps.
+    func testHugeArrayRowsIsAnError() {
+        let result = runPimsim(["run", "--array-rows", "9223372036854775807"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim run: --array-rows: expected an integer from 1 to 1048576, found \"9223372036854775807\"\n")
+    }
+
     func testArrayRowsOverrideChangesTheMapping() throws {
         let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()
@@ -117,6 +140,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("ISAAC (Shafiee et al., ISCA 2016) Table I"))
         r = runPimsim(["hw", "show", "nosuch"])
         XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.err, "pimsim hw: NAME: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\"\n")
         r = runPimsim(["hw", "list"])
         XCTAssertEqual(r.status, 2)
     }

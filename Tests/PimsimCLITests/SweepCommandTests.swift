@@ -124,6 +124,19 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(r.err.hasSuffix("pimsim sweep: expected at least one design point that can be built, found all 2 skipped (reasons above)\n"), r.err)
     }
 
+    func testMetricWithoutSVGIsAnError() {
+        let result = runPimsim(["sweep", "--metric", "edp"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim sweep: --metric: expected --svg FILE (the metric is what the SVG plots), found no --svg\n")
+    }
+
+    func testUnwritableSVGPathNamesTheSVGFlag() {
+        let result = runPimsim(["sweep", "--hw", "isaac", "--array-rows", "128", "--svg", "/nonexistent-folder/s.svg"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err.split(separator: "\n").last.map(String.init),
+                       "pimsim sweep: /nonexistent-folder/s.svg: --svg: expected a writable file path, found no folder /nonexistent-folder")
+    }
+
     func testSVGIsOneWellFormedChartPerHwconfig() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

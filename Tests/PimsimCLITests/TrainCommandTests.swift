@@ -30,6 +30,34 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(runPimsim(["train", "--quant", "twn", "-o", "/tmp/x.json"]).status, 2)
     }
 
+    /// An unwritable -o is reported before training starts (no progress lines), not after.
+    func testUnwritableOutputFailsBeforeTraining() {
+        let dir = FileManager.default.temporaryDirectory.path
+        let intoDirectory = runPimsim(["train", "--model", "lenet5", "--epochs", "1", "--train-limit", "10", "--test-limit", "5", "-o", dir])
+        XCTAssertEqual(intoDirectory.status, 1)
+        XCTAssertEqual(intoDirectory.err, "pimsim train: \(dir): -o: expected a writable file path, found a directory\n")
+        let noFolder = runPimsim(["train", "--model", "lenet5", "--epochs", "1", "-o", "/nonexistent-folder/x.json"])
+        XCTAssertEqual(noFolder.err, "pimsim train: /nonexistent-folder/x.json: -o: expected a writable file path, found no folder /nonexistent-folder\n")
+    }
+
+    func testModelTooLargeForTheImagesNamesModelAndShape() {
+        let result = runPimsim(["train", "--model", "alexnet", "-o", "/tmp/x.json"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "pimsim train: alexnet on 1x28x28 images: $.nodes[8].kernel: expected a kernel of at most 2 (input 2 plus padding 2 x 0) (node \"pool2\"), found 3\n")
+    }
+
+    /// Options that only apply with another option are errors without it, not silently ignored.
+    func testPadAndBetaNeedTheirOption() {
+        let pad = runPimsim(["train", "--model", "lenet5", "--pad", "-1", "-o", "/tmp/x.json"])
+        XCTAssertEqual(pad.status, 1)
+        XCTAssertEqual(pad.err, "pimsim train: --pad: expected an integer >= 0, found \"-1\"\n")
+        let padNoCrop = runPimsim(["train", "--model", "lenet5", "--pad", "2", "-o", "/tmp/x.json"])
+        XCTAssertEqual(padNoCrop.err, "pimsim train: --pad: expected --augment crop or crop-flip (the padding of the random crop), found --augment none\n")
+        let beta = runPimsim(["train", "--model", "lenet5", "--quant", "twn", "--beta", "0.1", "-o", "/tmp/x.json"])
+        XCTAssertEqual(beta.status, 1)
+        XCTAssertEqual(beta.err, "pimsim train: --beta: expected --quant stat or a --layer-quant L=stat (β is statistical scaling's), found --quant twn\n")
+    }
+
     func testEvalRejectsShapeOnlyNetwork() throws {
         let path = NSTemporaryDirectory() + "pimsim-shape-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -26,6 +26,8 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(NumberFormat.significant(0.012345), "0.01235")
         XCTAssertEqual(NumberFormat.significant(6.58e7), "6.580e+07")
         XCTAssertEqual(NumberFormat.ratio(270_538.0 / 83_914.0), "3.22x")
+        XCTAssertEqual(NumberFormat.groupedCount(131_082), "131,082")
+        XCTAssertEqual(NumberFormat.groupedCount(1.311e20), "1.311e+20")  // beyond Int: no trap
     }
 
     func testBarChartScalesBarsToTheAxisAndParses() throws {

@@ -35,6 +35,8 @@ final class HardwareConfigTests: XCTestCase {
     func testMalformedConfigsGiveOneLineErrors() throws {
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": 144,", with: "\"value\": -144,") },
                         "bad.json: $.array.rows.value: expected an integer >= 1, found -144")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"value\": 144,", with: "\"value\": 9000000000000000,") },
+                        "bad.json: $.array.rows.value: expected an integer from 1 to 1048576, found 9000000000000000")
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"unit\": \"ns\"", with: "\"unit\": \"us\"") },
                         "bad.json: $.array.cycle_ns.unit: expected the unit \"ns\", found the string \"us\"")
         try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"columns\": {", with: "\"colums\": {") },
@@ -50,6 +52,19 @@ final class HardwareConfigTests: XCTestCase {
         XCTAssertThrowsError(try HardwareConfig.parse(try shippedText("reram-1t1r") + "}", file: "bad.json")) { error in
             XCTAssertTrue("\(error)".hasPrefix("bad.json: "), "\(error)")
             XCTAssertTrue("\(error)".contains("expected valid JSON"), "\(error)")
+        }
+    }
+
+    /// A finite but huge constant overflows the totals: an error naming the file, not inf in a
+    /// table or a trap in the JSON writer.
+    func testHugeConstantThatOverflowsIsAnError() throws {
+        let text = try shippedText("reram-1t1r").replacingOccurrences(of: "\"value\": 10,", with: "\"value\": 1e308,")
+        let config = try HardwareConfig.parse(text, file: "huge.json")
+        XCTAssertEqual(config.arrayCycleNS.value, 1e308)
+        XCTAssertThrowsError(try Simulator.run(try ModelZoo.network(named: "resnet20"), on: config)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.hasPrefix("huge.json: $: expected constants small enough that energy, latency and area stay finite, found energy inf pJ"), message)
+            XCTAssertFalse(message.contains("\n"))
         }
     }
 

@@ -44,6 +44,12 @@ final class DatasetLoaderTests: XCTestCase {
                        "\(directory)/nope: --data: expected a folder with MNIST IDX or CIFAR binary files, found no such folder")
     }
 
+    func testAFileInsteadOfAFolder() {
+        write("readme.txt", [1])
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory + "/readme.txt") },
+                       "\(directory)/readme.txt: --data: expected a folder with MNIST IDX or CIFAR binary files, found a file")
+    }
+
     func testUnrecognisedFolder() {
         write("readme.txt", [1])
         XCTAssertTrue(message { try DatasetLoader.load(directory: directory) }.hasSuffix("found readme.txt"))
@@ -54,6 +60,14 @@ final class DatasetLoaderTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory + "/t10k-labels-idx1-ubyte")
         XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
                        "\(directory)/t10k-labels-idx1-ubyte: expected an existing, readable data file, found no such file")
+    }
+
+    func testDataFileThatIsADirectoryOrEmpty() throws {
+        writeValidMNIST()
+        try FileManager.default.removeItem(atPath: directory + "/t10k-labels-idx1-ubyte")
+        try FileManager.default.createDirectory(atPath: directory + "/t10k-labels-idx1-ubyte", withIntermediateDirectories: false)
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
+                       "\(directory)/t10k-labels-idx1-ubyte: expected an existing, readable data file, found a directory")
     }
 
     func testTruncatedImages() {
@@ -92,6 +106,9 @@ final class DatasetLoaderTests: XCTestCase {
         write("test_batch.bin", Array(record.dropLast(3)))
         XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
                        "\(directory)/test_batch.bin: expected a whole number of 3073-byte CIFAR-10 records, found 3070 bytes (3070 bytes left over: truncated or not CIFAR-10)")
+        write("test_batch.bin", [])
+        XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
+                       "\(directory)/test_batch.bin: expected a whole number of 3073-byte CIFAR-10 records, found an empty file")
         try FileManager.default.removeItem(atPath: directory + "/data_batch_3.bin")
         XCTAssertEqual(message { try DatasetLoader.load(directory: directory) },
                        "\(directory)/data_batch_3.bin: expected an existing, readable data file, found no such file")

@@ -6,12 +6,14 @@ import XCTest
 final class TrainingTests: XCTestCase {
     func mnist() throws -> Dataset { try DatasetLoader.load(directory: ResourceLocator.locate("examples/data/mnist5k")) }
 
-    func trainer(_ quantizer: WeightQuantizer, model: String = "lenet5", split: SplitSpec = .none, train: Int, test: Int, epochs: Int = 1) throws -> Trainer {
+    func trainer(_ quantizer: WeightQuantizer, model: String = "lenet5", split: SplitSpec = .none, train: Int, test: Int, epochs: Int = 1,
+                 learningRate: Float = TrainingOptions().learningRate) throws -> Trainer {
         let data = try mnist().limited(train: train, test: test)
         let plan = try NetworkPlan(model: model, input: data.shape, classes: data.classes, quantizer: quantizer, split: split)
         var options = TrainingOptions()
         options.epochs = epochs
         options.seed = 3
+        options.learningRate = learningRate
         let t = Trainer(plan: plan, dataset: data, options: options)
         t.train { _ in }
         return t
@@ -51,6 +53,14 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(stats.weightDensity!, Double(codes.filter { $0 != 0 }.count) / Double(codes.count), accuracy: 1e-12)
         XCTAssertGreaterThan(stats.inputDensity!, 0)
         XCTAssertLessThanOrEqual(stats.inputDensity!, 1)
+    }
+
+    /// A learning rate that blows the weights up to NaN: an error naming --lr, not a trap in export.
+    func testDivergedTrainingIsAnErrorNotACrash() throws {
+        let t = try trainer(.twn, train: 64, test: 5, learningRate: .infinity)  // what --lr 1e300 becomes as a Float
+        XCTAssertThrowsError(try t.exportEvaluated(notes: [:])) { error in
+            XCTAssertEqual("\(error)", "--lr: expected training that stays finite (a lower --lr), found NaN or infinite weights: training diverged")
+        }
     }
 
     /// A split ResNet-20 with XNOR-Net weights: binary codes, sign thresholds, exact re-evaluation.

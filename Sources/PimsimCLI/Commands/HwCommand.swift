@@ -38,7 +38,13 @@ enum HwCommand {
         }
         guard verb == "show" else { throw UsageError(command: "hw", message: "unknown action \"\(verb)\" (expected show)") }
         guard let name = args.positional(1) else { throw UsageError(command: "hw", message: "missing argument NAME") }
-        let config = try HardwareConfig.load(name)
+        let config: HardwareConfig
+        do {
+            config = try HardwareConfig.load(name)
+        } catch var error as InputError where error.location == "--hw" {
+            error.location = "NAME"  // a positional here, not the --hw of run and sweep
+            throw error
+        }
         var table = TextTable(headers: ["setting", "value", "source"])
         table.alignments = [.left, .left, .left]
         for e in config.entries { table.append([e.path, e.value, e.source]) }

@@ -44,6 +44,9 @@ enum RunCommand {
         let graph = try NetworkArguments.load(args, fallback: "resnet20")
         var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
         if let rows = try args.int("--array-rows") {
+            guard rows <= HardwareConfig.maximumCount else {
+                throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
+            }
             config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
         }
         if args.value("--mode") != nil {
@@ -121,7 +124,7 @@ enum RunCommand {
         for (i, r) in results.enumerated() {
             table.append([r.split.paperLabel, NumberFormat.grouped(r.parameters), NumberFormat.grouped(r.instances.arrays),
                           NumberFormat.grouped(r.instances.adcs), NumberFormat.grouped(r.instances.senseAmps),
-                          NumberFormat.grouped(Int(r.events.adcConversions.rounded())), nJ(r.energyPJ),
+                          NumberFormat.groupedCount(r.events.adcConversions), nJ(r.energyPJ),
                           NumberFormat.significant(r.areaMM2, 4), us(r.latencyNS),
                           NumberFormat.ratio(Double(r.parameters) / Double(reference.parameters)),
                           NumberFormat.ratio(r.energyPJ / reference.energyPJ), NumberFormat.ratio(r.areaMM2 / reference.areaMM2),
@@ -156,10 +159,10 @@ enum RunCommand {
             table.append([m.name, m.precisionDescription, "\(m.groups)", "\(m.connections)", "\(m.rowTiles)x\(m.columnTiles)",
                           NumberFormat.grouped(m.arrays), NumberFormat.fixed(m.utilisation, 2), readout,
                           NumberFormat.grouped(m.adcs), NumberFormat.grouped(m.senseAmps),
-                          NumberFormat.grouped(Int(l.events.adcConversions.rounded())), nJ(l.cost.energyPJ), us(l.schedule.latencyNS)])
+                          NumberFormat.groupedCount(l.events.adcConversions), nJ(l.cost.energyPJ), us(l.schedule.latencyNS)])
         }
         table.append(["total", "", "", "", "", NumberFormat.grouped(r.instances.arrays), "", "", NumberFormat.grouped(r.instances.adcs),
-                      NumberFormat.grouped(r.instances.senseAmps), NumberFormat.grouped(Int(r.events.adcConversions.rounded())),
+                      NumberFormat.grouped(r.instances.senseAmps), NumberFormat.groupedCount(r.events.adcConversions),
                       nJ(r.energyPJ), us(r.latencyNS)])
         var out = header(r, config: config) + "split \(r.split) (\(r.split.paperLabel)): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "

@@ -52,6 +52,9 @@ enum SweepCommand {
         let space = try designSpace(args, trained: graph.hasTrainedData)
         let format = try args.choice("--format", formats, default: formats[0])
         let metric = SweepMetric(rawValue: try args.choice("--metric", SweepMetric.allCases.map(\.rawValue), default: SweepMetric.energy.rawValue))!
+        if args.value("--metric") != nil, args.value("--svg") == nil {
+            throw InputError(location: "--metric", expected: "--svg FILE (the metric is what the SVG plots)", found: "no --svg")
+        }
 
         let start = DispatchTime.now().uptimeNanoseconds
         let showProgress = space.count >= progressThreshold
@@ -77,7 +80,7 @@ enum SweepCommand {
         if let path = args.value("--svg") {
             for (h, config) in space.configs.enumerated() {
                 let file = space.configs.count == 1 ? path : svgPath(path, hardware: config.name)
-                try io.emit(report.chart(metric, hardware: h).render(), to: file)
+                try io.emit(report.chart(metric, hardware: h).render(), to: file, flag: "--svg")
             }
         }
     }

@@ -10,7 +10,7 @@ enum TrainCommand {
     static let spec = CommandSpec(
         name: "train",
         summary: "Train a zoo network (split, ternary/XNOR/float) on MNIST or CIFAR and export net.json with real weights.",
-        usage: ["pimsim train --model NAME --split SPEC --quant twn|stat|xnor|float [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] -o net.json"],
+        usage: ["pimsim train --model NAME [--split SPEC] [--quant twn|stat|xnor|float|rel2|rel4] [--data DIR] [--epochs N] [--batch B] [--lr X] [--seed S] -o net.json"],
         discussion: """
         Builds zoo network NAME for the data's image shape and classes, splits it as SPEC says \
         (seed 000, Algorithm 1; the split network is what is trained), and trains it with \
@@ -60,8 +60,13 @@ enum TrainCommand {
     ) { args, io in
         guard let model = args.value("--model") else { throw UsageError(command: "train", message: "--model NAME is required") }
         guard let output = args.value("--output") else { throw UsageError(command: "train", message: "-o net.json is required") }
+        do { try TextFile.checkWritable(output) } catch var error as InputError { error.location = "-o"; throw error }  // before hours of training
         let quantName = try args.choice("--quant", quantChoices, default: "twn")
         let beta = Float(try args.positiveDouble("--beta") ?? Double(WeightQuantizer.defaultBeta))
+        let statLayers = (args.value("--layer-quant") ?? "").split(separator: ",").contains { $0.hasSuffix("=stat") }
+        if args.value("--beta") != nil, quantName != "stat", !statLayers {
+            throw InputError(location: "--beta", expected: "--quant stat or a --layer-quant L=stat (β is statistical scaling's)", found: "--quant \(quantName)")
+        }
         let quantizer = WeightQuantizer(name: quantName, beta: beta)!
         let specs = try SplitSpec.parseList(args.value("--split") ?? "none")
         guard specs.count == 1 else { throw InputError(location: "--split", expected: "one split configuration", found: "\(specs.count)") }
@@ -89,7 +94,12 @@ enum TrainCommand {
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")
         options.augmentation = ["none": .none, "crop": .crop, "crop-flip": .cifar][augment]!
-        if augment != "none", let pad = try args.int("--pad", min: 0) { options.augmentation.padding = pad }
+        if let pad = try args.int("--pad", min: 0) {
+            guard augment != "none" else {
+                throw InputError(location: "--pad", expected: "--augment crop or crop-flip (the padding of the random crop)", found: "--augment none")
+            }
+            options.augmentation.padding = pad
+        }
         let quiet = args.flag("--quiet")
 
         io.progress("training \(plan.graph.name) split \(specs[0]) quant \(quantName) on \(dataset.name) (\(dataset.trainCount) train / \(dataset.testCount) test), \(options.epochs) epochs, batch \(options.batchSize), \(options.workers) threads")

@@ -20,6 +20,10 @@ enum ZooCommand {
         positionals: ["NAME"], requiredPositionals: 0
     ) { args, io in
         guard args.positional(0) != nil else {
+            // The list takes no options: --input, -o and the rest only apply to one network.
+            if let given = ["--output", "--input", "--classes"].first(where: { args.value($0) != nil }) ?? (args.flag("--binary") ? "--binary" : nil) {
+                throw UsageError(command: "zoo", message: "\(given) needs a network NAME (pimsim zoo NAME \(given) ...)")
+            }
             var table = TextTable(headers: ["name", "input", "classes", "parameters", "MACs", "description"])
             table.alignments[5] = .left
             for entry in ModelZoo.entries {

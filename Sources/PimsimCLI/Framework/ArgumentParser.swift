@@ -82,8 +82,10 @@ public struct ParsedArguments: Sendable {
             if let inlineValue {
                 value = inlineValue
             } else {
-                guard i < arguments.count else {
-                    throw UsageError(command: spec.name, message: "\(option.name) needs a value \(option.valueName!)")
+                // The next token is the value unless it is another option (negative numbers are values).
+                let next = i < arguments.count ? arguments[i] : nil
+                guard let next, !(next.hasPrefix("-") && next != "-" && Double(next) == nil) else {
+                    throw UsageError(command: spec.name, message: "\(name) needs a value \(option.valueName!)")
                 }
                 value = arguments[i]
                 i += 1

@@ -24,13 +24,15 @@ public final class CommandIO: @unchecked Sendable {
     /// Writes progress or a warning to standard error.
     public func progress(_ text: String) { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
 
-    /// Writes `text` to `path` if given (reporting the file on stderr), else to standard output.
-    public func emit(_ text: String, to path: String?) throws {
+    /// Writes `text` to `path` if given (reporting the file on stderr), else to standard output;
+    /// errors name `flag`, the option that gave the path.
+    public func emit(_ text: String, to path: String?, flag: String = "-o") throws {
         guard let path else { print(text); return }
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw InputError(file: path, location: "-o", expected: "a writable file path", found: "\(error.localizedDescription)")
+            try TextFile.write(text, to: path)
+        } catch var error as InputError {
+            error.location = flag
+            throw error
         }
         progress("wrote \(path)")
     }

@@ -17,7 +17,13 @@ enum NetworkArguments {
     static func load(_ args: ParsedArguments, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
         let graph = try loadAsGiven(args, positional: index, fallback: fallback)
         guard let spec = args.value(precision.name) else { return graph }
-        return try graph.withPrecision(try LayerPrecision(spec: spec))
+        let layerPrecision = try LayerPrecision(spec: spec)
+        do {
+            return try graph.withPrecision(layerPrecision)
+        } catch let error as InputError {
+            // e.g. trained ternary weights cannot be costed as int16: name the file and the flag.
+            throw InputError(file: args.positional(index) ?? fallback, location: "\(precision.name) \(spec)", expected: error.expected, found: error.found)
+        }
     }
 
     static func loadAsGiven(_ args: ParsedArguments, positional index: Int, fallback: String?) throws -> Graph {
@@ -28,7 +34,12 @@ enum NetworkArguments {
         let classes = try args.int("--classes")
         let adapted = input != nil || classes != nil || args.flag("--binary")
         if ModelZoo.names.contains(name) {
-            return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+            do {
+                return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+            } catch let error as InputError {
+                // e.g. --input too small for a kernel: name the network and the flag, not just a JSON path.
+                throw error.inFile(([name] + ["--input", "--classes"].compactMap { flag in args.value(flag).map { "\(flag) \($0)" } }).joined(separator: " "))
+            }
         }
         if adapted {
             throw InputError(location: "--input/--classes/--binary", expected: "a zoo network name (these flags adapt built-in networks)", found: "\"\(name)\"")

@@ -17,11 +17,25 @@ public enum TextFile {
         return text
     }
 
+    /// Throws unless `path` can be created as a file: not a directory, in a folder that exists
+    /// (so a long job can check its output before it starts).
+    public static func checkWritable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(file: path, expected: "a writable file path", found: "a directory")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw InputError(file: path, expected: "a writable file path", found: "no folder \(folder)")
+        }
+    }
+
     public static func write(_ text: String, to path: String) throws {
+        try checkWritable(path)
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw InputError(file: path, expected: "a writable path", found: error.localizedDescription)
+            throw InputError(file: path, expected: "a writable file path", found: error.localizedDescription)
         }
     }
 }

@@ -7,6 +7,15 @@ public enum WeightValues: Equatable, Sendable {
     case binary([Int8])
     case float32([Float])
 
+    /// "ternary", "binary" or "float32", for messages.
+    public var kindName: String {
+        switch self {
+        case .ternary: return "ternary"
+        case .binary: return "binary"
+        case .float32: return "float32"
+        }
+    }
+
     public var count: Int {
         switch self {
         case .ternary(let v), .binary(let v): return v.count

@@ -113,7 +113,7 @@ struct NodeContext {
             }
             switch (weights, node.precision!.weights) {
             case (.ternary, .ternary), (.binary, .binary), (.float32, _): break
-            default: throw error("weights.encoding", expected: "an encoding matching the weight precision \(node.precision!.weights)", found: "\(weights)".prefix(20) + "...")
+            default: throw error("weights.encoding", expected: "an encoding matching the weight precision \(node.precision!.weights)", found: weights.kindName + " weights")
             }
             if case .float32(let v) = weights, let bad = v.firstIndex(where: { !$0.isFinite }) {
                 throw error("weights[\(bad)]", expected: "a finite number", found: "\(v[bad])")

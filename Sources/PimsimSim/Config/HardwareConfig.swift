@@ -85,6 +85,11 @@ public struct HardwareConfig: Equatable, Sendable {
 
     // MARK: loading
 
+    /// The largest count (array rows, columns, cells per weight, ADC sharing, arrays per macro,
+    /// ...) a config may give: far beyond any fabricated crossbar, and small enough that arrays x
+    /// rows x columns cell counts stay within 64-bit integers.
+    public static let maximumCount = 1 << 20
+
     /// Loads `nameOrPath`: a path to a .json file, or the name of a file in the shipped hwconfigs/.
     public static func load(_ nameOrPath: String) throws -> HardwareConfig {
         let path: String
@@ -131,7 +136,11 @@ public struct HardwareConfig: Equatable, Sendable {
         try densities.rejectUnknownKeys(["input_nonzero", "weight_nonzero", "input_bit_one"])
 
         func count(_ r: JSONReader, _ key: String, unit: String) throws -> Constant {
-            try Constant.read(try r.field(key), unit: unit, check: { try Double($0.int(min: 1)) })
+            try Constant.read(try r.field(key), unit: unit, check: { value in
+                let n = try value.int(min: 1)
+                guard n <= maximumCount else { throw value.error(expected: "an integer from 1 to \(maximumCount)", found: "\(n)") }
+                return Double(n)
+            })
         }
         func positive(_ r: JSONReader, _ key: String, unit: String) throws -> Constant {
             try Constant.read(try r.field(key), unit: unit, check: { try $0.positiveDouble() })

@@ -88,9 +88,8 @@ public struct DesignSpace: Sendable {
         DesignPoint(hardware: point.hardware, rows: point.rows, split: .none, readout: .adc)
     }
 
-    /// The largest array height a sweep accepts: far beyond any fabricated crossbar, and small
-    /// enough that arrays x rows x columns cell counts stay within 64-bit integers.
-    public static let maximumRows = 1 << 20
+    /// The largest array height a sweep accepts: the largest count a hwconfig may give.
+    public static let maximumRows = HardwareConfig.maximumCount
 
     /// Parses the array-rows axis: a list `R[,R...]` of integers in 1...`maximumRows`, or `A:B`,
     /// the powers of two from A to B (both powers of two, A <= B). Errors name `flag`.

@@ -12,8 +12,9 @@ public enum DatasetLoader {
     /// Loads the data set in `directory`, recognised by its file names.
     public static func load(directory: String) throws -> Dataset {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(file: directory, location: "--data", expected: "a folder with MNIST IDX or CIFAR binary files", found: "no such folder")
+        let isPresent = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        guard isPresent, isDirectory.boolValue else {
+            throw InputError(file: directory, location: "--data", expected: "a folder with MNIST IDX or CIFAR binary files", found: isPresent ? "a file" : "no such folder")
         }
         let name = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
         func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(directory, file)) }
@@ -29,8 +30,12 @@ public enum DatasetLoader {
     static func path(_ directory: String, _ file: String) -> String { (directory as NSString).appendingPathComponent(file) }
 
     static func read(_ file: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             throw InputError(file: file, expected: "an existing, readable data file", found: "no such file")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: file) else {
+            throw InputError(file: file, expected: "an existing, readable data file", found: isDirectory.boolValue ? "a directory" : "a file that cannot be read")
         }
         return [UInt8](data)
     }
@@ -91,7 +96,8 @@ public enum DatasetLoader {
             let p = path(directory, file)
             let bytes = try read(p)
             guard !bytes.isEmpty, bytes.count % record == 0 else {
-                throw InputError(file: p, expected: "a whole number of \(record)-byte CIFAR-\(classes) records", found: "\(bytes.count) bytes (\(bytes.count % record) bytes left over: truncated or not CIFAR-\(classes))")
+                throw InputError(file: p, expected: "a whole number of \(record)-byte CIFAR-\(classes) records",
+                                 found: bytes.isEmpty ? "an empty file" : "\(bytes.count) bytes (\(bytes.count % record) bytes left over: truncated or not CIFAR-\(classes))")
             }
             var images: [UInt8] = []
             var labels: [Int] = []

@@ -16,7 +16,7 @@ import PimsimCore
 /// - A REL layer X (T_ex ternarisations) becomes X (t_1, α_1, bias), X.rel2 ... X.relT (t_j, α_j,
 ///   no bias, same inputs) and adds X.rel_sum2 ... X.rel_sumT; consumers read the last sum.
 enum Exporter {
-    static func export(_ network: Network) -> Graph {
+    static func export(_ network: Network) throws -> Graph {
         let graph = network.graph
         var nodes = graph.nodes
         var negate: [Int: [Bool]] = [:]
@@ -71,7 +71,7 @@ enum Exporter {
             default: break
             }
         }
-        return expandResidualLayers(network, nodes: nodes)
+        return try expandResidualLayers(network, nodes: nodes)
     }
 
     static func isResidual(_ network: Network, _ node: Int) -> Bool {
@@ -80,7 +80,7 @@ enum Exporter {
     }
 
     /// Replaces every REL layer by its T_ex ternary layers and the adds that sum them.
-    static func expandResidualLayers(_ network: Network, nodes: [Node]) -> Graph {
+    static func expandResidualLayers(_ network: Network, nodes: [Node]) throws -> Graph {
         let graph = network.graph
         var out: [Node] = []
         var renamed: [String: String] = [:]
@@ -107,7 +107,7 @@ enum Exporter {
             renamed[node.name] = last
         }
         let output = graph.nodes[graph.outputIndex].name
-        return try! Graph(name: graph.name, nodes: out, output: renamed[output] ?? output, metadata: graph.metadata)
+        return try Graph(name: graph.name, nodes: out, output: renamed[output] ?? output, metadata: graph.metadata)
     }
 
     /// The node's data and the real value of one integer input step (1/128 after the image, else 1).

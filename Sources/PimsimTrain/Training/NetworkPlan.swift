@@ -17,7 +17,12 @@ public struct NetworkPlan: Sendable {
     ///     pointwise parts share it).
     public init(model: String, input: TensorShape, classes: Int, quantizer: WeightQuantizer, split: SplitSpec,
                 floatFirstLast: Bool = false, overrides: [String: WeightQuantizer] = [:]) throws {
-        let zoo = try ModelZoo.network(named: model, input: input, classes: classes, binary: quantizer == .xnor)
+        let zoo: Graph
+        do {
+            zoo = try ModelZoo.network(named: model, input: input, classes: classes, binary: quantizer == .xnor)
+        } catch let error as InputError where error.location?.hasPrefix("$") == true {
+            throw error.inFile("\(model) on \(input) images")  // e.g. a kernel larger than the data's images
+        }
         let weighted = zoo.nodes.filter { $0.operation.isWeighted }.map(\.name)
         for name in overrides.keys.sorted() where !weighted.contains(name) {
             throw InputError(location: "--layer-quant", expected: "a weighted layer of \(model): " + weighted.joined(separator: ", "), found: "\"\(name)\"")

@@ -160,7 +160,10 @@ extension Trainer {
     /// The returned graph (to be written out) carries that accuracy in its metadata and, per
     /// weighted layer, the weight density and the measured input density.
     public func exportEvaluated(notes: [String: String]) throws -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
-        let exported = try NetJSON.decode(NetJSON.encode(Exporter.export(network)))
+        guard network.parameters.allSatisfy({ $0.value.allSatisfy(\.isFinite) }) else {
+            throw InputError(location: "--lr", expected: "training that stays finite (a lower --lr)", found: "NaN or infinite weights: training diverged")
+        }
+        let exported = try NetJSON.decode(NetJSON.encode(try Exporter.export(network)))
         let result = try TernaryEvaluator.evaluate(exported, images: dataset.testImages, labels: dataset.testLabels,
                                                    shape: dataset.shape, classes: dataset.classes, workers: options.workers)
         let nodes = exported.nodes.map { node -> Node in
