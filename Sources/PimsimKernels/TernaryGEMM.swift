@@ -44,38 +44,38 @@ public enum TernaryGEMM {
                                 threads: Int = .max) {
         precondition(a.columns == b.columns, "both operands need the same number of columns")
         guard a.rows > 0 && b.rows > 0 else { return }
-        let words = a.wordsPerRow
-        guard words > 0 else {
+        guard a.wordsPerRow > 0 else {
             out.update(repeating: 0, count: a.rows &* b.rows)
             return
         }
+        run(a, b, sink: Int32Sink(out: SendablePointer(out), aRows: a.rows, bRows: b.rows), threads: threads)
+    }
+
+    /// Regroups `a` eight rows at a time and computes every dot product on up to `threads` cores,
+    /// handing each 8 x 8 block (or single row of `b`) of dots to `sink`. Needs a.wordsPerRow > 0.
+    static func run<Sink: DotSink>(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, sink: Sink, threads: Int) {
+        let words = a.wordsPerRow
         let groups = (a.rows &+ 7) / 8
         let vectors = groups &* words &* 2
+        let binary = a.isBinary && b.isBinary
         Workspace.shared.withBuffer(bytes: vectors &* MemoryLayout<SIMD8<UInt64>>.stride) { raw in
             let interleaved = raw.bindMemory(to: SIMD8<UInt64>.self, capacity: vectors)
             interleave(a, into: interleaved)
-            multiply(interleaved: interleaved, groups: groups, b, into: out, aRows: a.rows,
-                     binary: a.isBinary && b.isBinary, threads: threads)
-        }
-    }
-
-    private static func multiply(interleaved: UnsafeMutablePointer<SIMD8<UInt64>>, groups: Int, _ b: PackedTernaryMatrix,
-                                 into out: UnsafeMutablePointer<Int32>, aRows: Int, binary: Bool, threads: Int) {
-        let words = b.wordsPerRow
-        let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
-        let work = Double(aRows) * Double(b.rows) * Double(b.columns)
-        let cores = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount))
-        let splitB = tiles >= groups
-        let workers = cores == 1 ? 1 : min(cores &* chunksPerCore, splitB ? tiles : groups)
-        b.nonzero.withUnsafeBufferPointer { bNonzero in
-            b.negative.withUnsafeBufferPointer { bNegative in
-                let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
-                                      bNegative: SendablePointer(bNegative.baseAddress!), out: SendablePointer(out),
-                                      aRows: aRows, bRows: b.rows, words: words, columns: b.columns, binary: binary)
-                Parallel.run(workers: workers) { worker in
-                    let tileRange = splitB ? Parallel.range(part: worker, of: workers, units: tiles) : 0..<tiles
-                    let groupRange = splitB ? 0..<groups : Parallel.range(part: worker, of: workers, units: groups)
-                    product.compute(tiles: tileRange, groups: groupRange)
+            let tiles = (b.rows &+ bRowsPerTile &- 1) / bRowsPerTile
+            let work = Double(a.rows) * Double(b.rows) * Double(b.columns)
+            let cores = work < Double(parallelMACs) ? 1 : max(1, min(threads, Parallel.processorCount))
+            let splitB = tiles >= groups
+            let workers = cores == 1 ? 1 : min(cores &* chunksPerCore, splitB ? tiles : groups)
+            b.nonzero.withUnsafeBufferPointer { bNonzero in
+                b.negative.withUnsafeBufferPointer { bNegative in
+                    let product = Product(a: SendablePointer(interleaved), bNonzero: SendablePointer(bNonzero.baseAddress!),
+                                          bNegative: SendablePointer(bNegative.baseAddress!), sink: sink,
+                                          bRows: b.rows, words: words, columns: b.columns, binary: binary)
+                    Parallel.run(workers: workers) { worker in
+                        let tileRange = splitB ? Parallel.range(part: worker, of: workers, units: tiles) : 0..<tiles
+                        let groupRange = splitB ? 0..<groups : Parallel.range(part: worker, of: workers, units: groups)
+                        product.compute(tiles: tileRange, groups: groupRange)
+                    }
                 }
             }
         }
@@ -104,12 +104,21 @@ public enum TernaryGEMM {
     }
 }
 
+/// What a product does with its dots: `tile` gets dots[j] (lane r = the dot of row 8 * group + r
+/// of `a`; lanes past a.rows are meaningless) with rows j0..<j0+8 of `b`; `row` gets the dots with
+/// one row j of `b`. The workers call a sink concurrently for disjoint (group, rows of `b`) pairs.
+protocol DotSink: Sendable {
+    func tile(_ dots: (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>,
+                       SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int)
+    func row(_ dots: SIMD8<UInt64>, group: Int, j: Int)
+}
+
 /// One ternary product's operands, shared read-only by the workers.
-private struct Product: Sendable {
+private struct Product<Sink: DotSink>: Sendable {
     let a: SendablePointer<SIMD8<UInt64>>
     let bNonzero: SendablePointer<UInt64>, bNegative: SendablePointer<UInt64>
-    let out: SendablePointer<Int32>
-    let aRows: Int, bRows: Int, words: Int
+    let sink: Sink
+    let bRows: Int, words: Int
     /// Both operands binary: dot = columns - 2 popcount(negA ^ negB), three instructions per word.
     let columns: Int, binary: Bool
 
@@ -136,27 +145,11 @@ private struct Product: Sendable {
     }
 
     /// Dots of row group `group` of `a` with rows j0..<j0+8 of `b`, computed four rows of `b` at
-    /// a time, transposed in registers so that each row of `a` gets eight consecutive outputs, and
-    /// stored as one 8 x Int32 vector per row of `a`.
+    /// a time.
     private func fullTile(group: Int, j0: Int) {
         let (d0, d1, d2, d3) = binary ? fourBinaryDots(group: group, j0: j0) : fourDots(group: group, j0: j0)
         let (d4, d5, d6, d7) = binary ? fourBinaryDots(group: group, j0: j0 &+ 4) : fourDots(group: group, j0: j0 &+ 4)
-        let rows = transpose(d0, d1, d2, d3, d4, d5, d6, d7)
-        let row0 = group &* 8, valid = aRows &- row0
-        let target = UnsafeMutableRawPointer(out.pointer + (row0 &* bRows &+ j0)), stride = bRows &* 4
-        @inline(__always) func put(_ row: SIMD8<UInt64>, _ lane: Int) {
-            if lane < valid {
-                target.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: row), toByteOffset: lane &* stride, as: SIMD8<Int32>.self)
-            }
-        }
-        put(rows.0, 0)
-        put(rows.1, 1)
-        put(rows.2, 2)
-        put(rows.3, 3)
-        put(rows.4, 4)
-        put(rows.5, 5)
-        put(rows.6, 6)
-        put(rows.7, 7)
+        sink.tile((d0, d1, d2, d3, d4, d5, d6, d7), group: group, j0: j0)
     }
 
     @inline(__always)
@@ -202,22 +195,6 @@ private struct Product: Sendable {
         return (n &- (m0 &<< 1), n &- (m1 &<< 1), n &- (m2 &<< 1), n &- (m3 &<< 1))
     }
 
-    /// 8 x 8 transpose: result[r][j] = input j, lane r. Three perfect unshuffles of the 64
-    /// values (evens then odds) rotate the 6-bit index by 3 bits, i.e. swap row and lane.
-    @inline(__always)
-    private func transpose(_ r0: SIMD8<UInt64>, _ r1: SIMD8<UInt64>, _ r2: SIMD8<UInt64>, _ r3: SIMD8<UInt64>,
-                           _ r4: SIMD8<UInt64>, _ r5: SIMD8<UInt64>, _ r6: SIMD8<UInt64>, _ r7: SIMD8<UInt64>)
-        -> (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>) {
-        var v = (r0, r1, r2, r3, r4, r5, r6, r7)
-        for _ in 0..<3 {
-            v = (SIMD8(lowHalf: v.0.evenHalf, highHalf: v.1.evenHalf), SIMD8(lowHalf: v.2.evenHalf, highHalf: v.3.evenHalf),
-                 SIMD8(lowHalf: v.4.evenHalf, highHalf: v.5.evenHalf), SIMD8(lowHalf: v.6.evenHalf, highHalf: v.7.evenHalf),
-                 SIMD8(lowHalf: v.0.oddHalf, highHalf: v.1.oddHalf), SIMD8(lowHalf: v.2.oddHalf, highHalf: v.3.oddHalf),
-                 SIMD8(lowHalf: v.4.oddHalf, highHalf: v.5.oddHalf), SIMD8(lowHalf: v.6.oddHalf, highHalf: v.7.oddHalf))
-        }
-        return v
-    }
-
     private func singleRow(group: Int, j: Int) {
         var ap = UnsafePointer(a.pointer + group &* words &* 2)
         let nz = UnsafePointer(bNonzero.pointer + j &* words), ng = UnsafePointer(bNegative.pointer + j &* words)
@@ -228,15 +205,60 @@ private struct Product: Sendable {
             minus &+= (both & (ap[1] ^ SIMD8(repeating: ng[w]))).nonzeroBitCount
             ap += 2
         }
-        store(plus &- (minus &<< 1), group: group, j: j)
+        sink.row(plus &- (minus &<< 1), group: group, j: j)
+    }
+}
+
+/// Stores the dots as Int32: out[i * bRows + j].
+private struct Int32Sink: DotSink {
+    let out: SendablePointer<Int32>
+    let aRows: Int, bRows: Int
+
+    /// Transposes the 8 x 8 block in registers so that each row of `a` stores eight consecutive
+    /// outputs as one 8 x Int32 vector.
+    @inline(__always)
+    func tile(_ dots: (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>,
+                       SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int) {
+        let rows = transpose(dots.0, dots.1, dots.2, dots.3, dots.4, dots.5, dots.6, dots.7)
+        let row0 = group &* 8, valid = aRows &- row0
+        let target = UnsafeMutableRawPointer(out.pointer + (row0 &* bRows &+ j0)), stride = bRows &* 4
+        @inline(__always) func put(_ row: SIMD8<UInt64>, _ lane: Int) {
+            if lane < valid {
+                target.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: row), toByteOffset: lane &* stride, as: SIMD8<Int32>.self)
+            }
+        }
+        put(rows.0, 0)
+        put(rows.1, 1)
+        put(rows.2, 2)
+        put(rows.3, 3)
+        put(rows.4, 4)
+        put(rows.5, 5)
+        put(rows.6, 6)
+        put(rows.7, 7)
     }
 
     /// out[(8 * group + lane) * bRows + j] = dots[lane] for the lanes that are real rows of `a`.
     @inline(__always)
-    private func store(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
+    func row(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
         let row0 = group &* 8
         for lane in 0..<min(8, aRows &- row0) {
             out.pointer[(row0 &+ lane) &* bRows &+ j] = Int32(truncatingIfNeeded: dots[lane])
         }
+    }
+
+    /// 8 x 8 transpose: result[r][j] = input j, lane r. Three perfect unshuffles of the 64
+    /// values (evens then odds) rotate the 6-bit index by 3 bits, i.e. swap row and lane.
+    @inline(__always)
+    func transpose(_ r0: SIMD8<UInt64>, _ r1: SIMD8<UInt64>, _ r2: SIMD8<UInt64>, _ r3: SIMD8<UInt64>,
+                           _ r4: SIMD8<UInt64>, _ r5: SIMD8<UInt64>, _ r6: SIMD8<UInt64>, _ r7: SIMD8<UInt64>)
+        -> (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>) {
+        var v = (r0, r1, r2, r3, r4, r5, r6, r7)
+        for _ in 0..<3 {
+            v = (SIMD8(lowHalf: v.0.evenHalf, highHalf: v.1.evenHalf), SIMD8(lowHalf: v.2.evenHalf, highHalf: v.3.evenHalf),
+                 SIMD8(lowHalf: v.4.evenHalf, highHalf: v.5.evenHalf), SIMD8(lowHalf: v.6.evenHalf, highHalf: v.7.evenHalf),
+                 SIMD8(lowHalf: v.0.oddHalf, highHalf: v.1.oddHalf), SIMD8(lowHalf: v.2.oddHalf, highHalf: v.3.oddHalf),
+                 SIMD8(lowHalf: v.4.oddHalf, highHalf: v.5.oddHalf), SIMD8(lowHalf: v.6.oddHalf, highHalf: v.7.oddHalf))
+        }
+        return v
     }
 }

@@ -63,6 +63,22 @@ enum KernelBenchmarks {
                     TernaryGEMM.multiply(a, b, into: out, threads: threads)
                 })
             }
+            // Fused layer: product + per-channel thresholds -> packed activations (no Int32 output).
+            let low = (0..<shape.m).map { Int32($0 % 7) - 12 }, high = low.map { $0 + 20 }
+            // The result is reused across calls, as an inference loop reuses its activation buffers.
+            var activationsOut = PackedTernaryMatrix(rows: shape.n, columns: shape.m)
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "ternary gemm+threshold \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiplyAndTernarize(a, b, low: low, high: high, into: &activationsOut, threads: threads)
+                })
+            }
+            for threads in threadCounts {
+                cases.append(Benchmark(name: "binary gemm+sign \(shape.label) \(threads)T", iterations: 31,
+                                       work: (macs, "GMAC/s")) {
+                    TernaryGEMM.multiplyAndBinarize(binaryA, binaryB, threshold: low, into: &activationsOut, threads: threads)
+                })
+            }
             for threads in threadCounts {
                 cases.append(Benchmark(name: "binary gemm \(shape.label) \(threads)T", iterations: 31,
                                        work: (macs, "GMAC/s")) {

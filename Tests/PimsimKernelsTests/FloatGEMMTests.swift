@@ -113,4 +113,6 @@ struct TestRandom {
     mutating func floats(_ count: Int) -> [Float] { (0..<count).map { _ in float() } }
     /// Uniform in {-1, 0, +1}.
     mutating func ternary() -> Int8 { Int8(truncatingIfNeeded: Int(next() % 3) - 1) }
+    /// Uniform in {-1, +1}.
+    mutating func sign() -> Int8 { next() % 2 == 0 ? -1 : 1 }
 }
