@@ -22,6 +22,8 @@ let kernelSettings: [SwiftSetting] = portableBuild
 
 let package = Package(
     name: "pimsim",
+    // macOS 15 for the Synchronization module (Atomic, Mutex) used by the kernels' worker pool.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pimsim", targets: ["pimsim"]),
         .executable(name: "pimsim-bench", targets: ["pimsim-bench"]),
