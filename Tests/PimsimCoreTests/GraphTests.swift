@@ -88,3 +88,16 @@ final class JSONParserTests: XCTestCase {
         XCTAssertNil(Suggestion.closest(to: "transformer", among: ModelZoo.names))
     }
 }
+
+final class HardtanhNodeTests: XCTestCase {
+    func testHardtanhActivationRoundTripsThroughNetJSON() throws {
+        let nodes = [
+            Node(name: "x", operation: .input(TensorShape(channels: 2, height: 3, width: 3))),
+            Node(name: "h", operation: .activation(.hardtanh), inputs: ["x"]),
+        ]
+        let graph = try Graph(name: "h", nodes: nodes)
+        let text = NetJSON.encode(graph)
+        XCTAssertTrue(text.contains("\"function\": \"hardtanh\""), text)
+        XCTAssertEqual(try NetJSON.decode(text), graph)
+    }
+}

@@ -37,6 +37,9 @@ public enum ActivationFunction: String, Hashable, Sendable, CaseIterable {
     /// +1 at or above the threshold, -1 below (one comparator); XNOR-Net's binary activation.
     case sign
     case relu
+    /// clamp(x, -1, 1): the real-valued activation whose derivative is the straight-through
+    /// estimator of the ternary and sign activations.
+    case hardtanh
     case identity
 }
 

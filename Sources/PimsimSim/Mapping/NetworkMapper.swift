@@ -221,6 +221,7 @@ public enum NetworkMapper {
             switch f {
             case .ternary: return (2 * output.count, readBits, writeBits)
             case .sign, .relu: return (output.count, readBits, writeBits)
+            case .hardtanh: return (2 * output.count, readBits, writeBits)  // two comparisons per value
             case .identity: return nil
             }
         default:

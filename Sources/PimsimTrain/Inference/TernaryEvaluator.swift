@@ -190,6 +190,7 @@ public enum TernaryEvaluator {
                             }
                         }
                     case .relu: t.data = t.data.map { max($0, 0) }
+                    case .hardtanh: t.data = t.data.map(ActivationLayer.hardtanh)
                     case .identity: break
                     }
                     y = t

@@ -7,7 +7,7 @@ import PimsimCore
 ///   uses the running average of δ. Backward: straight-through with hardtanh's derivative,
 ///   dy/dx = 1 where |x| <= 1, else 0.
 /// - sign (XNOR-Net inputs): y = +1 if x >= 0 else -1; same straight-through backward.
-/// - relu: max(0, x). identity: x.
+/// - relu: max(0, x). hardtanh: min(1, max(-1, x)), dy/dx = 1 where |x| < 1, else 0. identity: x.
 final class ActivationLayer: Layer {
     let function: ActivationFunction
     let thresholdingFactor: Float
@@ -40,10 +40,14 @@ final class ActivationLayer: Layer {
             y.data = x.data.map { $0 > delta ? 1 : ($0 < -delta ? -1 : 0) }
         case .sign: y.data = x.data.map { $0 >= 0 ? 1 : -1 }
         case .relu: y.data = x.data.map { max($0, 0) }
+        case .hardtanh: y.data = x.data.map(ActivationLayer.hardtanh)
         case .identity: break
         }
         return y
     }
+
+    /// min(1, max(-1, x)).
+    static func hardtanh(_ x: Float) -> Float { min(1, max(-1, x)) }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
         var dx = gradient
@@ -52,6 +56,8 @@ final class ActivationLayer: Layer {
             for i in 0..<dx.count where abs(input[i]) > 1 { dx.data[i] = 0 }
         case .relu:
             for i in 0..<dx.count where input[i] <= 0 { dx.data[i] = 0 }
+        case .hardtanh:
+            for i in 0..<dx.count where abs(input[i]) >= 1 { dx.data[i] = 0 }
         case .identity: break
         }
         return [dx]

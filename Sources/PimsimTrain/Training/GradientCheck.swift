@@ -10,7 +10,7 @@ public enum GradientCheck {
     /// estimator instead, tested against hand-computed masks).
     public enum Subject: String, CaseIterable, Sendable {
         case convolution, stridedPaddedConvolution, groupedConvolution, pointwiseConvolution, linear
-        case batchNorm, relu, maxPool, avgPool, globalAvgPool, shortcut, add, flatten, softmaxCrossEntropy
+        case batchNorm, relu, hardtanh, maxPool, avgPool, globalAvgPool, shortcut, add, flatten, softmaxCrossEntropy
     }
 
     /// Largest |analytic - numeric| / max(1, |analytic|, |numeric|) over the input and parameter
@@ -40,6 +40,7 @@ public enum GradientCheck {
             parameters = [gamma, beta]
             layer = BatchNormLayer(gamma: gamma, beta: beta, running: RunningStatistics([[0, 0], [1, 1]]), worker: 0)
         case .relu: inputs = [tensor(2, 3, 2, 2)]; layer = ActivationLayer(function: .relu, thresholdingFactor: 0, running: nil)
+        case .hardtanh: inputs = [tensor(2, 3, 2, 2)]; layer = ActivationLayer(function: .hardtanh, thresholdingFactor: 0, running: nil)
         case .maxPool: inputs = [tensor(2, 2, 4, 4)]; layer = PoolLayer(attributes: PoolAttributes(kind: .max, kernel: 2, stride: 2))
         case .avgPool: inputs = [tensor(2, 2, 5, 5)]; layer = PoolLayer(attributes: PoolAttributes(kind: .avg, kernel: 3, stride: 2, padding: 1))
         case .globalAvgPool: inputs = [tensor(2, 3, 3, 3)]; layer = GlobalAvgPoolLayer()
