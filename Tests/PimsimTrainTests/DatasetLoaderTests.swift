@@ -77,6 +77,17 @@ final class DatasetLoaderTests: XCTestCase {
                        "\(directory)/train-images-idx3-ubyte: expected 28 bytes (16-byte header + 3 images of 2x2), found 23 bytes (truncated)")
     }
 
+    func testEvaluationReadsOnlyTheTestFiles() throws {
+        writeValidMNIST()
+        write("train-images-idx3-ubyte", Array(images(3).dropLast(5)))
+        try FileManager.default.removeItem(atPath: directory + "/train-labels-idx1-ubyte")
+        let d = try DatasetLoader.load(directory: directory, includeTraining: false)
+        XCTAssertEqual(d.testLabels, [4, 5])
+        XCTAssertEqual(d.trainLabels, [])
+        XCTAssertEqual(d.shape, TensorShape(channels: 1, height: 2, width: 2))
+        XCTAssertTrue(message { try DatasetLoader.load(directory: directory) }.contains("truncated"), "training still reads them")
+    }
+
     func testMismatchedLabelCount() {
         writeValidMNIST()
         write("train-labels-idx1-ubyte", labels([1, 2]))

@@ -29,7 +29,7 @@ enum EvalCommand {
     ) { args, io in
         let path = args.positional(0)!
         let graph = try NetJSON.read(path: path)
-        let dataset = try DataArguments.load(args)
+        let dataset = try DataArguments.load(args, includeTraining: false)
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
                                                    classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path)
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])

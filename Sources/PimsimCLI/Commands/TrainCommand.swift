@@ -142,8 +142,9 @@ enum TrainCommand {
 enum DataArguments {
     static let builtIn = "examples/data/mnist5k"
 
-    static func load(_ args: ParsedArguments) throws -> Dataset {
+    /// - Parameter includeTraining: false for commands that only evaluate (see `DatasetLoader.load`).
+    static func load(_ args: ParsedArguments, includeTraining: Bool = true) throws -> Dataset {
         let directory = try args.value("--data") ?? ResourceLocator.locate(builtIn)
-        return try DatasetLoader.load(directory: directory).limited(train: try args.int("--train-limit"), test: try args.int("--test-limit"))
+        return try DatasetLoader.load(directory: directory, includeTraining: includeTraining).limited(train: try args.int("--train-limit"), test: try args.int("--test-limit"))
     }
 }

@@ -10,7 +10,9 @@ public enum DatasetLoader {
     static let cifar100Files = ["train.bin", "test.bin"]
 
     /// Loads the data set in `directory`, recognised by its file names.
-    public static func load(directory: String) throws -> Dataset {
+    /// - Parameter includeTraining: false reads only the test files (evaluation needs no training
+    ///   data, so a missing or damaged training file does not stop it); the training arrays are empty.
+    public static func load(directory: String, includeTraining: Bool = true) throws -> Dataset {
         var isDirectory: ObjCBool = false
         let isPresent = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
         guard isPresent, isDirectory.boolValue else {
@@ -18,9 +20,11 @@ public enum DatasetLoader {
         }
         let name = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
         func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(directory, file)) }
-        if mnistFiles.contains(where: exists) { return try loadMNIST(directory: directory, name: name) }
-        if exists(cifar10Test) || cifar10Train.contains(where: exists) { return try loadCIFAR(directory: directory, name: name, coarseLabel: false) }
-        if cifar100Files.contains(where: exists) { return try loadCIFAR(directory: directory, name: name, coarseLabel: true) }
+        if mnistFiles.contains(where: exists) { return try loadMNIST(directory: directory, name: name, includeTraining: includeTraining) }
+        if exists(cifar10Test) || cifar10Train.contains(where: exists) {
+            return try loadCIFAR(directory: directory, name: name, coarseLabel: false, includeTraining: includeTraining)
+        }
+        if cifar100Files.contains(where: exists) { return try loadCIFAR(directory: directory, name: name, coarseLabel: true, includeTraining: includeTraining) }
         let listing = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         throw InputError(file: directory, location: "--data",
                          expected: "MNIST IDX files (\(mnistFiles.joined(separator: ", "))), CIFAR-10 binary files (data_batch_1.bin ... data_batch_5.bin, test_batch.bin) or CIFAR-100 binary files (train.bin, test.bin)",
@@ -45,7 +49,7 @@ public enum DatasetLoader {
     }
 
     /// IDX: magic 0x00000803 (images: count, rows, columns) or 0x00000801 (labels: count), then bytes.
-    static func loadMNIST(directory: String, name: String) throws -> Dataset {
+    static func loadMNIST(directory: String, name: String, includeTraining: Bool) throws -> Dataset {
         func images(_ file: String) throws -> (pixels: [UInt8], count: Int, rows: Int, columns: Int) {
             let p = path(directory, file)
             let bytes = try read(p)
@@ -76,20 +80,20 @@ public enum DatasetLoader {
             }
             return values
         }
-        let train = try images(mnistFiles[0])
-        let trainLabels = try labels(mnistFiles[1], count: train.count, imagesFile: mnistFiles[0])
+        let train = includeTraining ? try images(mnistFiles[0]) : nil
+        let trainLabels = try train.map { try labels(mnistFiles[1], count: $0.count, imagesFile: mnistFiles[0]) } ?? []
         let test = try images(mnistFiles[2])
-        guard test.rows == train.rows && test.columns == train.columns else {
+        if let train, test.rows != train.rows || test.columns != train.columns {
             throw InputError(file: path(directory, mnistFiles[2]), location: "header", expected: "\(train.rows)x\(train.columns) images like \(mnistFiles[0])", found: "\(test.rows)x\(test.columns)")
         }
         let testLabels = try labels(mnistFiles[3], count: test.count, imagesFile: mnistFiles[2])
-        return Dataset(name: name, format: "mnist", shape: TensorShape(channels: 1, height: train.rows, width: train.columns), classes: 10,
-                       trainImages: train.pixels, trainLabels: trainLabels, testImages: test.pixels, testLabels: testLabels)
+        return Dataset(name: name, format: "mnist", shape: TensorShape(channels: 1, height: test.rows, width: test.columns), classes: 10,
+                       trainImages: train?.pixels ?? [], trainLabels: trainLabels, testImages: test.pixels, testLabels: testLabels)
     }
 
     /// CIFAR binary: records of label byte(s) then 3072 pixel bytes (1024 R, 1024 G, 1024 B).
     /// CIFAR-100 records carry a coarse then a fine label; the fine label (100 classes) is used.
-    static func loadCIFAR(directory: String, name: String, coarseLabel: Bool) throws -> Dataset {
+    static func loadCIFAR(directory: String, name: String, coarseLabel: Bool, includeTraining: Bool) throws -> Dataset {
         let labelBytes = coarseLabel ? 2 : 1, classes = coarseLabel ? 100 : 10
         let pixels = 3 * 32 * 32, record = labelBytes + pixels
         func records(_ file: String) throws -> ([UInt8], [Int]) {
@@ -110,7 +114,7 @@ public enum DatasetLoader {
             }
             return (images, labels)
         }
-        let trainFiles = coarseLabel ? ["train.bin"] : cifar10Train
+        let trainFiles = includeTraining ? (coarseLabel ? ["train.bin"] : cifar10Train) : []
         var trainImages: [UInt8] = [], trainLabels: [Int] = []
         for file in trainFiles {
             let (i, l) = try records(file)
