@@ -36,7 +36,7 @@ public enum NetworkSplitter {
         for (index, original) in graph.nodes.enumerated() {
             var node = original
             node.inputs = node.inputs.map { renamed[$0] ?? $0 }
-            guard let geometry = graph.layerGeometry(at: index), case .conv2d(let conv) = node.operation, conv.kernel > 1,
+            guard let geometry = graph.layerGeometry(at: index), isSplittable(geometry), case .conv2d(let conv) = node.operation,
                   let target = targetSize(for: geometry.connections, spec: spec) else {
                 nodes.append(node)
                 continue
@@ -79,9 +79,13 @@ public enum NetworkSplitter {
     /// likely a typo, so commands warn about it.
     public static func unusedRules(in graph: Graph, spec: SplitSpec) -> [SplitRule] {
         guard case .rules(let rules) = spec else { return [] }
-        let splittable = Set(graph.weightedLayers.filter { $0.operation.isConvolution && $0.kernel > 1 }.map(\.connections))
+        let splittable = Set(graph.weightedLayers.filter(isSplittable).map(\.connections))
         return rules.filter { !splittable.contains($0.connections) }
     }
+
+    /// Whether a spec may split this layer: convolutions with a kernel above 1 (pointwise
+    /// convolutions and linear layers are never split; see the type's documentation).
+    static func isSplittable(_ layer: LayerGeometry) -> Bool { layer.operation.isConvolution && layer.kernel > 1 }
 
     /// The connection count a layer with `connections` should be split to, if the spec selects it.
     static func targetSize(for connections: Int, spec: SplitSpec) -> (size: Int, exact: Bool)? {
