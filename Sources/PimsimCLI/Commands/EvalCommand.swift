@@ -15,7 +15,8 @@ enum EvalCommand {
         exactly the test accuracy pimsim train recorded in the file's metadata, and says whether \
         it does. Also prints each weighted layer's weight density and measured input density.
 
-        --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset).
+        --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset); only \
+        the test files are read.
         """,
         examples: [
             ("pimsim eval lenet5-twn.json", "accuracy of a trained LeNet-5 on the built-in MNIST subset"),
