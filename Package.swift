@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "PimsimSim", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
         // Training of ternary / binary / float networks; export to net.json; integer evaluation.
         .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"], swiftSettings: hostTuned),
+        // Functional simulation of trained networks on the mapped arrays, with non-idealities.
+        .target(name: "PimsimFunctional", dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimKernels"], swiftSettings: hostTuned),
         // FPGA resource estimation (LUT, FF, DSP, BRAM).
         .target(name: "PimsimFPGA", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
         // Text tables, CSV, JSON and SVG reports.
@@ -45,16 +47,17 @@ let package = Package(
         // Command-line front end: argument parsing and commands (a library so tests can run it).
         .target(
             name: "PimsimCLI",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFPGA", "PimsimReports"],
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFunctional", "PimsimFPGA", "PimsimReports"],
             swiftSettings: hostTuned),
         .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"], swiftSettings: hostTuned),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"],
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFunctional", "PimsimFPGA"],
             swiftSettings: hostTuned),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),
+        .testTarget(name: "PimsimFunctionalTests", dependencies: ["PimsimFunctional", "PimsimSim", "PimsimTrain", "PimsimCore"]),
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
         .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),

@@ -60,6 +60,9 @@ public struct HardwareConfig: Equatable, Sendable {
     public var adcRule: ADCResolutionRule
     public var adcRuleSource: String
     public var adcBits: Constant?
+    /// Fraction of a tile's largest partial sum that the ADC's input range spans (optional; nil:
+    /// the whole range, no clipping). Used by the functional simulation only.
+    public var adcRange: Constant?
     public var adcSharing: Constant
     public var adcConversionNS: Constant
     public var senseNS: Constant
@@ -78,6 +81,9 @@ public struct HardwareConfig: Equatable, Sendable {
     public var assumedInputBitDensity: Constant
 
     public var components: [Component]
+
+    /// Device and read-out non-idealities for `pimsim eval --hw` (optional section).
+    public var nonideality: NonIdealityConfig?
 
     /// Rows and columns as integers.
     public var arrayRows: Int { Int(rows.value) }
@@ -116,7 +122,7 @@ public struct HardwareConfig: Equatable, Sendable {
     /// The config used when `--hw` is not given.
     public static let defaultName = "reram-1t1r"
 
-    static let topKeys: Set<String> = ["name", "description", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components"]
+    static let topKeys: Set<String> = ["name", "description", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components", "nonideality"]
 
     /// Parses and validates a hwconfig document; every error names `file` and the JSON path.
     public static func parse(_ text: String, file: String?) throws -> HardwareConfig {
@@ -125,7 +131,7 @@ public struct HardwareConfig: Equatable, Sendable {
         let array = try root.field("array")
         try array.rejectUnknownKeys(["rows", "columns", "cells_per_ternary_weight", "bits_per_cell", "input_encoding", "input_bits_per_cycle", "cycle_ns"])
         let readout = try root.field("readout")
-        try readout.rejectUnknownKeys(["kinds", "adc_resolution_rule", "adc_bits", "adc_sharing", "adc_conversion_ns", "sense_ns"])
+        try readout.rejectUnknownKeys(["kinds", "adc_resolution_rule", "adc_bits", "adc_range", "adc_sharing", "adc_conversion_ns", "sense_ns"])
         let organisation = try root.field("organisation")
         try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile"])
         let digital = try root.field("digital")
@@ -174,6 +180,7 @@ public struct HardwareConfig: Equatable, Sendable {
             arrayCycleNS: try positive(array, "cycle_ns", unit: "ns"),
             readoutKinds: ReadoutKinds(rawValue: kinds.value)!, readoutKindsSource: kinds.source,
             adcRule: ADCResolutionRule(rawValue: rule.value)!, adcRuleSource: rule.source, adcBits: adcBits,
+            adcRange: try readout.optionalField("adc_range").map { try Constant.read($0, unit: "fraction", check: { try $0.positiveDouble() }) },
             adcSharing: try count(readout, "adc_sharing", unit: "columns"),
             adcConversionNS: try positive(readout, "adc_conversion_ns", unit: "ns"),
             senseNS: try Constant.read(try readout.field("sense_ns"), unit: "ns"),
@@ -184,7 +191,8 @@ public struct HardwareConfig: Equatable, Sendable {
             scheduleMode: ScheduleMode(rawValue: mode.value)!, scheduleModeSource: mode.source,
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
-            components: components)
+            components: components,
+            nonideality: try root.optionalField("nonideality").map(NonIdealityConfig.read))
         if config.arrayColumns < Int(config.cellsPerTernaryWeight.value) {
             throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(config.cellsPerTernaryWeight.value))) columns", found: "\(config.arrayColumns)")
         }

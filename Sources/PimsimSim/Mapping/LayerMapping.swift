@@ -75,6 +75,13 @@ public struct LayerMapping: Equatable, Sendable {
     public let readoutReason: String
     /// The layer's output meets a residual add before its activation.
     public let residual: Bool
+    /// Indices of the graph nodes the read-out absorbs after the layer (batch norm folded into
+    /// thresholds, a residual add, the ternary or sign activation), in order.
+    public let readoutNodes: [Int]
+    /// The largest magnitude M of the partial sum one array read produces, in unit products
+    /// (inputs in the fullest tile x largest weight level x largest input level): an ADC of the
+    /// lossless rule resolves every integer in -M...M (docs/cost-model.md, "ADC resolution").
+    public let partialSumLimit: Int
     /// Output positions * output channels.
     public var outputs: Int { positions * outChannels }
     /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).

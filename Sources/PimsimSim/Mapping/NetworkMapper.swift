@@ -137,12 +137,13 @@ public enum NetworkMapper {
         let senseAmpsPerArray = (C / cellsPerWeight) * comparators
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
+        let rowsInTile = min(rowsPerGroup, R)
+        let limit = partialSumLimit(inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config)
         let readout: Readout
         if reasons.isEmpty {
             readout = .senseAmp(comparators: comparators)
         } else {
-            let rowsInTile = min(rowsPerGroup, R)
-            readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
+            readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, limit: limit, config: config))
         }
         let isSenseAmp = reasons.isEmpty
         let outputBits = chain.activation.map { $0 == .ternary ? 2 : 1 } ?? Int(config.accumulatorBits.value)
@@ -167,15 +168,32 @@ public enum NetworkMapper {
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
             readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
-            residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
+            residual: chain.residual, readoutNodes: chain.nodes, partialSumLimit: limit.magnitude, outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
             senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
     }
 
-    /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).
-    static func adcBits(rowsInTile: Int, inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) throws -> Int {
+    /// The largest partial sum of one array read: M = inputs x wmax x xmax, and whether it is
+    /// signed (ternary or binary weights or inputs) (docs/cost-model.md, "ADC resolution").
+    static func partialSumLimit(inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) -> (magnitude: Int, signed: Bool) {
+        let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
+        var weightLevels = 1, inputLevels = 1, signed = false
+        switch precision.weights {
+        case .integer(let bits): weightLevels = (1 << min(bits, w)) - 1
+        default: signed = true
+        }
+        switch precision.inputs {
+        case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
+        default: signed = true
+        }
+        return (inputsInTile * weightLevels * inputLevels, signed)
+    }
+
+    /// ADC resolution for a partial sum over `rowsInTile` rows whose largest value is `limit`
+    /// (docs/cost-model.md).
+    static func adcBits(rowsInTile: Int, limit: (magnitude: Int, signed: Bool), config: HardwareConfig) throws -> Int {
         let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
         func log2Ceil(_ x: Int) -> Int { x <= 1 ? 0 : Int.bitWidth - (x - 1).leadingZeroBitCount }
         switch config.adcRule {
@@ -185,17 +203,7 @@ public enum NetworkMapper {
             let bits = log2Ceil(rowsInTile) + v + w - (v == 1 || w == 1 ? 1 : 0) - (config.adcRule == .isaacEncoded ? 1 : 0)
             return max(1, bits)
         case .lossless:
-            var weightLevels = 1, inputLevels = 1, signed = false
-            switch precision.weights {
-            case .integer(let bits): weightLevels = (1 << min(bits, w)) - 1
-            default: signed = true
-            }
-            switch precision.inputs {
-            case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
-            default: signed = true
-            }
-            let magnitude = inputsInTile * weightLevels * inputLevels
-            return max(1, log2Ceil(signed ? 2 * magnitude + 1 : magnitude + 1))
+            return max(1, log2Ceil(limit.signed ? 2 * limit.magnitude + 1 : limit.magnitude + 1))
         }
     }
 

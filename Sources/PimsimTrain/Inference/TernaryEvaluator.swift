@@ -22,6 +22,8 @@ public enum TernaryEvaluator {
         public var total: Int
         /// Fraction of non-zero input values of each weighted layer, by node name.
         public var inputDensity: [String: Double]
+        /// The predicted class of every image, in order.
+        public var predictions: [Int]
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
     }
 
@@ -33,8 +35,8 @@ public enum TernaryEvaluator {
     public static func evaluate(_ graph: Graph, images: [UInt8], labels: [Int], shape: TensorShape, classes: Int, workers: Int = 2, file: String? = nil) throws -> Result {
         let plan = try Plan(graph: graph, shape: shape, classes: classes, file: file)
         let chunks = stride(from: 0, to: labels.count, by: chunk).map { $0..<min(labels.count, $0 + chunk) }
-        let results = UnsafeMutableBufferPointer<(Int, [Int], [Int])>.allocate(capacity: max(chunks.count, 1))
-        results.initialize(repeating: (0, [], []))
+        let results = UnsafeMutableBufferPointer<(Int, [Int], [Int], [Int])>.allocate(capacity: max(chunks.count, 1))
+        results.initialize(repeating: (0, [], [], []))
         defer { results.deallocate() }
         nonisolated(unsafe) let out = results
         nonisolated(unsafe) var failure: Error?
@@ -52,37 +54,42 @@ public enum TernaryEvaluator {
             }
         }
         if let failure { throw failure }
-        var correct = 0
+        var correct = 0, predictions: [Int] = []
         var nonzero = [Int](repeating: 0, count: plan.weighted.count), total = nonzero
         for k in 0..<chunks.count {
             correct += out[k].0
+            predictions += out[k].3
             for j in nonzero.indices { nonzero[j] += out[k].1[j]; total[j] += out[k].2[j] }
         }
         var density: [String: Double] = [:]
         for (j, i) in plan.weighted.enumerated() { density[graph.nodes[i].name] = total[j] == 0 ? 0 : Double(nonzero[j]) / Double(total[j]) }
-        return Result(correct: correct, total: labels.count, inputDensity: density)
+        return Result(correct: correct, total: labels.count, inputDensity: density, predictions: predictions)
     }
 
     /// A weighted layer prepared for evaluation.
-    struct WeightedLayer: Sendable {
-        enum Mode: Sendable { case packed, bitSerial(bits: Int), float }
-        var mode: Mode
-        var outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool
+    package struct WeightedLayer: Sendable {
+        package enum Mode: Sendable { case packed, bitSerial(bits: Int), float }
+        package var mode: Mode
+        package var outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool
         /// Packed codes per group (packed and bit-serial modes).
         var packed: [PackedTernaryMatrix]
         var floatWeights: [Float]
-        var scales: [Float]
-        var bias: [Float]
+        package var scales: [Float]
+        package var bias: [Float]
     }
 
-    struct Plan: Sendable {
-        let graph: Graph
-        let inputIndices: [[Int]]
-        let weighted: [Int]
-        let layers: [Int: WeightedLayer]
+    /// The graph checked for evaluation, with its weighted layers prepared.
+    package struct Plan: Sendable {
+        package let graph: Graph
+        /// Indices of each node's inputs.
+        package let inputIndices: [[Int]]
+        package let weighted: [Int]
+        package let layers: [Int: WeightedLayer]
         let file: String?
 
-        init(graph: Graph, shape: TensorShape, classes: Int, file: String?) throws {
+        /// - Throws: `InputError` if the graph lacks trained data or does not fit the data's
+        ///   image shape and classes.
+        package init(graph: Graph, shape: TensorShape, classes: Int, file: String?) throws {
             self.graph = graph
             self.file = file
             func fail(_ node: Int, _ expected: String, _ found: String) -> InputError {
@@ -142,14 +149,10 @@ public enum TernaryEvaluator {
             weighted = layers.keys.sorted()
         }
 
-        /// (correct, non-zero inputs per weighted layer, inputs per weighted layer) for `range`.
-        func run(images: [UInt8], labels: [Int], range: Range<Int>) throws -> (Int, [Int], [Int]) {
-            let shape = graph.inputShape, size = shape.count
-            var x = Tensor(n: range.count, c: shape.channels, h: shape.height, w: shape.width)
-            for (b, image) in range.enumerated() {
-                for k in 0..<size { x.data[b * size + k] = PixelEncoding.integer(images[image * size + k]) }
-            }
-            var outputs: [Tensor] = [x]
+        /// (correct, non-zero inputs per weighted layer, inputs per weighted layer, predictions)
+        /// for `range`.
+        func run(images: [UInt8], labels: [Int], range: Range<Int>) throws -> (Int, [Int], [Int], [Int]) {
+            var outputs: [Tensor] = [TernaryEvaluator.inputTensor(images: images, range: range, shape: graph.inputShape)]
             var nonzero: [Int] = [], total: [Int] = []
             for i in 1..<graph.nodes.count {
                 let node = graph.nodes[i]
@@ -160,62 +163,14 @@ public enum TernaryEvaluator {
                     nonzero.append(input.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
                     total.append(input.count)
                     y = try weightedForward(layers[i]!, input, node: i)
-                case .batchNorm:
-                    guard let bn = node.data.batchNorm else { y = input; break }
-                    var t = input
-                    let plane = t.plane
-                    for b in 0..<t.n {
-                        for c in 0..<t.c {
-                            let inv = 1 / (bn.variance[c] + bn.epsilon).squareRoot()
-                            for k in 0..<plane {
-                                let e = (b * t.c + c) * plane + k
-                                t.data[e] = bn.gamma[c] * ((t.data[e] - bn.mean[c]) * inv) + bn.beta[c]
-                            }
-                        }
-                    }
-                    y = t
-                case .activation(let f):
-                    var t = input
-                    let plane = t.plane
-                    switch f {
-                    case .ternary, .sign:
-                        let th = node.data.thresholds!
-                        for b in 0..<t.n {
-                            for c in 0..<t.c {
-                                let low = th.low.count == 1 ? th.low[0] : th.low[c], high = th.high.count == 1 ? th.high[0] : th.high[c]
-                                for k in 0..<plane {
-                                    let e = (b * t.c + c) * plane + k, v = t.data[e]
-                                    t.data[e] = f == .sign ? (v >= high ? 1 : -1) : (v > high ? 1 : (v < low ? -1 : 0))
-                                }
-                            }
-                        }
-                    case .relu: t.data = t.data.map { max($0, 0) }
-                    case .hardtanh: t.data = t.data.map(ActivationLayer.hardtanh)
-                    case .identity: break
-                    }
-                    y = t
-                case .add:
-                    var t = input
-                    let other = outputs[inputIndices[i][1]]
-                    for k in 0..<t.count { t.data[k] += other.data[k] }
-                    y = t
-                case .pool(let p): y = PoolLayer(attributes: p).forward([input], training: false)
-                case .globalAvgPool: y = GlobalAvgPoolLayer().forward([input], training: false)
-                case .flatten: y = FlattenLayer().forward([input], training: false)
-                case .shortcut(let s): y = ShortcutLayer(attributes: s, outShape: graph.shapes[i]).forward([input], training: false)
-                case .input: y = input
+                default:
+                    y = TernaryEvaluator.forward(node, inputs: inputIndices[i].map { outputs[$0] }, outputShape: graph.shapes[i])
                 }
                 outputs.append(y)
             }
-            let logits = outputs[graph.outputIndex]
-            let classes = logits.imageSize
-            var correct = 0
-            for (b, image) in range.enumerated() {
-                var top = 0
-                for j in 1..<classes where logits.data[b * classes + j] > logits.data[b * classes + top] { top = j }
-                if top == labels[image] { correct += 1 }
-            }
-            return (correct, nonzero, total)
+            let predicted = TernaryEvaluator.predictions(outputs[graph.outputIndex])
+            let correct = zip(predicted, range).filter { $0 == labels[$1] }.count
+            return (correct, nonzero, total, predicted)
         }
 
         func weightedForward(_ layer: WeightedLayer, _ input: Tensor, node: Int) throws -> Tensor {
@@ -240,10 +195,7 @@ public enum TernaryEvaluator {
                     for r in 0..<kSize { for c in 0..<rows { patches[c * kSize + r] = columns[r * rows + c] } }
                     var acc = [Int32](repeating: 0, count: coutG * rows)
                     if case .bitSerial(let bits) = layer.mode {
-                        let limit = Float(1 << (bits - 1))
-                        if let bad = patches.first(where: { $0 != $0.rounded() || $0 < -limit || $0 >= limit }) {
-                            throw InputError(file: file, location: "node \"\(graph.nodes[node].name)\"", expected: "int\(bits) inputs", found: "input value \(bad)")
-                        }
+                        try TernaryEvaluator.checkInputs(patches, mode: layer.mode, node: graph.nodes[node].name, file: file)
                         let integers = patches.map { Int32($0) }
                         for bit in 0..<bits {
                             let planeValues = integers.map { Int8(($0 >> Int32(bit)) & 1) }
@@ -252,9 +204,7 @@ public enum TernaryEvaluator {
                             for k in acc.indices { acc[k] &+= weight &* partial[k] }
                         }
                     } else {
-                        if let bad = x.data.first(where: { $0 != 0 && $0 != 1 && $0 != -1 }) {
-                            throw InputError(file: file, location: "node \"\(graph.nodes[node].name)\"", expected: "ternary or binary inputs (-1, 0, +1)", found: "input value \(bad)")
-                        }
+                        try TernaryEvaluator.checkInputs(x.data, mode: layer.mode, node: graph.nodes[node].name, file: file)
                         let packed = patches.withUnsafeBufferPointer {
                             PackedTernaryMatrix(values: $0.baseAddress!, rows: rows, columns: kSize, low: -0.5, high: 0.5, threads: 1)
                         }
@@ -268,14 +218,133 @@ public enum TernaryEvaluator {
                     }
                 }
             }
-            let plane = y.plane
-            for b in 0..<y.n {
-                for c in 0..<y.c {
-                    let s = layer.scales[c], bias = layer.bias[c]
-                    for k in 0..<plane { let e = (b * y.c + c) * plane + k; y.data[e] = y.data[e] * s + bias }
+            TernaryEvaluator.scaleAndBias(&y, layer)
+            return y
+        }
+    }
+}
+
+// MARK: - Steps shared with other evaluators (PimsimFunctional's crossbar model)
+
+extension TernaryEvaluator {
+    /// The network input for images `range`: byte p becomes the integer p - 128.
+    package static func inputTensor(images: [UInt8], range: Range<Int>, shape: TensorShape) -> Tensor {
+        let size = shape.count
+        var x = Tensor(n: range.count, c: shape.channels, h: shape.height, w: shape.width)
+        for (b, image) in range.enumerated() {
+            for k in 0..<size { x.data[b * size + k] = PixelEncoding.integer(images[image * size + k]) }
+        }
+        return x
+    }
+
+    /// The first index of each image's largest logit.
+    package static func predictions(_ logits: Tensor) -> [Int] {
+        let classes = logits.imageSize
+        return (0..<logits.n).map { b in
+            var top = 0
+            for j in 1..<classes where logits.data[b * classes + j] > logits.data[b * classes + top] { top = j }
+            return top
+        }
+    }
+
+    /// Throws unless `values` are what a layer of `mode` reads: -1, 0, +1 (packed) or integers
+    /// of the layer's input width (bit-serial).
+    package static func checkInputs(_ values: [Float], mode: WeightedLayer.Mode, node: String, file: String?) throws {
+        switch mode {
+        case .bitSerial(let bits):
+            let limit = Float(1 << (bits - 1))
+            if let bad = values.first(where: { $0 != $0.rounded() || $0 < -limit || $0 >= limit }) {
+                throw InputError(file: file, location: "node \"\(node)\"", expected: "int\(bits) inputs", found: "input value \(bad)")
+            }
+        case .packed:
+            if let bad = values.first(where: { $0 != 0 && $0 != 1 && $0 != -1 }) {
+                throw InputError(file: file, location: "node \"\(node)\"", expected: "ternary or binary inputs (-1, 0, +1)", found: "input value \(bad)")
+            }
+        case .float: break
+        }
+    }
+
+    /// y = α_c acc + bias_c in place, where `y` holds the dot products acc.
+    package static func scaleAndBias(_ y: inout Tensor, _ layer: WeightedLayer) {
+        let plane = y.plane
+        for b in 0..<y.n {
+            for c in 0..<y.c {
+                let s = layer.scales[c], bias = layer.bias[c]
+                for k in 0..<plane { let e = (b * y.c + c) * plane + k; y.data[e] = y.data[e] * s + bias }
+            }
+        }
+    }
+
+    /// The comparisons of a ternary activation: upper = v > high, lower = v < low (sign: upper =
+    /// v >= high). `vHigh` and `vLow` let each comparator see its own value (both v when ideal).
+    @inline(__always)
+    package static func comparators(_ f: ActivationFunction, vHigh: Float, vLow: Float, high: Float, low: Float) -> (upper: Bool, lower: Bool) {
+        f == .sign ? (vHigh >= high, false) : (vHigh > high, vLow < low)
+    }
+
+    /// The activation's output for its comparisons: ternary +1 if upper, else -1 if lower, else
+    /// 0; sign +1 if upper, else -1.
+    @inline(__always)
+    package static func output(_ f: ActivationFunction, upper: Bool, lower: Bool) -> Float {
+        f == .sign ? (upper ? 1 : -1) : (upper ? 1 : (lower ? -1 : 0))
+    }
+
+    /// Channel `c`'s (low, high) thresholds (one pair may serve every channel).
+    @inline(__always)
+    package static func thresholds(_ th: ActivationThresholds, channel c: Int) -> (low: Float, high: Float) {
+        (th.low.count == 1 ? th.low[0] : th.low[c], th.high.count == 1 ? th.high[0] : th.high[c])
+    }
+
+    /// Runs a node that is not a weighted layer on its input tensors (batch norm, activation,
+    /// add, pooling, flatten, shortcut).
+    package static func forward(_ node: Node, inputs: [Tensor], outputShape: TensorShape) -> Tensor {
+        let input = inputs[0]
+        switch node.operation {
+        case .batchNorm:
+            guard let bn = node.data.batchNorm else { return input }
+            var t = input
+            let plane = t.plane
+            for b in 0..<t.n {
+                for c in 0..<t.c {
+                    let inv = 1 / (bn.variance[c] + bn.epsilon).squareRoot()
+                    for k in 0..<plane {
+                        let e = (b * t.c + c) * plane + k
+                        t.data[e] = bn.gamma[c] * ((t.data[e] - bn.mean[c]) * inv) + bn.beta[c]
+                    }
                 }
             }
-            return y
+            return t
+        case .activation(let f):
+            var t = input
+            let plane = t.plane
+            switch f {
+            case .ternary, .sign:
+                let th = node.data.thresholds!
+                for b in 0..<t.n {
+                    for c in 0..<t.c {
+                        let (low, high) = thresholds(th, channel: c)
+                        for k in 0..<plane {
+                            let e = (b * t.c + c) * plane + k, v = t.data[e]
+                            let (upper, lower) = comparators(f, vHigh: v, vLow: v, high: high, low: low)
+                            t.data[e] = output(f, upper: upper, lower: lower)
+                        }
+                    }
+                }
+            case .relu: t.data = t.data.map { max($0, 0) }
+            case .hardtanh: t.data = t.data.map(ActivationLayer.hardtanh)
+            case .identity: break
+            }
+            return t
+        case .add:
+            var t = input
+            let other = inputs[1]
+            for k in 0..<t.count { t.data[k] += other.data[k] }
+            return t
+        case .pool(let p): return PoolLayer(attributes: p).forward([input], training: false)
+        case .globalAvgPool: return GlobalAvgPoolLayer().forward([input], training: false)
+        case .flatten: return FlattenLayer().forward([input], training: false)
+        case .shortcut(let s): return ShortcutLayer(attributes: s, outShape: outputShape).forward([input], training: false)
+        case .input, .conv2d, .linear: return input
         }
     }
 }

@@ -4,19 +4,25 @@
 /// order, i.e. the OIHW weight order of one group, and P = batch * outH * outW columns in
 /// (image, y, x) order, so that out (Cout_g x P) = W_g (Cout_g x K) * columns. Positions outside
 /// the image are zero. With stride 1 each row segment is a contiguous copy of an input row.
-enum Im2col {
-    struct Geometry {
-        var batch: Int, channels: Int, height: Int, width: Int
-        var kernel: Int, stride: Int, padding: Int
-        var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
-        var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+package enum Im2col {
+    package struct Geometry {
+        package var batch: Int, channels: Int, height: Int, width: Int
+        package var kernel: Int, stride: Int, padding: Int
+
+        package init(batch: Int, channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+            self.batch = batch; self.channels = channels; self.height = height; self.width = width
+            self.kernel = kernel; self.stride = stride; self.padding = padding
+        }
+
+        package var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+        package var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
         /// P: one column per output position of every image.
-        var positions: Int { batch * outHeight * outWidth }
+        package var positions: Int { batch * outHeight * outWidth }
     }
 
     /// Columns of channels `firstChannel ..< firstChannel + groupChannels` of `x` (NCHW with
     /// `g.channels` channels) into `out` (groupChannels*k*k x positions).
-    static func columns(_ x: UnsafePointer<Float>, _ g: Geometry, firstChannel: Int, groupChannels: Int, into out: UnsafeMutablePointer<Float>) {
+    package static func columns(_ x: UnsafePointer<Float>, _ g: Geometry, firstChannel: Int, groupChannels: Int, into out: UnsafeMutablePointer<Float>) {
         let s = g.stride
         visit(g, firstChannel: firstChannel, groupChannels: groupChannels) { inputRow, shift, column, lower, upper in
             let dst = out + column
