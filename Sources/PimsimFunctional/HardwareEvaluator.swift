@@ -128,10 +128,11 @@ public struct HardwareEvaluator: Sendable {
     }
 
     /// The ideal array and `trials` Monte Carlo trials of `model`; `progress` hears of each trial
-    /// (its number and result) as it ends.
+    /// (its number and result) as it ends. `ideal`, if given, is the ideal array's result on
+    /// the same images (from an earlier call), which is then not run again.
     public func evaluate(model: CrossbarModel, trials: Int, seed: UInt64, images: [UInt8], labels: [Int], workers: Int = 2,
-                         progress: (Int, TrialResult) -> Void = { _, _ in }) throws -> MonteCarloResult {
-        let ideal = try run(model: model.ideal, trial: 0, seed: seed, images: images, labels: labels, workers: workers)
+                         ideal knownIdeal: TrialResult? = nil, progress: (Int, TrialResult) -> Void = { _, _ in }) throws -> MonteCarloResult {
+        let ideal = try knownIdeal ?? run(model: model.ideal, trial: 0, seed: seed, images: images, labels: labels, workers: workers)
         var results: [TrialResult] = []
         if model == model.ideal {
             // Nothing random and nothing overridden: every trial is the ideal array.

@@ -30,9 +30,9 @@ enum RunCommand {
             ("pimsim run resnet20 --binary --format json -o xnor.json", "XNOR-Net variant as JSON"),
         ],
         options: [
-            OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
+            HardwareArguments.hw,
             OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none,144:72,144,72,36)."),
-            OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
+            HardwareArguments.arrayRows,
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
@@ -42,13 +42,7 @@ enum RunCommand {
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
         let graph = try NetworkArguments.load(args, fallback: "resnet20")
-        var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
-        if let rows = try args.int("--array-rows") {
-            guard rows <= HardwareConfig.maximumCount else {
-                throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
-            }
-            config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
-        }
+        var config = try HardwareArguments.config(args)
         if args.value("--mode") != nil {
             config.scheduleMode = ScheduleMode(rawValue: try args.choice("--mode", ScheduleMode.allCases.map(\.rawValue), default: ""))!
         }

@@ -36,10 +36,12 @@ public struct CommandSpec: Sendable {
     /// Names of positional arguments, in order; the last may be optional (see `requiredPositionals`).
     public let positionals: [String]
     public let requiredPositionals: Int
+    /// The last positional may be given any number of times (e.g. several NET files).
+    public let repeatsLastPositional: Bool
     public let run: @Sendable (ParsedArguments, CommandIO) throws -> Void
 
     public init(name: String, summary: String, usage: [String], discussion: String, examples: [(command: String, comment: String)],
-                options: [OptionSpec], positionals: [String] = [], requiredPositionals: Int = 0,
+                options: [OptionSpec], positionals: [String] = [], requiredPositionals: Int = 0, repeatsLastPositional: Bool = false,
                 run: @escaping @Sendable (ParsedArguments, CommandIO) throws -> Void) {
         self.name = name
         self.summary = summary
@@ -49,6 +51,7 @@ public struct CommandSpec: Sendable {
         self.options = options
         self.positionals = positionals
         self.requiredPositionals = requiredPositionals
+        self.repeatsLastPositional = repeatsLastPositional
         self.run = run
     }
 
