@@ -74,21 +74,37 @@ public struct CrossbarModel: Equatable, Sendable {
 /// A signed ADC as the functional simulation models it (docs/functional-sim.md): 2^B - 1 levels
 /// k·Δ, |k| <= K, symmetric about zero, spanning -F...F with F = range · M. Δ = max(1, F / K_B),
 /// K_B = 2^(B-1) - 1, K = min(K_B, floor(F / Δ)): when B is at least the lossless resolution
-/// (2^B >= 2M + 1) and F = M, every integer partial sum is read exactly.
-struct ADCQuantiser: Equatable, Sendable {
-    let step: Float
-    let largestCode: Float
+/// (2^B >= 2M + 1) and F = M, every integer partial sum is read exactly. Reads round to the
+/// nearest level (ties to even) and clip at ±K·Δ.
+public struct ADCQuantiser: Equatable, Sendable {
+    /// Δ, in unit products.
+    public let step: Float
+    /// K: reads lie in -K·Δ ... K·Δ.
+    public let largestCode: Float
+    private let inverseStep: Float
 
     /// - Precondition: bits >= 2 (checked by the evaluator).
-    init(bits: Int, limit: Int, range: Double) {
+    public init(bits: Int, limit: Int, range: Double) {
         let levels = Double((1 << min(bits - 1, 52)) - 1)
         let fullScale = range * Double(limit)
         let step = max(1, fullScale / levels)
         self.step = Float(step)
+        inverseStep = Float(1 / step)
         largestCode = Float(min(levels, (fullScale / step).rounded(.down)))
     }
 
-    /// The value the digital side receives for analogue partial sum `a`.
+    /// The value the digital side receives for analogue partial sum `a` (rounded to the nearest
+    /// level, ties to even).
     @inline(__always)
-    func read(_ a: Float) -> Float { min(max((a / step).rounded(), -largestCode), largestCode) * step }
+    public func read(_ a: Float) -> Float { min(max((a * inverseStep).rounded(.toNearestOrEven), -largestCode), largestCode) * step }
+
+    /// `read` of every lane (the same arithmetic).
+    @inline(__always)
+    func read(_ a: SIMD16<Float>) -> SIMD16<Float> {
+        // Clamped by masked blends: pointwiseMin/Max compile lane by lane.
+        var code = (a * inverseStep).rounded(.toNearestOrEven)
+        code.replace(with: -largestCode, where: code .< -largestCode)
+        code.replace(with: largestCode, where: code .> largestCode)
+        return code * step
+    }
 }

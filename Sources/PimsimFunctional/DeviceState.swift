@@ -1,5 +1,4 @@
 import Foundation
-import PimsimKernels
 
 /// A dense block of one array's cell values: tile columns `columnStart ..< columnStart +
 /// columns` by tile rows `rowStart ..< rowStart + rows`, row-major by column (the GEMM's A).
@@ -18,6 +17,9 @@ struct ArrayState: Sendable {
     var effective: [CellBlock]
     var ideal: [CellBlock]?
     var squares: CellBlock?
+    /// The single effective block also holds the ideal cells, as rows after its own (one
+    /// product then gives both sums).
+    var stackedIdeal = false
 }
 
 /// The arrays and comparators of one layer in one trial.
@@ -38,9 +40,9 @@ extension LayerLayout {
         var offsets: [Float]?
         let comparators = mapping.comparatorsPerOutput
         if isSenseAmp, model.senseAmpOffsetSigma > 0, comparators > 0 {
-            var g = SeededGenerator(seed: RandomStreams.seed(seed, trial: trial, .comparators, layerIndex))
+            var g = NormalStream(seed: RandomStreams.seed(seed, trial: trial, .comparators, layerIndex))
             let sigma = Float(model.senseAmpOffsetSigma)
-            offsets = (0..<(mapping.outChannels * comparators)).map { _ in sigma * NormalSampler.shared.next(&g) }
+            offsets = (0..<(mapping.outChannels * comparators)).map { _ in sigma * g.next() }
         }
         return LayerState(arrays: arrays, offsets: offsets)
     }
@@ -74,17 +76,16 @@ extension LayerLayout {
         let on: Float = 1 / (1 - r), off: Float = r / (1 - r)
         let sigma = Float(model.conductanceSigma), bias = -sigma * sigma / 2
         let p0 = model.stuckAtLow, p1 = model.stuckAtLow + model.stuckAtHigh
-        var g = SeededGenerator(seed: seed)
-        let normal = NormalSampler.shared
+        var g = NormalStream(seed: seed)
         /// One cell programmed on or off, after faults and variation.
         func cell(_ programmedOn: Bool) -> (conductance: Float, on: Bool) {
             var isOn = programmedOn
             if p1 > 0 {
-                let u = Double(g.next() >> 11) * 0x1p-53
+                let u = g.nextUnit()
                 if u < p0 { isOn = false } else if u < p1 { isOn = true }
             }
             var value = isOn ? on : off
-            if sigma > 0 { value *= exp(sigma * normal.next(&g) + bias) }
+            if sigma > 0 { value *= exp(sigma * g.next() + bias) }
             return (value, isOn)
         }
         var effective = [Float](repeating: 0, count: columns * rows), squares = effective
@@ -105,8 +106,12 @@ extension LayerLayout {
                 }
             }
         }
-        let full = CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: effective)
-        return ArrayState(effective: model.perturbsCells ? [full] : ideal, ideal: model.perturbsCells ? ideal : nil,
-                          squares: model.readNoiseSigma > 0 ? CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: squares) : nil)
+        let squareBlock = model.readNoiseSigma > 0 ? CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: squares) : nil
+        guard model.perturbsCells else { return ArrayState(effective: ideal, ideal: nil, squares: squareBlock) }
+        if ideal.count == 1 {
+            let stacked = CellBlock(columnStart: 0, columns: 2 * columns, rowStart: 0, rows: rows, values: effective + ideal[0].values)
+            return ArrayState(effective: [stacked], ideal: nil, squares: squareBlock, stackedIdeal: true)
+        }
+        return ArrayState(effective: [CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: effective)], ideal: ideal, squares: squareBlock)
     }
 }

@@ -60,7 +60,7 @@ struct HardwareForward {
     func run(images: [UInt8], range: Range<Int>) throws -> (predictions: [Int], counts: [ReadoutCounts]) {
         let graph = plan.graph
         var streams = model.readNoiseSigma > 0
-            ? range.map { SeededGenerator(seed: RandomStreams.seed(seed, trial: trial, .readNoise, $0)) } : []
+            ? range.map { NormalStream(seed: RandomStreams.seed(seed, trial: trial, .readNoise, $0)) } : []
         var counts = [ReadoutCounts](repeating: ReadoutCounts(), count: layouts.count)
         var outputs: [Tensor] = [TernaryEvaluator.inputTensor(images: images, range: range, shape: graph.inputShape)]
         var variants: [Int: ComparatorVariants] = [:]
@@ -126,7 +126,7 @@ struct HardwareForward {
     /// tile's and cycle's quantised read; for a sense-amp layer the analogue column sum, with the
     /// comparator variants its chain needs.
     func weighted(_ L: LayerLayout, state: LayerState, adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?, input: Tensor,
-                  streams: inout [SeededGenerator], counts: inout ReadoutCounts) throws -> (Tensor, ComparatorVariants?) {
+                  streams: inout [NormalStream], counts: inout ReadoutCounts) throws -> (Tensor, ComparatorVariants?) {
         var x = input
         if L.layer.isLinear { x = Tensor(n: x.n, c: x.imageSize, h: 1, w: 1, data: x.data) }
         try TernaryEvaluator.checkInputs(x.data, mode: L.layer.mode, node: L.mapping.name, file: file)
@@ -147,35 +147,13 @@ struct HardwareForward {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
                 let r0 = L.firstRow(tile)
-                let sums = product(array.effective, u, firstRow: r0, outputs: nc, columns: columns)
+                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedIdeal ? 2 * nc : nc, columns: columns)
                 let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
                 let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
-                let sigma = Float(model.readNoiseSigma)
-                for b in 0..<images.count {
-                    let image = first + b
-                    for o in 0..<nc {
-                        let c = c0 + o
-                        for j in 0..<L.cycles {
-                            let shift = Float(1 << (L.bitsPerCycle * j))
-                            for p in 0..<plane {
-                                let m = o * columns + j * P + b * plane + p
-                                var a = sums[m]
-                                if let variance { a += sigma * variance[m].squareRoot() * NormalSampler.shared.next(&streams[image]) }
-                                let ideal = idealSums?[m] ?? sums[m]
-                                let e = (image * cout + c) * plane + p
-                                if let adc {
-                                    let read = adc.actual.read(a)
-                                    counts.reads += 1
-                                    if read != adc.ideal.read(ideal) { counts.differingReads += 1 }
-                                    acc[e] += shift * read
-                                } else {
-                                    acc[e] = a
-                                    if needIdeal { idealAcc[e] = ideal }
-                                }
-                            }
-                        }
-                    }
-                }
+                let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
+                                          positions: P, channels: cout, firstImage: first)
+                read(segment, images: images.count, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
+                     variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
             }
         }
         var y = Tensor(n: x.n, c: cout, h: geometry.outHeight, w: geometry.outWidth, data: acc)
@@ -198,6 +176,121 @@ struct HardwareForward {
         v = v.map { var t = $0; TernaryEvaluator.scaleAndBias(&t, L.layer); return t }
         TernaryEvaluator.scaleAndBias(&y, L.layer)
         return (y, v)
+    }
+
+    /// Where one tile's column sums for a block of images go: `outputs` columns holding channels
+    /// firstChannel..., each with `cycles` x `positions` sums (cycle-major, then image, then
+    /// output position within `plane`), for images firstImage... of the chunk.
+    struct TileSegment {
+        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, positions: Int, channels: Int, firstImage: Int
+    }
+
+    /// Reads a tile's columns: adds each read's noise (σ · sqrt(variance) · z, one z from the
+    /// image's stream per read whose variance is not 0), then either quantises each read with the
+    /// simulated ADC, counts those that differ from the ideal ADC's read of the ideal sum (at
+    /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
+    /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
+    /// ideal ones in `idealAcc` when it is not empty).
+    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
+              adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
+              acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
+        let columns = s.positions * s.cycles, plane = s.plane
+        let sigma = Float(model.readNoiseSigma)
+        var values = [Float](repeating: 0, count: plane), noise = [Float](repeating: 0, count: plane + 1)
+        var differing = 0
+        let storeIdeal = !idealAcc.isEmpty
+        let deviation = variance ?? []
+        sums.withUnsafeBufferPointer { S in
+        ideal.withUnsafeBufferPointer { I0 in
+        deviation.withUnsafeBufferPointer { V in
+        acc.withUnsafeMutableBufferPointer { A in
+        idealAcc.withUnsafeMutableBufferPointer { IA in
+        values.withUnsafeMutableBufferPointer { X in
+        noise.withUnsafeMutableBufferPointer { Z in
+            let I = I0.baseAddress! + idealStart
+            for b in 0..<images {
+                let image = s.firstImage + b
+                for o in 0..<s.outputs {
+                    let e0 = (image * s.channels + s.firstChannel + o) * plane
+                    for j in 0..<s.cycles {
+                        let m0 = o * columns + j * s.positions + b * plane
+                        if variance != nil {
+                            Self.addNoise(X.baseAddress!, S.baseAddress! + m0, V.baseAddress! + m0, sigma: sigma, count: plane, &streams[image], Z.baseAddress!)
+                        } else {
+                            X.baseAddress!.update(from: S.baseAddress! + m0, count: plane)
+                        }
+                        if let adc {
+                            differing &+= Self.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
+                                                       shift: Float(1 << (s.bitsPerCycle * j)), adc: adc, count: plane)
+                        } else {
+                            (A.baseAddress! + e0).update(from: X.baseAddress!, count: plane)
+                            if storeIdeal { (IA.baseAddress! + e0).update(from: I + m0, count: plane) }
+                        }
+                    }
+                }
+            }
+        }}}}}}}
+        if adc != nil {
+            counts.reads += images * s.outputs * s.cycles * plane
+            counts.differingReads += differing
+        }
+    }
+
+    /// SIMD width of the read loops.
+    typealias Lanes = SIMD16<Float>
+
+    /// x = s + σ · sqrt(v) · z over `count` reads, one z from `g` per read whose variance v is
+    /// not 0 (a read with no driven row has no noise), in order. The samples are drawn in bulk
+    /// into `z` (at least `count` + 1 long) and handed out without branches: v >= 0, so v > 0
+    /// exactly when its bit pattern is not 0, and sqrt(0) = 0 cancels the sample read for v = 0.
+    @inline(__always)
+    static func addNoise(_ x: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ v: UnsafePointer<Float>, sigma: Float, count: Int,
+                         _ g: inout NormalStream, _ z: UnsafeMutablePointer<Float>) {
+        // x = σ · sqrt(v) first, in SIMD; then the samples, handed out in order.
+        var needed = 0, p = 0
+        var counts = SIMD16<UInt32>()
+        while p + Lanes.scalarCount <= count {
+            let vv = UnsafeRawPointer(v + p).loadUnaligned(as: Lanes.self)
+            UnsafeMutableRawPointer(x + p).storeBytes(of: sigma * vv.squareRoot(), as: Lanes.self)
+            counts &+= SIMD16<UInt32>(repeating: 0).replacing(with: 1, where: unsafeBitCast(vv, to: SIMD16<UInt32>.self) .!= 0)
+            p += Lanes.scalarCount
+        }
+        needed = Int(counts.wrappedSum())
+        while p < count { x[p] = sigma * v[p].squareRoot(); needed &+= Int(min(v[p].bitPattern, 1)); p += 1 }
+        g.fill(UnsafeMutableBufferPointer(start: z, count: needed))
+        z[needed] = 0
+        var k = 0
+        for p in 0..<count {
+            let scale = x[p]
+            x[p] = s[p] + scale * z[k]
+            k &+= Int(min(scale.bitPattern, 1))
+        }
+    }
+
+    /// Adds shift · ADC(x) into `acc` and returns how many reads differ from the ideal ADC's
+    /// read of `ideal`.
+    @inline(__always)
+    static func readADC(_ x: UnsafePointer<Float>, ideal: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, shift: Float,
+                        adc: (actual: ADCQuantiser, ideal: ADCQuantiser), count: Int) -> Int {
+        var differing = 0, p = 0
+        let ones = SIMD16<Int32>(repeating: 1), zeros = SIMD16<Int32>(repeating: 0)
+        var lanesDiffering = zeros
+        while p + Lanes.scalarCount <= count {
+            let read = adc.actual.read(UnsafeRawPointer(x + p).loadUnaligned(as: Lanes.self))
+            let reference = adc.ideal.read(UnsafeRawPointer(ideal + p).loadUnaligned(as: Lanes.self))
+            lanesDiffering &+= ones.replacing(with: zeros, where: read .== reference)
+            let sum = UnsafeRawPointer(acc + p).loadUnaligned(as: Lanes.self) + shift * read
+            UnsafeMutableRawPointer(acc + p).storeBytes(of: sum, as: Lanes.self)
+            p += Lanes.scalarCount
+        }
+        differing = Int(lanesDiffering.wrappedSum())
+        while p < count {
+            let read = adc.actual.read(x[p])
+            differing &+= read != adc.ideal.read(ideal[p]) ? 1 : 0
+            acc[p] += shift * read
+            p += 1
+        }
+        return differing
     }
 
     /// The layer's input matrix for `images` of x: one row per physical row of every group, one
@@ -223,14 +316,22 @@ struct HardwareForward {
             }
             return u
         }
-        guard L.cycles > 1 || L.inputBits != nil else { return patches }
-        let v = L.bitsPerCycle, mask = (1 << v) - 1, columns = P * L.cycles
+        guard L.inputBits != nil else { return patches }
+        let v = Int32(L.bitsPerCycle), mask = Int32((1 << L.bitsPerCycle) - 1), columns = P * L.cycles, last = L.cycles - 1
         var u = [Float](repeating: 0, count: patchRows * columns)
-        for r in 0..<patchRows {
-            for p in 0..<P {
-                let value = Int(patches[r * P + p])
-                for j in 0..<L.cycles {
-                    u[r * columns + j * P + p] = Float(j == L.cycles - 1 ? value >> (v * j) : (value >> (v * j)) & mask)
+        let integers = patches.map { Int32($0) }
+        integers.withUnsafeBufferPointer { X in
+            u.withUnsafeMutableBufferPointer { U in
+                for r in 0..<patchRows {
+                    let x = X.baseAddress! + r * P
+                    for j in 0..<L.cycles {
+                        let out = U.baseAddress! + r * columns + j * P, shift = v * Int32(j)
+                        if j == last {
+                            for p in 0..<P { out[p] = Float(x[p] >> shift) }
+                        } else {
+                            for p in 0..<P { out[p] = Float((x[p] >> shift) & mask) }
+                        }
+                    }
                 }
             }
         }
@@ -254,3 +355,4 @@ struct HardwareForward {
         return out
     }
 }
+

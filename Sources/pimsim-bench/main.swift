@@ -10,6 +10,7 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("sweep", SweepBenchmarks.cases),
     ("kernels", KernelBenchmarks.cases),
     ("training", TrainingBenchmarks.cases),
+    ("functional", FunctionalBenchmarks.cases),
 ]
 
 let filter = CommandLine.arguments.dropFirst().first
