@@ -87,10 +87,10 @@ public struct ADCQuantiser: Equatable, Sendable {
     public init(bits: Int, limit: Int, range: Double) {
         let levels = Double((1 << min(bits - 1, 52)) - 1)
         let fullScale = range * Double(limit)
-        let step = max(1, fullScale / levels)
+        let step = fullScale > levels ? fullScale / levels : 1
         self.step = Float(step)
         inverseStep = Float(1 / step)
-        largestCode = Float(min(levels, (fullScale / step).rounded(.down)))
+        largestCode = Float(fullScale > levels ? levels : fullScale.rounded(.down))
     }
 
     /// The value the digital side receives for analogue partial sum `a` (rounded to the nearest

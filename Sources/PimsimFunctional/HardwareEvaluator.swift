@@ -36,9 +36,9 @@ public struct HardwareEvaluator: Sendable {
     let layouts: [LayerLayout]
     let file: String?
 
-    /// Images per chunk: fixed, so that chunks (and their order of summation) do not depend on the
-    /// number of threads.
-    static let chunk = 100
+    /// Images per chunk of work (a thread runs one chunk at a time). Results depend on neither
+    /// the chunk size nor the thread count: every image draws its read noise from its own stream.
+    public static let defaultChunk = 100
 
     /// Maps `graph` (a trained, already split network) onto `config`'s arrays.
     /// - Throws: `InputError` if the graph lacks trained data, does not fit the data, or has a
@@ -70,9 +70,10 @@ public struct HardwareEvaluator: Sendable {
     }
 
     /// Runs one trial of `model` (trial numbers select independent random devices and noise) on
-    /// `images`, split into fixed chunks over `workers` threads. The result depends only on the
-    /// seed, the trial and the images, never on `workers`.
-    public func run(model: CrossbarModel, trial: Int, seed: UInt64, images: [UInt8], labels: [Int], workers: Int = 2) throws -> TrialResult {
+    /// `images`, in chunks of `chunk` images over `workers` threads. The result depends only on
+    /// the seed, the trial and the images, never on `workers` or `chunk`.
+    public func run(model: CrossbarModel, trial: Int, seed: UInt64, images: [UInt8], labels: [Int], workers: Int = 2,
+                    chunk: Int = defaultChunk) throws -> TrialResult {
         try model.check(on: config)
         for (l, layer) in layers(model: model).enumerated() {
             if let bits = layer.simulatedADCBits, bits < 2 {
@@ -97,7 +98,7 @@ public struct HardwareEvaluator: Sendable {
         }
         let forward = HardwareForward(plan: plan, layouts: layouts, layerOfNode: layerOfNode, chainOwner: chainOwner, states: states,
                                       adcs: adcs, model: model, seed: seed, trial: trial, file: file)
-        let chunks = stride(from: 0, to: labels.count, by: Self.chunk).map { $0..<min(labels.count, $0 + Self.chunk) }
+        let chunks = stride(from: 0, to: labels.count, by: max(chunk, 1)).map { $0..<min(labels.count, $0 + max(chunk, 1)) }
         let results = UnsafeMutableBufferPointer<(predictions: [Int], counts: [ReadoutCounts])>.allocate(capacity: max(chunks.count, 1))
         results.initialize(repeating: ([], []))
         defer { results.deallocate() }

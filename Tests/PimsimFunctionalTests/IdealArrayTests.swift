@@ -37,3 +37,36 @@ final class IdealArrayTests: XCTestCase {
         try assertIdealMatchesIntegerEvaluation(graph, config: config)
     }
 }
+
+extension IdealArrayTests {
+    /// The trained LeNet-5 fixture: every layer by ADC on 144-row arrays, conv2 and fc1 by
+    /// comparators on 1,024-row arrays; both equal the integer evaluation.
+    func testTrainedLeNet5() throws {
+        let graph = try NetJSON.read(path: ResourceLocator.locate("examples/nets/lenet5-twn.json"))
+        var config = try shippedConfig("reram-1t1r")
+        try assertIdealMatchesIntegerEvaluation(graph, config: config, images: 300)
+        config.rows = Constant(1024, unit: "rows", source: "test")
+        try assertIdealMatchesIntegerEvaluation(graph, config: config, images: 300)
+    }
+
+    /// The other encodings and cells: sram-16t1c (one signed cell per weight), isaac (two-phase
+    /// inputs, ADCs only; its 8-bit rule is below lossless for 128-row tiles, so 16 bits are
+    /// simulated) and paired-row inputs (two rows per signed input).
+    func testOtherConfigs() throws {
+        let graph = try syntheticNetwork("resnet20", split: .uniform(36))
+        try assertIdealMatchesIntegerEvaluation(graph, config: try shippedConfig("sram-16t1c"), images: 60)
+        let isaac = try shippedConfig("isaac")
+        let data = try mnistTest(60)
+        var sixteen = CrossbarModel(config: isaac)
+        sixteen.adcBits = 16
+        let reference = try TernaryEvaluator.evaluate(graph, images: data.testImages, labels: data.testLabels, shape: data.shape, classes: 10)
+        let simulated = try HardwareEvaluator(graph: graph, config: isaac, shape: data.shape, classes: 10)
+            .run(model: sixteen, trial: 0, seed: 1, images: data.testImages, labels: data.testLabels)
+        XCTAssertEqual(simulated.predictions, reference.predictions)
+        var paired = try shippedConfig("reram-1t1r")
+        paired.inputEncoding = .pairedRows
+        let split144 = try syntheticNetwork("resnet20", split: .uniform(144))
+        XCTAssertTrue(try NetworkMapper.map(split144, on: paired).layers.contains { $0.rowsPerInput == 2 && $0.rowTiles > 1 })
+        try assertIdealMatchesIntegerEvaluation(split144, config: paired, images: 60)
+    }
+}

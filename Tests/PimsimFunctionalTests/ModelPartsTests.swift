@@ -27,3 +27,37 @@ final class ModelPartsTests: XCTestCase {
     }
 }
 
+
+/// The ADC model by hand (docs/functional-sim.md, "ADC read-out").
+final class ADCQuantiserTests: XCTestCase {
+    func testLosslessResolutionReadsEveryIntegerExactly() {
+        // 144 rows of ternary products: M = 144, 9 bits, Δ = 1, K = 144.
+        let adc = ADCQuantiser(bits: 9, limit: 144, range: 1)
+        XCTAssertEqual(adc.step, 1)
+        XCTAssertEqual(adc.largestCode, 144)
+        for v in -144...144 { XCTAssertEqual(adc.read(Float(v)), Float(v)) }
+        XCTAssertEqual(adc.read(3.4), 3)
+        XCTAssertEqual(adc.read(2.5), 2)   // ties to even
+        XCTAssertEqual(adc.read(-200), -144)
+    }
+
+    func testFewerBitsWidenTheStep() {
+        // 4 bits: K_B = 7 levels each side, Δ = 144 / 7.
+        let adc = ADCQuantiser(bits: 4, limit: 144, range: 1)
+        XCTAssertEqual(adc.step, Float(144.0 / 7.0))
+        XCTAssertEqual(adc.largestCode, 7)
+        XCTAssertEqual(adc.read(30), Float(144.0 / 7.0))
+        XCTAssertEqual(adc.read(1000), 144, accuracy: 1e-4)
+        XCTAssertEqual(adc.read(-10), 0)
+    }
+
+    func testRangeClips() {
+        // Half the range: F = 72; with 9 bits Δ stays 1 and reads clip at ±72.
+        let fine = ADCQuantiser(bits: 9, limit: 144, range: 0.5)
+        XCTAssertEqual(fine.step, 1)
+        XCTAssertEqual(fine.read(100), 72)
+        XCTAssertEqual(fine.read(-71), -71)
+        // With 4 bits Δ = 72 / 7.
+        XCTAssertEqual(ADCQuantiser(bits: 4, limit: 144, range: 0.5).step, Float(72.0 / 7.0))
+    }
+}
