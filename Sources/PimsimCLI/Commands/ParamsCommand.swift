@@ -47,18 +47,21 @@ enum ParamsCommand {
             for (layer, reason) in outcome.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole: \(reason)") }
             reports.append((ParameterAccounting.report(for: outcome.graph, split: spec, limit: arrayRows ?? spec.uniformLimit), outcome))
         }
+        let label = SplitLabels(graph)
         let text: String
         switch format {
         case "json":
             // One shape for one configuration or several (docs/outputs.md).
             text = JSONWriter.write(.object([
                 ("network", .string(graph.name)), ("unsplit_parameters", .int(unsplit.parameters)),
-                ("configurations", .array(reports.map { json($0.0, unsplit: unsplit, outcome: $0.1) })),
+                ("trained_split", label.trained.map { .string($0.description) } ?? .null),
+                ("configurations", .array(reports.map { json($0.0, unsplit: unsplit, outcome: $0.1, label: label) })),
             ]))
         case "csv":
-            text = csv(reports.map(\.0), unsplit: unsplit)
+            text = csv(reports.map(\.0), unsplit: unsplit, label: label)
         default:
-            text = reports.count == 1 ? layerTable(reports[0].0, unsplit: unsplit) : summaryTable(reports.map(\.0), unsplit: unsplit)
+            text = reports.count == 1 ? layerTable(reports[0].0, unsplit: unsplit, label: label)
+                : summaryTable(reports.map(\.0), unsplit: unsplit, label: label)
         }
         try io.emit(text, to: args.value("--output"))
     }
@@ -67,10 +70,10 @@ enum ParamsCommand {
         Double(unsplit.parameters) / Double(report.parameters)
     }
 
-    static func json(_ r: ParameterReport, unsplit: ParameterReport, outcome: NetworkSplitter.SplitOutcome) -> JSONValue {
+    static func json(_ r: ParameterReport, unsplit: ParameterReport, outcome: NetworkSplitter.SplitOutcome, label: SplitLabels) -> JSONValue {
         .object([
             ("split", .string(r.split.description)),
-            ("split_label", .string(r.split.paperLabel)),
+            ("split_label", .string(label(r.split))),
             ("parameters", .int(r.parameters)),
             ("parameters_x", .number(Double(r.parameters) / Double(unsplit.parameters))),
             ("reduction", .int(unsplit.parameters - r.parameters)),
@@ -99,10 +102,10 @@ enum ParamsCommand {
     /// One row per layer with parameters and one `total` row per configuration. Cells are empty
     /// only where the quantity does not exist: a batch norm's groups and connections, a layer's
     /// limit check without a limit, a total's layer fields, a layer's unsplit parameters and saving.
-    static func csv(_ reports: [ParameterReport], unsplit: ParameterReport) -> String {
+    static func csv(_ reports: [ParameterReport], unsplit: ParameterReport, label: SplitLabels) -> String {
         var csv = CSVWriter(headers: csvColumns)
         for r in reports {
-            let prefix = [r.network, r.split.description, r.split.paperLabel]
+            let prefix = [r.network, r.split.description, label(r.split)]
             for l in r.layers {
                 csv.append(prefix + ["layer", l.name, l.op, "\(l.outputShape)", l.groups.map(String.init) ?? "",
                                      l.connections.map(String.init) ?? "", "\(l.parameters)", "\(l.weights)", "\(l.weightBits)",
@@ -115,7 +118,7 @@ enum ParamsCommand {
         return csv.render()
     }
 
-    static func layerTable(_ r: ParameterReport, unsplit: ParameterReport) -> String {
+    static func layerTable(_ r: ParameterReport, unsplit: ParameterReport, label: SplitLabels) -> String {
         var headers = ["layer", "op", "output", "groups", "connections", "parameters", "weight bits", "float32 bits"]
         if r.limit != nil { headers.append("> \(r.limit!)") }
         var table = TextTable(headers: headers)
@@ -127,7 +130,7 @@ enum ParamsCommand {
             if r.limit != nil { row.append(l.exceedsLimit == true ? "exceeds" : "") }
             table.append(row)
         }
-        var out = "\(r.network), split \(r.split) (\(r.split.paperLabel))\n\n" + table.render()
+        var out = "\(r.network), split \(r.split) (\(label(r.split)))\n\n" + table.render()
         out += "batch norm: \(batchNorms.count) layers, \(NumberFormat.grouped(batchNorms.reduce(0) { $0 + $1.parameters })) parameters (gamma, beta)\n"
         out += "total: \(NumberFormat.grouped(r.parameters)) parameters; weight memory \(NumberFormat.grouped(r.weightBits)) bits "
         out += "(\(NumberFormat.grouped(r.float32WeightBits)) as float32); memory saving \(NumberFormat.ratio(saving(r, unsplit))) "
@@ -138,11 +141,11 @@ enum ParamsCommand {
         return out
     }
 
-    static func summaryTable(_ reports: [ParameterReport], unsplit: ParameterReport) -> String {
+    static func summaryTable(_ reports: [ParameterReport], unsplit: ParameterReport, label: SplitLabels) -> String {
         var table = TextTable(headers: ["configuration", "split", "parameters", "reduction", "memory saving", "weight bits", "layers > S"])
         table.alignments[1] = .left
         for r in reports {
-            table.append([r.split.paperLabel, r.split.description, NumberFormat.grouped(r.parameters),
+            table.append([label(r.split), r.split.description, NumberFormat.grouped(r.parameters),
                           NumberFormat.grouped(unsplit.parameters - r.parameters), NumberFormat.ratio(saving(r, unsplit)),
                           NumberFormat.grouped(r.weightBits), r.limit == nil ? "-" : "\(r.exceeding.count)"])
         }

@@ -67,14 +67,15 @@ enum RunCommand {
             for layer in result.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole (channels do not allow the split)") }
             results.append(result)
         }
+        let label = SplitLabels(graph)
         let text: String
         switch format {
-        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences))
-        case "csv": text = csv(results, inferences: inferences)
+        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences, label: label))
+        case "csv": text = csv(results, inferences: inferences, label: label)
         default:
             let accuracy = results.map { publishedAccuracy($0, graph: graph) }
-            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences)
-                : summaryTable(results, reference: reference, config: config, inferences: inferences,
+            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences, label: label)
+                : summaryTable(results, reference: reference, config: config, inferences: inferences, label: label,
                                accuracy: accuracy.contains(nil) ? nil : accuracy.map { $0! })
         }
         try io.emit(text, to: args.value("--output"))
@@ -105,7 +106,11 @@ enum RunCommand {
     static func nJ(_ pJ: Double) -> TextTable.Cell { .number(pJ / 1000) }
     static func us(_ ns: Double) -> TextTable.Cell { .number(ns / 1000) }
     static func count(_ n: Int) -> TextTable.Cell { .text(NumberFormat.grouped(n)) }
-    static func ratio(_ x: Double) -> TextTable.Cell { .text(NumberFormat.ratio(x)) }
+    /// `a / b`, or nil when `b` is 0 (a config whose no-split design has no area or spends no
+    /// energy): shown as "-" and written as null, never as NaN.
+    static func quotient(_ a: Double, _ b: Double) -> Double? { b > 0 ? a / b : nil }
+    static func ratio(_ a: Double, _ b: Double) -> TextTable.Cell { .text(quotient(a, b).map { NumberFormat.ratio($0) } ?? "-") }
+    static func ratioJSON(_ a: Double, _ b: Double) -> JSONValue { quotient(a, b).map(JSONValue.number) ?? .null }
 
     /// Column titles of the quantities `--inferences` scales: every one says per inference or all N.
     static func energyTitles(_ inferences: Int) -> [String] {
@@ -135,29 +140,29 @@ enum RunCommand {
     /// A note when static (leakage) energy is most of a configuration's energy, naming the
     /// components that leak most: energy then tracks latency, not the work done (e.g. ISAAC's
     /// tile-level eDRAM and router).
-    static func staticNote(_ r: SimulationResult) -> String? {
+    static func staticNote(_ r: SimulationResult, label: SplitLabels) -> String? {
         guard r.energyPJ > 0, r.staticPJ > 0.5 * r.energyPJ else { return nil }
         let leakers = r.components.filter { $0.staticPJ >= 0.01 * r.staticPJ }.sorted { $0.staticPJ > $1.staticPJ }.prefix(3)
         let named = leakers.map { "\($0.name) (per \($0.per.rawValue)) \(NumberFormat.fixed(100 * $0.staticPJ / r.staticPJ, 0)) %" }
-        return "\(r.split.paperLabel): static power dominates: leakage is \(NumberFormat.fixed(100 * r.staticPJ / r.energyPJ, 0)) % of the energy "
+        return "\(label(r.split)): static power dominates: leakage is \(NumberFormat.fixed(100 * r.staticPJ / r.energyPJ, 0)) % of the energy "
             + "(of it: " + named.joined(separator: ", ") + "), so energy follows latency more than the work done"
     }
 
     /// One row per configuration; `accuracy` (seed 000's published figures) adds a column.
     static func summaryTable(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, inferences: Int,
-                             accuracy: [Double]?) -> String {
+                             label: SplitLabels, accuracy: [Double]?) -> String {
         var table = TextTable(headers: ["configuration", "parameters", "arrays", "ADCs", "sense amps", "ADC conv./inf."]
                               + energyTitles(inferences) + ["area mm2", "latency us/inf.", "params x", "energy x", "area x", "latency x"]
                               + (accuracy == nil ? [] : ["seed acc. %"]))
         for (i, r) in results.enumerated() {
-            table.append(cells: [.text(r.split.paperLabel), count(r.parameters), count(r.instances.arrays), count(r.instances.adcs),
+            table.append(cells: [.text(label(r.split)), count(r.parameters), count(r.instances.arrays), count(r.instances.adcs),
                                  count(r.instances.senseAmps), .count(r.events.adcConversions)] + energyCells(r.energyPJ, inferences)
-                         + [.number(r.areaMM2), us(r.latencyNS), ratio(Double(r.parameters) / Double(reference.parameters)),
-                            ratio(r.energyPJ / reference.energyPJ), ratio(r.areaMM2 / reference.areaMM2), ratio(r.latencyNS / reference.latencyNS)]
+                         + [.number(r.areaMM2), us(r.latencyNS), ratio(Double(r.parameters), Double(reference.parameters)),
+                            ratio(r.energyPJ, reference.energyPJ), ratio(r.areaMM2, reference.areaMM2), ratio(r.latencyNS, reference.latencyNS)]
                          + (accuracy.map { [.text(NumberFormat.fixed($0[i], 2))] } ?? []))
         }
         var breakdown = TextTable(headers: ["energy nJ/inf. by component"] + results[0].breakdown.map(\.name))
-        for r in results { breakdown.append(cells: [.text(r.split.paperLabel)] + r.breakdown.map { nJ($0.pJ) }) }
+        for r in results { breakdown.append(cells: [.text(label(r.split))] + r.breakdown.map { nJ($0.pJ) }) }
         var out = header(results[0], config: config, inferences: inferences) + "ratios (x) are to no split"
         if accuracy != nil { out += "; seed acc. = CIFAR-10 accuracy seed 000 reports for this configuration (published, not simulated)" }
         out += "\n\n" + table.render() + "\n" + breakdown.render()
@@ -169,13 +174,13 @@ enum RunCommand {
                 if let i = groups.firstIndex(where: { $0.reason == l.mapping.readoutReason }) { groups[i].names.append(l.mapping.name) }
                 else { groups.append((l.mapping.readoutReason, [l.mapping.name])) }
             }
-            out += "\n\(r.split.paperLabel): ADC layers " + groups.map { $0.names.joined(separator: ", ") + " (\($0.reason))" }.joined(separator: "; ")
+            out += "\n\(label(r.split)): ADC layers " + groups.map { $0.names.joined(separator: ", ") + " (\($0.reason))" }.joined(separator: "; ")
         }
-        for note in results.compactMap(staticNote) { out += "\n" + note }
+        for note in results.compactMap({ staticNote($0, label: label) }) { out += "\n" + note }
         return out + "\n"
     }
 
-    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int) -> String {
+    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels) -> String {
         var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC", "arrays", "util.", "read-out",
                                         "ADCs", "sense amps", "ADC conv./inf."] + energyTitles(inferences) + ["latency us/inf."])
         table.alignments[1] = .left
@@ -191,12 +196,12 @@ enum RunCommand {
         table.append(cells: [.text("total"), .text(""), .text(""), .text(""), .text(""), count(r.instances.arrays), .text(""), .text(""),
                              count(r.instances.adcs), count(r.instances.senseAmps), .count(r.events.adcConversions)]
                      + energyCells(r.energyPJ, inferences) + [us(r.latencyNS)])
-        var out = header(r, config: config, inferences: inferences) + "split \(r.split) (\(r.split.paperLabel)): \(NumberFormat.grouped(r.parameters)) parameters, "
+        var out = header(r, config: config, inferences: inferences) + "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
         out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n\n" + table.render() + "\n"
         let parts = NumberFormat.column(r.breakdown.map { $0.pJ / 1000 })
         out += "energy per inference by component: " + zip(r.breakdown, parts).map { "\($0.name) \($1) nJ" }.joined(separator: ", ") + "\n"
-        if let note = staticNote(r) { out += note + "\n" }
+        if let note = staticNote(r, label: label) { out += note + "\n" }
         return out
     }
 
@@ -218,15 +223,17 @@ enum RunCommand {
         .object(Category.allCases.map { ($0.rawValue, .number(byCategory[$0] ?? 0)) } + [("leakage", .number(staticPJ))])
     }
 
-    static func json(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, inferences: Int) -> JSONValue {
+    static func json(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, inferences: Int,
+                     label: SplitLabels) -> JSONValue {
         .object([
             ("network", .string(reference.network)), ("hardware", .string(config.name)),
             ("array_rows", .int(config.arrayRows)), ("array_columns", .int(config.arrayColumns)),
             ("mode", .string(reference.mode.rawValue)), ("inferences", .int(inferences)),
             ("test_accuracy", reference.testAccuracy.map(JSONValue.number) ?? .null),
+            ("trained_split", label.trained.map { .string($0.description) } ?? .null),
             ("configurations", .array(results.map { r in
                 .object([
-                    ("split", .string(r.split.description)), ("split_label", .string(r.split.paperLabel)),
+                    ("split", .string(r.split.description)), ("split_label", .string(label(r.split))),
                     ("parameters", .int(r.parameters)), ("macs", .int(r.macs)), ("arrays", .int(r.instances.arrays)),
                     ("adcs", .int(r.instances.adcs)), ("sense_amps", .int(r.instances.senseAmps)),
                     ("adc_conversions", .number(r.events.adcConversions)), ("energy_pj", .number(r.energyPJ)),
@@ -235,9 +242,9 @@ enum RunCommand {
                     ("area_mm2", .number(r.areaMM2)), ("latency_ns", .number(r.latencyNS)), ("interval_ns", .number(r.intervalNS)),
                     ("inferences_per_s", .number(r.inferencesPerSecond)),
                     ("densities", .string(r.usesAssumedDensities ? "assumed" : "measured")),
-                    ("parameters_x", .number(Double(r.parameters) / Double(reference.parameters))),
-                    ("energy_x", .number(r.energyPJ / reference.energyPJ)), ("area_x", .number(r.areaMM2 / reference.areaMM2)),
-                    ("latency_x", .number(r.latencyNS / reference.latencyNS)),
+                    ("parameters_x", ratioJSON(Double(r.parameters), Double(reference.parameters))),
+                    ("energy_x", ratioJSON(r.energyPJ, reference.energyPJ)), ("area_x", ratioJSON(r.areaMM2, reference.areaMM2)),
+                    ("latency_x", ratioJSON(r.latencyNS, reference.latencyNS)),
                     ("energy_breakdown_pj", .object(r.breakdown.map { ($0.name, .number($0.pJ)) })),
                     ("components", .array(r.components.map { c in
                         .object([("name", .string(c.name)), ("category", .string(c.category.rawValue)), ("per", .string(c.per.rawValue)),
@@ -283,11 +290,11 @@ enum RunCommand {
     /// quantity does not exist: a total's layer, precision, connections, groups, read-out and ADC
     /// bits; a layer's area (arrays of a layer share macros and tiles with others); a sense-amp
     /// layer's ADC bits.
-    static func csv(_ results: [SimulationResult], inferences: Int) -> String {
+    static func csv(_ results: [SimulationResult], inferences: Int, label: SplitLabels) -> String {
         var csv = CSVWriter(headers: csvColumns)
         let n = Double(inferences)
         for r in results {
-            let prefix = [r.network, r.hardware, r.split.description, r.split.paperLabel]
+            let prefix = [r.network, r.hardware, r.split.description, label(r.split)]
             for l in r.layers {
                 let m = l.mapping
                 csv.append(prefix + ["layer", m.name, m.precisionDescription, "\(m.connections)", "\(m.groups)", m.readout.kind,

@@ -8,6 +8,7 @@ struct SweepReport {
     /// One evaluated point with its reference (no split, ADC read-out, same hwconfig and rows).
     struct Row {
         let network: String
+        let label: SplitLabels
         let point: DesignPoint
         let config: HardwareConfig
         let metrics: SweepMetrics
@@ -40,18 +41,22 @@ struct SweepReport {
     /// Evaluated points in sweep order.
     let rows: [Row]
 
-    init(network: String, result: SweepResult) {
+    init(network: String, label: SplitLabels, result: SweepResult) {
         self.network = network
         self.result = result
         rows = result.points.indices.compactMap { i in
             result.outcomes[i].metrics.map {
-                Row(network: network, point: result.points[i], config: result.space.configs[result.points[i].hardware], metrics: $0, reference: result.references[i].metrics)
+                Row(network: network, label: label, point: result.points[i], config: result.space.configs[result.points[i].hardware], metrics: $0, reference: result.references[i].metrics)
             }
         }
     }
 
     static func ratio(_ metric: SweepMetric) -> (Row) -> Cell {
-        { row in .ratio(row.reference.map { metric.value(of: row.metrics) / metric.value(of: $0) }) }
+        // nil (shown "-", written null) when the reference was skipped or has no area or energy.
+        { row in .ratio(row.reference.flatMap { reference in
+            let base = metric.value(of: reference)
+            return base > 0 ? metric.value(of: row.metrics) / base : nil
+        }) }
     }
 
     /// Every column, in order. CSV and JSON carry pJ, mm2 and ns as `pimsim run` does; the
@@ -63,7 +68,7 @@ struct SweepReport {
             Column("rows", "array_rows") { .int($0.point.rows) },
             Column("columns", "array_columns", inTable: false) { .int($0.config.arrayColumns) },
             Column("split", "split") { .text($0.point.split.description) },
-            Column("split label", "split_label", inTable: false) { .text($0.point.split.paperLabel) },
+            Column("split label", "split_label", inTable: false) { .text($0.label($0.point.split)) },
             Column("read-out", "readout") { .text($0.point.readout.rawValue) },
             Column("parameters", "parameters") { .int($0.metrics.parameters) },
             Column("MACs", "macs", inTable: false) { .int($0.metrics.macs) },

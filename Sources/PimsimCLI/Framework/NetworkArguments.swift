@@ -48,6 +48,28 @@ enum NetworkArguments {
     }
 }
 
+/// seed 000's labels for the split configurations of one network. A trained network is trained
+/// split and costed as it is (split `none`): it is labelled by the split it was trained with,
+/// which `pimsim train` records in its metadata (`notes.split`), not "No Split".
+struct SplitLabels {
+    /// The split the network was trained with, if it is trained and not `none`.
+    let trained: SplitSpec?
+
+    init(_ graph: Graph) {
+        if graph.hasTrainedData, let text = graph.metadata.notes["split"], let specs = try? SplitSpec.parseList(text),
+           specs.count == 1, specs[0] != .none {
+            trained = specs[0]
+        } else {
+            trained = nil
+        }
+    }
+
+    func callAsFunction(_ spec: SplitSpec) -> String {
+        if spec == .none, let trained { return "\(trained.paperLabel) (trained)" }
+        return spec.paperLabel
+    }
+}
+
 /// Warnings shared by the commands that split a network.
 enum SplitWarnings {
     /// Warns on stderr about `N:S` rules that select no layer of `graph` (they change nothing).
