@@ -95,6 +95,22 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim run: --array-rows: expected an integer from 1 to 1048576, found \"9223372036854775807\"\n")
     }
 
+    /// ISAAC's chip-level HyperTransport leakage is most of its energy: the report says so.
+    func testStaticPowerDominanceIsStated() {
+        let isaac = runPimsim(["run", "resnet20", "--split", "none", "--hw", "isaac", "--precision", "16/16"])
+        XCTAssertEqual(isaac.status, 0, isaac.err)
+        XCTAssertTrue(isaac.out.contains("No Split: static power dominates: leakage is 99 % of the energy (of it: hypertransport (per chip)"), isaac.out)
+        XCTAssertFalse(runPimsim(["run", "resnet20", "--split", "none"]).out.contains("static power dominates"))
+    }
+
+    /// Constants derived by arithmetic print rounded for reading.
+    func testHwShowRoundsConstants() {
+        let show = runPimsim(["hw", "show", "isaac"])
+        XCTAssertTrue(show.out.contains("8b: 1.5625 pJ"), show.out)
+        XCTAssertTrue(show.out.contains("0.390625 pJ"), show.out)
+        XCTAssertFalse(show.out.contains("0000000"), show.out)
+    }
+
     func testArrayRowsOverrideChangesTheMapping() throws {
         let (_, out, _) = runPimsim(["run", "resnet20", "--split", "none", "--array-rows", "576", "--format", "json"])
         let layers = try JSONReader.parse(out, file: nil).field("configurations").array()[0].field("layers").array()

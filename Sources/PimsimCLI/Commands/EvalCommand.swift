@@ -32,9 +32,12 @@ enum EvalCommand {
         let path = args.positional(0)!
         let graph = try NetJSON.read(path: path)
         let dataset = try DataArguments.load(args, includeTraining: false)
+        let workers = try args.int("--threads") ?? 2
+        try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),
+                                       what: "a network whose evaluation (\(TernaryEvaluator.chunk) images per thread)", location: path)
         let progress = PhaseProgress("eval: integer evaluation of \(graph.name)", unit: "test images", io: io)
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
-                                                   classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path,
+                                                   classes: dataset.classes, workers: workers, file: path,
                                                    progress: progress.report)
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left

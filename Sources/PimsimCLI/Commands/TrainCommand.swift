@@ -103,6 +103,9 @@ enum TrainCommand {
             options.augmentation.padding = pad
         }
         let quiet = args.flag("--quiet")
+        // Training keeps every node's output for the backward pass, forward and gradient.
+        try MemoryEstimate.requireFits(2 * MemoryEstimate.activationBytes(plan.graph, images: options.batchSize, allNodes: true),
+                                       what: "a model and batch (\(options.batchSize) images of \(dataset.shape))", location: "--model \(model)")
 
         io.progress("training \(plan.graph.name) split \(specs[0]) quant \(quantName) on \(dataset.name) (\(dataset.trainCount) train / \(dataset.testCount) test), \(options.epochs) epochs, batch \(options.batchSize), \(options.workers) threads")
         let trainer = Trainer(plan: plan, dataset: dataset, options: options)

@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 
 /// The NET argument and the flags that adapt a zoo network, shared by every command that takes a
@@ -89,4 +90,30 @@ enum OutputArguments {
     }
 
     static let outputFile = OptionSpec("--output", short: "-o", value: "FILE", help: "Write the result to FILE instead of standard output.")
+}
+
+/// A guard before work whose memory grows with the network: an estimate of the bytes the
+/// activations take, against the machine's memory, so that a huge (but valid) network or image
+/// size is a one-line error instead of an allocation failure or the kernel's OOM kill.
+enum MemoryEstimate {
+    /// Float32 bytes for `images` images held at once: every node's output (training keeps them
+    /// all for the backward pass) plus each weighted layer's im2col patches (positions x
+    /// connections), counted in Double so no size overflows.
+    static func activationBytes(_ graph: Graph, images: Int, allNodes: Bool) -> Double {
+        let tensors = graph.shapes.map { Double($0.count) }
+        let patches = graph.weightedLayers.map { Double($0.positions) * Double($0.connections) }
+        let held = allNodes ? tensors.reduce(0, +) : 2 * (tensors.max() ?? 0)
+        return Double(images) * (held + (patches.max() ?? 0)) * 4
+    }
+
+    /// Throws unless `bytes` fit in the machine's physical memory.
+    static func requireFits(_ bytes: Double, what: String, location: String) throws {
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes <= available else {
+            throw InputError(location: location, expected: "\(what) that fits in memory (\(gigabytes(available)) GB here)",
+                             found: "about \(gigabytes(bytes)) GB of activations")
+        }
+    }
+
+    static func gigabytes(_ bytes: Double) -> String { String(format: bytes >= 1e13 ? "%.2g" : "%.1f", bytes / 1e9) }
 }

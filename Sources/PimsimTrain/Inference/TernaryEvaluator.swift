@@ -26,7 +26,7 @@ public enum TernaryEvaluator {
     }
 
     /// Images per chunk (fixed, so results do not depend on the thread count).
-    static let chunk = 100
+    public static let chunk = 100
 
     /// Evaluates `graph` on `images` (bytes, CHW per image) with `labels`.
     /// - Parameter progress: called with (images done, images in all) after each chunk of
