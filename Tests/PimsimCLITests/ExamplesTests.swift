@@ -104,6 +104,25 @@ final class ExamplesTests: XCTestCase {
         try run(examples, in: folder)
     }
 
+    /// examples/experiments/lenet5_mnist.sh: the same resume rule (here on THREADS).
+    func testLeNetScriptResumesOnItsOptions() throws {
+        let script = try ResourceLocator.locate("examples/experiments/lenet5_mnist.sh")
+        let out = (try scratchFolder() as NSString).appendingPathComponent("runs")
+        var env = ProcessInfo.processInfo.environment
+        env["PIMSIM"] = try XCTUnwrap(BuiltBinary.path("pimsim"))
+        env["SEEDS"] = "1"
+        env["EPOCHS"] = "1"
+        env["OPTS"] = "--train-limit 64 --test-limit 50"
+        let results = (out as NSString).appendingPathComponent("results.tsv")
+        func rows() throws -> Int { try TextFile.read(results).split(separator: "\n").count - 1 }
+        for (threads, expected) in [("2", 3), ("2", 3), ("1", 6)] {
+            env["THREADS"] = threads
+            let run = try BuiltBinary.run("/bin/bash", [script, out], environment: env)
+            XCTAssertEqual(run.status, 0, run.err)
+            XCTAssertEqual(try rows(), expected, "THREADS \(threads)")
+        }
+    }
+
     /// examples/experiments/seed000_mnist.sh (the README's experiment) runs, and a rerun resumes
     /// only when every result-changing option matches.
     func testExperimentScriptRunsAndResumesOnItsOptions() throws {

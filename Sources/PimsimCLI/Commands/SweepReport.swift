@@ -102,21 +102,22 @@ struct SweepReport {
         let shown = SweepReport.columns.filter(\.inTable)
         var table = TextTable(headers: shown.map(\.title))
         for i in 0..<4 { table.alignments[i] = i == 1 ? .right : .left }
-        for row in rows { table.append(shown.map { SweepReport.text($0.cell(row), scale: $0.tableScale) }) }
+        for row in rows { table.append(cells: shown.map { SweepReport.tableCell($0.cell(row), scale: $0.tableScale) }) }
         out += "\n" + table.render()
 
         var best = TextTable(headers: ["best", "value", "hardware", "rows", "split", "read-out"])
         for metric in SweepMetric.allCases {
             guard let i = metric.best(among: rows.map(\.metrics)) else { continue }
             let v = metric.value(of: rows[i].metrics)
-            best.append([metric.title, metric.isCount ? NumberFormat.grouped(Int(v)) : NumberFormat.significant(v)] + pointCells(rows[i]))
+            best.append(cells: [.text(metric.title), metric.isCount ? .text(NumberFormat.grouped(Int(v))) : .number(v)] + pointCells(rows[i]).map(TextTable.Cell.text))
         }
         best.alignments = [.left, .right, .left, .right, .left, .left]
         out += "\nbest point per metric (lowest; ties go to the first in sweep order)\n" + best.render()
 
         var pareto = TextTable(headers: [SweepMetric.area.title, SweepMetric.energy.title, "hardware", "rows", "split", "read-out"])
         for i in SweepMetric.paretoFront(rows.map(\.metrics), x: .area, y: .energy) {
-            pareto.append([NumberFormat.significant(rows[i].metrics.areaMM2), NumberFormat.significant(SweepMetric.energy.value(of: rows[i].metrics))] + pointCells(rows[i]))
+            pareto.append(cells: [.number(rows[i].metrics.areaMM2), .number(SweepMetric.energy.value(of: rows[i].metrics))]
+                          + pointCells(rows[i]).map(TextTable.Cell.text))
         }
         pareto.alignments = [.right, .right, .left, .right, .left, .left]
         out += "\nPareto front of energy against area (points no other point beats in one without losing in the other), by area\n" + pareto.render()
@@ -129,12 +130,13 @@ struct SweepReport {
 
     func plural(_ n: Int) -> String { n == 1 ? "" : "s" }
 
-    static func text(_ cell: Cell, scale: Double) -> String {
+    /// A table cell: numbers scaled for reading and formatted with the rest of their column.
+    static func tableCell(_ cell: Cell, scale: Double) -> TextTable.Cell {
         switch cell {
-        case .text(let s): return s
-        case .int(let i): return NumberFormat.grouped(i)
-        case .number(let d): return NumberFormat.significant(d * scale, 4)
-        case .ratio(let r): return r.map { NumberFormat.ratio($0) } ?? "-"
+        case .text(let s): return .text(s)
+        case .int(let i): return .text(NumberFormat.grouped(i))
+        case .number(let d): return .number(d * scale)
+        case .ratio(let r): return .text(r.map { NumberFormat.ratio($0) } ?? "-")
         }
     }
 
