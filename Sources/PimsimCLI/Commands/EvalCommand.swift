@@ -21,7 +21,7 @@ enum EvalCommand {
         its integer input, thresholds folded from batch norm as comparators (docs/training.md). \
         Reproduces exactly the test accuracy pimsim train recorded in the file's metadata, and \
         says whether it does. Also prints each weighted layer's weight density and measured \
-        input density.
+        input density. Progress (images evaluated) goes to stderr.
 
         With --hw: a functional simulation on the arrays pimsim run maps the network to \
         (docs/functional-sim.md): every dot product is the analogue sum of each array tile; \
@@ -34,7 +34,7 @@ enum EvalCommand {
         deviation over --trials (each trial draws new devices; read noise is drawn at every \
         read), and per layer the fraction of comparator decisions and ADC reads that differ \
         from an ideal array's for the same inputs. The result depends only on --seed, never on \
-        --threads.
+        --threads. Progress (images evaluated, trials) goes to stderr.
 
         --sweep-sigma NAME=A:B:N evaluates every NET (e.g. the five split-trained files) at N \
         values of a non-ideality from A to B (NAME: conductance, read-noise, sa-offset) and \
@@ -79,8 +79,13 @@ enum EvalCommand {
         let path = args.positional(0)!
         let graph = try NetJSON.read(path: path)
         let dataset = try DataArguments.load(args, includeTraining: false)
+        let workers = try args.int("--threads") ?? 2
+        try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),
+                                       what: "a network whose evaluation (\(TernaryEvaluator.chunk) images per thread)", location: path)
+        let progress = PhaseProgress("eval: integer evaluation of \(graph.name)", unit: "test images", io: io)
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
-                                                   classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path)
+                                                   classes: dataset.classes, workers: workers, file: path,
+                                                   progress: progress.report)
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left
         for node in graph.nodes where node.operation.isWeighted {

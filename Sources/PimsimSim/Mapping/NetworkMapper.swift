@@ -26,11 +26,18 @@ public enum NetworkMapper {
         var folded = Set<Int>()
         var layers: [LayerMapping] = []
         var layerOfNode: [Int: Int] = [:]
+        var cells = 0
         for geometry in graph.weightedLayers {
             let chain = readoutChain(graph, from: geometry.nodeIndex)
             folded.formUnion(chain.nodes)
             layerOfNode[geometry.nodeIndex] = layers.count
-            layers.append(try mapLayer(geometry, graph: graph, chain: chain, config: config))
+            let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
+            // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
+            guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
+                throw cellLimitError(geometry, config: config)
+            }
+            cells = total
+            layers.append(layer)
         }
         // Owner of every node: the weighted layer reached by following first inputs upwards.
         var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
@@ -117,7 +124,11 @@ public enum NetworkMapper {
         let outPerGroup = g.outChannelsPerGroup
         let columnsPerGroup = outPerGroup * cellsPerWeight
         let columnTiles = (columnsPerGroup + C - 1) / C
-        var groupsPerArray = 1, arrays = g.groups * rowTiles * columnTiles, pairs = 0
+        // arrays x rows x columns within SizeLimits.cells, so no count derived from it overflows.
+        guard let tiled = SizeLimits.product([g.groups, rowTiles, columnTiles, R, C], limit: SizeLimits.cells) else {
+            throw cellLimitError(g, config: config)
+        }
+        var groupsPerArray = 1, arrays = tiled / (R * C), pairs = 0
         if rowTiles == 1 && columnTiles == 1 {
             groupsPerArray = min(g.groups, R / rowsPerGroup, C / columnsPerGroup)
             arrays = (g.groups + groupsPerArray - 1) / groupsPerArray
@@ -168,16 +179,23 @@ public enum NetworkMapper {
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
             readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
-            residual: chain.residual, readoutNodes: chain.nodes, partialSumLimit: limit.magnitude, outputBits: outputBits, inputBits: inputBits,
+            residual: chain.residual, readoutNodes: chain.nodes, partialSumLimit: limit.magnitude ?? 1 << 52, outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
             senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
     }
 
-    /// The largest partial sum of one array read: M = inputs x wmax x xmax, and whether it is
-    /// signed (ternary or binary weights or inputs) (docs/cost-model.md, "ADC resolution").
-    static func partialSumLimit(inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) -> (magnitude: Int, signed: Bool) {
+    static func cellLimitError(_ g: LayerGeometry, config: HardwareConfig) -> InputError {
+        InputError(file: config.file ?? config.name, location: "layer \(g.name)",
+                   expected: "a mapping of at most \(SizeLimits.describe(SizeLimits.cells)) cells (arrays x \(config.arrayRows) rows x \(config.arrayColumns) columns) for the network",
+                   found: "more (\(g.weightCount) weights in this layer)")
+    }
+
+    /// The largest partial sum of one array read: M = inputs x wmax x xmax (nil beyond 2^52,
+    /// with its value as a Double), and whether it is signed (ternary or binary weights or
+    /// inputs) (docs/cost-model.md, "ADC resolution").
+    static func partialSumLimit(inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) -> (magnitude: Int?, approximate: Double, signed: Bool) {
         let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
         var weightLevels = 1, inputLevels = 1, signed = false
         switch precision.weights {
@@ -188,12 +206,15 @@ public enum NetworkMapper {
         case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
         default: signed = true
         }
-        return (inputsInTile * weightLevels * inputLevels, signed)
+        // Up to 2^20 rows x (2^32 - 1)^2 levels exceeds Int: then in Double (beyond 2^53 the
+        // resolution is absurd anyway, and the cost model's tables reject it).
+        return (SizeLimits.product([inputsInTile, weightLevels, inputLevels], limit: 1 << 52),
+                Double(inputsInTile) * Double(weightLevels) * Double(inputLevels), signed)
     }
 
     /// ADC resolution for a partial sum over `rowsInTile` rows whose largest value is `limit`
     /// (docs/cost-model.md).
-    static func adcBits(rowsInTile: Int, limit: (magnitude: Int, signed: Bool), config: HardwareConfig) throws -> Int {
+    static func adcBits(rowsInTile: Int, limit: (magnitude: Int?, approximate: Double, signed: Bool), config: HardwareConfig) throws -> Int {
         let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
         func log2Ceil(_ x: Int) -> Int { x <= 1 ? 0 : Int.bitWidth - (x - 1).leadingZeroBitCount }
         switch config.adcRule {
@@ -203,7 +224,11 @@ public enum NetworkMapper {
             let bits = log2Ceil(rowsInTile) + v + w - (v == 1 || w == 1 ? 1 : 0) - (config.adcRule == .isaacEncoded ? 1 : 0)
             return max(1, bits)
         case .lossless:
-            return max(1, log2Ceil(limit.signed ? 2 * limit.magnitude + 1 : limit.magnitude + 1))
+            guard let magnitude = limit.magnitude else {
+                let m = limit.approximate
+                return Int((log2(limit.signed ? 2 * m + 1 : m + 1)).rounded(.up))
+            }
+            return max(1, log2Ceil(limit.signed ? 2 * magnitude + 1 : magnitude + 1))
         }
     }
 
