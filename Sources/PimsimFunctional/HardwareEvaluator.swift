@@ -72,8 +72,9 @@ public struct HardwareEvaluator: Sendable {
     /// Runs one trial of `model` (trial numbers select independent random devices and noise) on
     /// `images`, in chunks of `chunk` images over `workers` threads. The result depends only on
     /// the seed, the trial and the images, never on `workers` or `chunk`.
+    /// `progress` hears (images done, images in all) after each chunk.
     public func run(model: CrossbarModel, trial: Int, seed: UInt64, images: [UInt8], labels: [Int], workers: Int = 2,
-                    chunk: Int = defaultChunk) throws -> TrialResult {
+                    chunk: Int = defaultChunk, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> TrialResult {
         try model.check(on: config)
         for (l, layer) in layers(model: model).enumerated() {
             if let bits = layer.simulatedADCBits, bits < 2 {
@@ -104,6 +105,7 @@ public struct HardwareEvaluator: Sendable {
         defer { results.deallocate() }
         nonisolated(unsafe) let out = results
         nonisolated(unsafe) var failure: Error?
+        nonisolated(unsafe) var done = 0
         let lock = NSLock()
         let threads = min(max(workers, 1), max(chunks.count, 1))
         DispatchQueue.concurrentPerform(iterations: threads) { w in
@@ -111,6 +113,9 @@ public struct HardwareEvaluator: Sendable {
             while k < chunks.count {
                 do {
                     out[k] = try forward.run(images: images, range: chunks[k])
+                    if let progress {
+                        lock.lock(); done += chunks[k].count; progress(done, labels.count); lock.unlock()
+                    }
                 } catch {
                     lock.lock(); if failure == nil { failure = error }; lock.unlock()
                     return
@@ -128,12 +133,14 @@ public struct HardwareEvaluator: Sendable {
         return TrialResult(correct: correct, total: labels.count, predictions: predictions, counts: counts)
     }
 
-    /// The ideal array and `trials` Monte Carlo trials of `model`; `progress` hears of each trial
-    /// (its number and result) as it ends. `ideal`, if given, is the ideal array's result on
-    /// the same images (from an earlier call), which is then not run again.
+    /// The ideal array and `trials` Monte Carlo trials of `model`; `progress` hears of the ideal
+    /// array's result (trial nil) and of each trial's (its number) as they end. `ideal`, if
+    /// given, is the ideal array's result on the same images (from an earlier call), which is
+    /// then not run again.
     public func evaluate(model: CrossbarModel, trials: Int, seed: UInt64, images: [UInt8], labels: [Int], workers: Int = 2,
-                         ideal knownIdeal: TrialResult? = nil, progress: (Int, TrialResult) -> Void = { _, _ in }) throws -> MonteCarloResult {
+                         ideal knownIdeal: TrialResult? = nil, progress: (_ trial: Int?, TrialResult) -> Void = { _, _ in }) throws -> MonteCarloResult {
         let ideal = try knownIdeal ?? run(model: model.ideal, trial: 0, seed: seed, images: images, labels: labels, workers: workers)
+        if knownIdeal == nil { progress(nil, ideal) }
         var results: [TrialResult] = []
         if model == model.ideal {
             // Nothing random and nothing overridden: every trial is the ideal array.

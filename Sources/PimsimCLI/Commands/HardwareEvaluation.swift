@@ -27,7 +27,8 @@ enum HardwareEvaluation {
             if args.positionals.count > 1 { throw UsageError(command: "eval", message: "several networks need --sweep-sigma") }
         }
         let dataset = try DataArguments.load(args, includeTraining: false)
-        let setting = Setting(config: config, model: model, sources: sources, trials: trials, seed: seed, dataset: dataset, threads: threads)
+        let setting = Setting(config: config, model: model, sources: sources, trials: trials, seed: seed, dataset: dataset, threads: threads,
+                              limited: args.value("--test-limit") != nil)
         if let sweep {
             let curves = try args.positionals.map { path in try sweepCurve(path, sweep: sweep, setting: setting, io: io) }
             let text = format == "json" ? JSONWriter.write(sweepJSON(curves, sweep: sweep, setting: setting)) : sweepTable(curves, sweep: sweep, setting: setting)
@@ -37,14 +38,21 @@ enum HardwareEvaluation {
         }
         let path = args.positional(0)!
         let graph = try NetJSON.read(path: path)
+        try requireMemory(graph, threads: threads, path: path)
         let evaluator = try HardwareEvaluator(graph: graph, config: config, shape: dataset.shape, classes: dataset.classes, file: path)
         let result = try evaluator.evaluate(model: model, trials: trials, seed: seed, images: dataset.testImages, labels: dataset.testLabels,
                                             workers: threads) { t, r in
-            io.progress("trial \(t + 1)/\(trials): accuracy \(TrainCommand.percent(r.accuracy))")
+            io.progress("eval: \(t.map { "trial \($0 + 1)/\(trials)" } ?? "ideal arrays"): accuracy \(TrainCommand.percent(r.accuracy))")
         }
         let text = format == "json" ? JSONWriter.write(json(result, graph: graph, path: path, setting: setting))
             : table(result, graph: graph, setting: setting)
         try io.emit(text, to: args.value("--output"))
+    }
+
+    /// Fails early, naming the file, when a chunk of images per thread would not fit in memory.
+    static func requireMemory(_ graph: Graph, threads: Int, path: String) throws {
+        try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: HardwareEvaluator.defaultChunk * threads, allNodes: true),
+                                       what: "a network whose simulation (\(HardwareEvaluator.defaultChunk) images per thread)", location: path)
     }
 
     /// What every evaluation of one command line shares.
@@ -57,6 +65,8 @@ enum HardwareEvaluation {
         let seed: UInt64
         let dataset: Dataset
         let threads: Int
+        /// --test-limit: not the whole test set.
+        let limited: Bool
 
         var header: String {
             "\(config.name) (\(config.arrayRows) x \(config.arrayColumns) arrays, \(config.inputEncoding.rawValue) inputs), "
@@ -66,12 +76,12 @@ enum HardwareEvaluation {
         var nonidealities: String {
             let m = model
             func s(_ key: String) -> String { sources[key].map { " (\($0))" } ?? "" }
-            var parts = ["conductance sigma \(NumberFormat.significant(m.conductanceSigma, 3))\(s("conductance"))",
-                         "read noise sigma \(NumberFormat.significant(m.readNoiseSigma, 3))\(s("read-noise"))",
-                         "stuck at low/high \(NumberFormat.significant(m.stuckAtLow, 3))/\(NumberFormat.significant(m.stuckAtHigh, 3))\(s("stuck-at"))",
-                         "comparator offset sigma \(NumberFormat.significant(m.senseAmpOffsetSigma, 3)) unit currents\(s("sa-offset"))"]
+            var parts = ["conductance sigma \(short(m.conductanceSigma))\(s("conductance"))",
+                         "read noise sigma \(short(m.readNoiseSigma))\(s("read-noise"))",
+                         "stuck at low/high \(short(m.stuckAtLow))/\(short(m.stuckAtHigh))\(s("stuck-at"))",
+                         "comparator offset sigma \(short(m.senseAmpOffsetSigma)) unit currents\(s("sa-offset"))"]
             parts.append(m.adcBits.map { "ADCs of \($0) bits (--adc-bits)" } ?? "ADCs as mapped")
-            if m.adcRange != 1 { parts.append("ADC range \(NumberFormat.significant(m.adcRange, 3)) of the largest partial sum (config)") }
+            if m.adcRange != 1 { parts.append("ADC range \(short(m.adcRange)) of the largest partial sum (config)") }
             return "non-idealities: " + parts.joined(separator: ", ")
         }
     }
@@ -96,9 +106,43 @@ enum HardwareEvaluation {
         return (model, sources)
     }
 
+    // MARK: pimsim run
+
+    /// A trained network's accuracy on the ideal arrays of a mapping.
+    struct IdealAccuracy {
+        let accuracy: Double
+        let images: Int
+        let dataset: String
+
+        var line: String {
+            "accuracy on the ideal hardware (simulated, pimsim eval --hw): \(TrainCommand.percent(accuracy)) on \(dataset) (\(NumberFormat.grouped(images)) test images)"
+        }
+    }
+
+    /// For `pimsim run`: the accuracy of a trained `graph` on `config`'s ideal arrays, on
+    /// `--data` or, when the network was trained on it, the built-in MNIST subset; nil (with a
+    /// note on stderr) for a shape-only network or when no test data is at hand.
+    static func idealAccuracy(_ graph: Graph, file: String?, config: HardwareConfig, args: ParsedArguments, io: CommandIO) throws -> IdealAccuracy? {
+        guard graph.hasTrainedData, graph.weightedLayers.allSatisfy({ graph.nodes[$0.nodeIndex].data.weights != nil }) else { return nil }
+        let builtIn = (DataArguments.builtIn as NSString).lastPathComponent
+        guard args.value("--data") != nil || graph.metadata.dataset == builtIn else {
+            io.progress("note: accuracy on the hardware not simulated: \(graph.name) was trained on \(graph.metadata.dataset ?? "unknown data"); give its test data with --data DIR")
+            return nil
+        }
+        let dataset = try DataArguments.load(args, includeTraining: false)
+        let evaluator = try HardwareEvaluator(graph: graph, config: config, shape: dataset.shape, classes: dataset.classes, file: file)
+        let progress = PhaseProgress("run: accuracy of \(graph.name) on ideal \(config.name) arrays", unit: "test images", io: io)
+        let result = try evaluator.run(model: CrossbarModel(config: config).ideal, trial: 0, seed: 1, images: dataset.testImages,
+                                       labels: dataset.testLabels, progress: progress.report)
+        return IdealAccuracy(accuracy: result.accuracy, images: dataset.testCount, dataset: dataset.name)
+    }
+
     // MARK: one network
 
     static func percent(_ fraction: Double) -> String { NumberFormat.fixed(fraction * 100, 2) }
+
+    /// A non-ideality's value as given: the shortest form (0.05, 1, 1e-05).
+    static func short(_ value: Double) -> String { String(format: "%g", value) }
 
     static func table(_ r: MonteCarloResult, graph: Graph, setting: Setting) -> String {
         var table = TextTable(headers: ["layer", "read-out", "arrays", "simulated", "comparator decisions differing %", "ADC reads differing %"])
@@ -112,7 +156,7 @@ enum HardwareEvaluation {
         }
         var out = "\(graph.name) on \(setting.header)\n\(setting.nonidealities)\n\n" + table.render()
         out += "accuracy on ideal arrays \(TrainCommand.percent(r.accuracy)) (\(r.ideal.correct)/\(r.ideal.total))"
-        if let recorded = graph.metadata.testAccuracy, graph.metadata.dataset == setting.dataset.name {
+        if let recorded = graph.metadata.testAccuracy, graph.metadata.dataset == setting.dataset.name, !setting.limited {
             out += "; recorded by pimsim train (integer evaluation) \(TrainCommand.percent(recorded))"
         }
         out += "\nMonte Carlo over \(r.trials.count) trial\(r.trials.count == 1 ? "" : "s"): mean \(TrainCommand.percent(r.accuracyMean)), "
@@ -128,7 +172,7 @@ enum HardwareEvaluation {
         .object([
             ("conductance_sigma", .number(m.conductanceSigma)), ("read_noise_sigma", .number(m.readNoiseSigma)),
             ("stuck_at_low", .number(m.stuckAtLow)), ("stuck_at_high", .number(m.stuckAtHigh)),
-            ("sa_offset_sigma", .number(m.senseAmpOffsetSigma)), ("adc_bits", m.adcBits.map(JSONValue.int) ?? .null),
+            ("sa_offset_sigma_unit_currents", .number(m.senseAmpOffsetSigma)), ("adc_bits", m.adcBits.map(JSONValue.int) ?? .null),
             ("adc_range", .number(m.adcRange)), ("off_conductance", m.offConductance.map(JSONValue.number) ?? .null),
         ])
     }
@@ -205,6 +249,7 @@ enum HardwareEvaluation {
 
     static func sweepCurve(_ path: String, sweep: SigmaSweep, setting: Setting, io: CommandIO) throws -> Curve {
         let graph = try NetJSON.read(path: path)
+        try requireMemory(graph, threads: setting.threads, path: path)
         let evaluator = try HardwareEvaluator(graph: graph, config: setting.config, shape: setting.dataset.shape, classes: setting.dataset.classes, file: path)
         let label = graph.metadata.notes["split"].map { "split \($0)" } ?? (path as NSString).lastPathComponent
         var ideal: TrialResult?
@@ -214,7 +259,7 @@ enum HardwareEvaluation {
                                            images: setting.dataset.testImages, labels: setting.dataset.testLabels, workers: setting.threads, ideal: ideal)
             ideal = r.ideal
             results.append(r)
-            io.progress("\(path): \(sweep.parameter.rawValue) \(NumberFormat.significant(value, 3)): mean accuracy \(TrainCommand.percent(r.accuracyMean))")
+            io.progress("eval: \(path): \(sweep.parameter.rawValue) \(short(value)): mean accuracy \(TrainCommand.percent(r.accuracyMean))")
         }
         return Curve(path: path, label: label, result: results)
     }
@@ -222,7 +267,7 @@ enum HardwareEvaluation {
     static func sweepTable(_ curves: [Curve], sweep: SigmaSweep, setting: Setting) -> String {
         var table = TextTable(headers: [sweep.parameter.rawValue] + curves.map { "\($0.label) %" })
         for (i, value) in sweep.values.enumerated() {
-            table.append([NumberFormat.significant(value, 3)] + curves.map { c in
+            table.append([short(value)] + curves.map { c in
                 let r = c.result[i]
                 return percent(r.accuracyMean) + (r.trials.count > 1 ? " ± " + NumberFormat.fixed(r.accuracyStd * 100, 2) : "")
             })

@@ -38,6 +38,8 @@ enum RunCommand {
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
+            OptionSpec("--data", value: "DIR", help: "Test data for a trained network's simulated accuracy (default: the built-in MNIST subset when the network was trained on it)."),
+            OptionSpec("--test-limit", value: "N", help: "Simulate the accuracy on only the first N test images."),
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
@@ -62,13 +64,15 @@ enum RunCommand {
             results.append(result)
         }
         let label = SplitLabels(graph)
+        // A trained network's accuracy on the ideal arrays of this mapping (pimsim eval --hw).
+        let simulated = specs == [.none] ? try HardwareEvaluation.idealAccuracy(graph, file: args.positional(0), config: config, args: args, io: io) : nil
         let text: String
         switch format {
-        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences, label: label))
+        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences, label: label, simulated: simulated))
         case "csv": text = csv(results, inferences: inferences, label: label)
         default:
             let accuracy = results.map { publishedAccuracy($0, graph: graph) }
-            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences, label: label)
+            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences, label: label, simulated: simulated)
                 : summaryTable(results, reference: reference, config: config, inferences: inferences, label: label,
                                accuracy: accuracy.contains(nil) ? nil : accuracy.map { $0! })
         }
@@ -84,9 +88,10 @@ enum RunCommand {
         "none": (88.38, 83.23), "144:72": (87.14, 82.68), "144": (86.18, 76.16), "72": (83.51, 70.43), "36": (80.97, 67.73),
     ]
 
-    /// seed 000's accuracy for `r` if the network is its ResNet-20 on CIFAR-10 (ternary or binary).
+    /// seed 000's accuracy for `r` if the network is its (untrained, zoo) ResNet-20 on CIFAR-10
+    /// (ternary or binary); a trained network gets its simulated accuracy instead.
     static func publishedAccuracy(_ r: SimulationResult, graph: Graph) -> Double? {
-        guard graph.name == "resnet20", graph.inputShape == TensorShape(channels: 3, height: 32, width: 32),
+        guard graph.name == "resnet20", !graph.hasTrainedData, graph.inputShape == TensorShape(channels: 3, height: 32, width: 32),
               let last = graph.weightedLayers.last, last.outChannels == 10, let entry = seedAccuracy[r.split.description] else { return nil }
         switch last.precision {
         case .ternary: return entry.tnn
@@ -174,7 +179,8 @@ enum RunCommand {
         return out + "\n"
     }
 
-    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels) -> String {
+    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels,
+                           simulated: HardwareEvaluation.IdealAccuracy? = nil) -> String {
         var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC", "arrays", "util.", "read-out",
                                         "ADCs", "sense amps", "ADC conv./inf."] + energyTitles(inferences) + ["latency us/inf."])
         table.alignments[1] = .left
@@ -190,7 +196,9 @@ enum RunCommand {
         table.append(cells: [.text("total"), .text(""), .text(""), .text(""), .text(""), count(r.instances.arrays), .text(""), .text(""),
                              count(r.instances.adcs), count(r.instances.senseAmps), .count(r.events.adcConversions)]
                      + energyCells(r.energyPJ, inferences) + [us(r.latencyNS)])
-        var out = header(r, config: config, inferences: inferences) + "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
+        var out = header(r, config: config, inferences: inferences)
+        if let simulated { out += simulated.line + "\n" }
+        out += "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
         out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n\n" + table.render() + "\n"
         let parts = NumberFormat.column(r.breakdown.map { $0.pJ / 1000 })
@@ -218,12 +226,14 @@ enum RunCommand {
     }
 
     static func json(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, inferences: Int,
-                     label: SplitLabels) -> JSONValue {
+                     label: SplitLabels, simulated: HardwareEvaluation.IdealAccuracy? = nil) -> JSONValue {
         .object([
             ("network", .string(reference.network)), ("hardware", .string(config.name)),
             ("array_rows", .int(config.arrayRows)), ("array_columns", .int(config.arrayColumns)),
             ("mode", .string(reference.mode.rawValue)), ("inferences", .int(inferences)),
             ("test_accuracy", reference.testAccuracy.map(JSONValue.number) ?? .null),
+            ("hardware_accuracy", simulated.map { .number($0.accuracy) } ?? .null),
+            ("hardware_accuracy_images", simulated.map { .int($0.images) } ?? .null),
             ("trained_split", label.trained.map { .string($0.description) } ?? .null),
             ("configurations", .array(results.map { r in
                 .object([
