@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Accuracy of the five split configurations of a trained MNIST ResNet-20 on 144-row 1T1R ReRAM
+# arrays with non-idealities (docs/functional-sim.md, "Example: split ResNet-20"): each split is
+# trained once (TNN: statistical-scaling ternary weights and ternary inputs, seed 1), then
+# `pimsim eval --hw` sweeps the conductance variation and the comparator offset over the five
+# files. Usage, from the repository root:
+#   examples/experiments/funcsim_splits.sh [OUT_DIR]
+# Environment: EPOCHS (default 3), OPTS (default "--optimizer adam --lr 0.005 --batch 64"),
+# TRIALS (default 5), SEED (default 1, of the Monte Carlo trials), HW (default reram-1t1r),
+# PIMSIM (default .build/release/pimsim; build it first with `swift build -c release`).
+# Resumable: a trained network already in OUT_DIR is reused.
+set -euo pipefail
+OUT=${1:-funcsim_splits_runs}
+EPOCHS=${EPOCHS:-3}
+OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
+TRIALS=${TRIALS:-5}
+SEED=${SEED:-1}
+HW=${HW:-reram-1t1r}
+PIMSIM=${PIMSIM:-.build/release/pimsim}
+mkdir -p "$OUT"
+nets=()
+for split in none 144:72 144 72 36; do
+  net="$OUT/r20-${split/:/-}.json"
+  if [ ! -f "$net" ]; then
+    "$PIMSIM" train --model resnet20 --split "$split" --quant stat --epochs "$EPOCHS" --seed 1 $OPTS -o "$net" 2> "$net.log"
+  fi
+  nets+=("$net")
+done
+for sweep in conductance=0:0.2:5 sa-offset=0:2:3; do
+  name=${sweep%%=*}
+  "$PIMSIM" eval "${nets[@]}" --hw "$HW" --sweep-sigma "$sweep" --trials "$TRIALS" --seed "$SEED" \
+    --svg "$OUT/$name.svg" | tee "$OUT/$name.txt"
+done
