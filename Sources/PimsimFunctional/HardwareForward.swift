@@ -101,21 +101,26 @@ struct HardwareForward {
         let th = node.data.thresholds!
         var t = output
         let upperValues = v.upper ?? output, lowerValues = v.lower ?? output, idealValues = v.ideal ?? output
-        let plane = t.plane, perOutput = f == .sign ? 1 : 2
+        let plane = t.plane, channels = t.c, twoComparators = f != .sign
         var differing = 0
-        for b in 0..<t.n {
-            for c in 0..<t.c {
-                let (low, high) = TernaryEvaluator.thresholds(th, channel: c)
-                for k in 0..<plane {
-                    let e = (b * t.c + c) * plane + k
-                    let actual = TernaryEvaluator.comparators(f, vHigh: upperValues.data[e], vLow: lowerValues.data[e], high: high, low: low)
-                    let ideal = TernaryEvaluator.comparators(f, vHigh: idealValues.data[e], vLow: idealValues.data[e], high: high, low: low)
-                    differing += (actual.upper != ideal.upper ? 1 : 0) + (perOutput == 2 && actual.lower != ideal.lower ? 1 : 0)
-                    t.data[e] = TernaryEvaluator.output(f, upper: actual.upper, lower: actual.lower)
+        upperValues.data.withUnsafeBufferPointer { U in
+        lowerValues.data.withUnsafeBufferPointer { L in
+        idealValues.data.withUnsafeBufferPointer { I in
+        t.data.withUnsafeMutableBufferPointer { T in
+            for b in 0..<t.n {
+                for c in 0..<channels {
+                    let (low, high) = TernaryEvaluator.thresholds(th, channel: c)
+                    let e0 = (b * channels + c) * plane
+                    for e in e0..<(e0 + plane) {
+                        let actual = TernaryEvaluator.comparators(f, vHigh: U[e], vLow: L[e], high: high, low: low)
+                        let ideal = TernaryEvaluator.comparators(f, vHigh: I[e], vLow: I[e], high: high, low: low)
+                        differing &+= (actual.upper != ideal.upper ? 1 : 0) &+ (twoComparators && actual.lower != ideal.lower ? 1 : 0)
+                        T[e] = TernaryEvaluator.output(f, upper: actual.upper, lower: actual.lower)
+                    }
                 }
             }
-        }
-        counts.decisions += t.count * perOutput
+        }}}}
+        counts.decisions += t.count * (twoComparators ? 2 : 1)
         counts.differingDecisions += differing
         return t
     }

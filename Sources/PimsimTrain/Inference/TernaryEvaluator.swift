@@ -257,14 +257,20 @@ extension TernaryEvaluator {
     /// Throws unless `values` are what a layer of `mode` reads: -1, 0, +1 (packed) or integers
     /// of the layer's input width (bit-serial).
     package static func checkInputs(_ values: [Float], mode: WeightedLayer.Mode, node: String, file: String?) throws {
+        // A branch-free pass finds whether any value is wrong (NaN compares false, so it is);
+        // only then the first wrong one is looked for, for the message.
         switch mode {
         case .bitSerial(let bits):
             let limit = Float(1 << (bits - 1))
-            if let bad = values.first(where: { $0 != $0.rounded() || $0 < -limit || $0 >= limit }) {
+            var wrong = false
+            for v in values { wrong = wrong || !(v == v.rounded(.towardZero) && v >= -limit && v < limit) }
+            if wrong, let bad = values.first(where: { !($0 == $0.rounded(.towardZero) && $0 >= -limit && $0 < limit) }) {
                 throw InputError(file: file, location: "node \"\(node)\"", expected: "int\(bits) inputs", found: "input value \(bad)")
             }
         case .packed:
-            if let bad = values.first(where: { $0 != 0 && $0 != 1 && $0 != -1 }) {
+            var wrong = false
+            for v in values { wrong = wrong || !(abs(v) * (abs(v) - 1) == 0) }
+            if wrong, let bad = values.first(where: { !(abs($0) * (abs($0) - 1) == 0) }) {
                 throw InputError(file: file, location: "node \"\(node)\"", expected: "ternary or binary inputs (-1, 0, +1)", found: "input value \(bad)")
             }
         case .float: break
@@ -284,20 +290,20 @@ extension TernaryEvaluator {
 
     /// The comparisons of a ternary activation: upper = v > high, lower = v < low (sign: upper =
     /// v >= high). `vHigh` and `vLow` let each comparator see its own value (both v when ideal).
-    @inline(__always)
+    @inlinable
     package static func comparators(_ f: ActivationFunction, vHigh: Float, vLow: Float, high: Float, low: Float) -> (upper: Bool, lower: Bool) {
         f == .sign ? (vHigh >= high, false) : (vHigh > high, vLow < low)
     }
 
     /// The activation's output for its comparisons: ternary +1 if upper, else -1 if lower, else
     /// 0; sign +1 if upper, else -1.
-    @inline(__always)
+    @inlinable
     package static func output(_ f: ActivationFunction, upper: Bool, lower: Bool) -> Float {
         f == .sign ? (upper ? 1 : -1) : (upper ? 1 : (lower ? -1 : 0))
     }
 
     /// Channel `c`'s (low, high) thresholds (one pair may serve every channel).
-    @inline(__always)
+    @inlinable
     package static func thresholds(_ th: ActivationThresholds, channel c: Int) -> (low: Float, high: Float) {
         (th.low.count == 1 ? th.low[0] : th.low[c], th.high.count == 1 ? th.high[0] : th.high[c])
     }
