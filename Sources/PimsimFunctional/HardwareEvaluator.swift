@@ -100,30 +100,12 @@ public struct HardwareEvaluator: Sendable {
         let forward = HardwareForward(plan: plan, layouts: layouts, layerOfNode: layerOfNode, chainOwner: chainOwner, states: states,
                                       adcs: adcs, model: model, seed: seed, trial: trial, file: file)
         let chunks = stride(from: 0, to: labels.count, by: max(chunk, 1)).map { $0..<min(labels.count, $0 + max(chunk, 1)) }
-        let results = UnsafeMutableBufferPointer<(predictions: [Int], counts: [ReadoutCounts])>.allocate(capacity: max(chunks.count, 1))
-        results.initialize(repeating: ([], []))
-        defer { results.deallocate() }
-        nonisolated(unsafe) let out = results
-        nonisolated(unsafe) var failure: Error?
-        nonisolated(unsafe) var done = 0
-        let lock = NSLock()
-        let threads = min(max(workers, 1), max(chunks.count, 1))
-        DispatchQueue.concurrentPerform(iterations: threads) { w in
-            var k = w
-            while k < chunks.count {
-                do {
-                    out[k] = try forward.run(images: images, range: chunks[k])
-                    if let progress {
-                        lock.lock(); done += chunks[k].count; progress(done, labels.count); lock.unlock()
-                    }
-                } catch {
-                    lock.lock(); if failure == nil { failure = error }; lock.unlock()
-                    return
-                }
-                k += threads
-            }
+        var finished: (@Sendable (Int) -> Void)?
+        if let progress {
+            nonisolated(unsafe) var done = 0
+            finished = { k in done += chunks[k].count; progress(done, labels.count) }
         }
-        if let failure { throw failure }
+        let out = try ChunkedWork.map(count: chunks.count, workers: workers, { k in try forward.run(images: images, range: chunks[k]) }, done: finished)
         var predictions: [Int] = [], counts = [ReadoutCounts](repeating: ReadoutCounts(), count: layouts.count)
         for k in 0..<chunks.count {
             predictions += out[k].predictions

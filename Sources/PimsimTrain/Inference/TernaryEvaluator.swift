@@ -38,29 +38,12 @@ public enum TernaryEvaluator {
                                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> Result {
         let plan = try Plan(graph: graph, shape: shape, classes: classes, file: file)
         let chunks = stride(from: 0, to: labels.count, by: chunk).map { $0..<min(labels.count, $0 + chunk) }
-        let results = UnsafeMutableBufferPointer<(Int, [Int], [Int], [Int])>.allocate(capacity: max(chunks.count, 1))
-        results.initialize(repeating: (0, [], [], []))
-        defer { results.deallocate() }
-        nonisolated(unsafe) let out = results
-        nonisolated(unsafe) var failure: Error?
-        nonisolated(unsafe) var done = 0
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: min(max(workers, 1), max(chunks.count, 1))) { w in
-            var k = w
-            while k < chunks.count {
-                do {
-                    out[k] = try plan.run(images: images, labels: labels, range: chunks[k])
-                    if let progress {
-                        lock.lock(); done += chunks[k].count; progress(done, labels.count); lock.unlock()
-                    }
-                } catch {
-                    lock.lock(); if failure == nil { failure = error }; lock.unlock()
-                    return
-                }
-                k += workers
-            }
+        var finished: (@Sendable (Int) -> Void)?
+        if let progress {
+            nonisolated(unsafe) var done = 0
+            finished = { k in done += chunks[k].count; progress(done, labels.count) }
         }
-        if let failure { throw failure }
+        let out = try ChunkedWork.map(count: chunks.count, workers: workers, { k in try plan.run(images: images, labels: labels, range: chunks[k]) }, done: finished)
         var correct = 0, predictions: [Int] = []
         var nonzero = [Int](repeating: 0, count: plan.weighted.count), total = nonzero
         for k in 0..<chunks.count {
