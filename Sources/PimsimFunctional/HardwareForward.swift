@@ -251,24 +251,32 @@ struct HardwareForward {
     @inline(__always)
     static func addNoise(_ x: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ v: UnsafePointer<Float>, sigma: Float, count: Int,
                          _ g: inout NormalStream, _ z: UnsafeMutablePointer<Float>) {
-        // x = σ · sqrt(v) first, in SIMD; then the samples, handed out in order.
-        var needed = 0, p = 0
-        var counts = SIMD16<UInt32>()
-        while p + Lanes.scalarCount <= count {
-            let vv = UnsafeRawPointer(v + p).loadUnaligned(as: Lanes.self)
-            UnsafeMutableRawPointer(x + p).storeBytes(of: sigma * vv.squareRoot(), as: Lanes.self)
-            counts &+= SIMD16<UInt32>(repeating: 0).replacing(with: 1, where: unsafeBitCast(vv, to: SIMD16<UInt32>.self) .!= 0)
-            p += Lanes.scalarCount
+        // x = σ · sqrt(v) first, then the samples, handed out in order. Float.squareRoot()
+        // compiles to sqrtf with a branch for errno here, so the loop would not vectorise: the
+        // root is v · 1/sqrt(v), with 1/sqrt(v) from the bit-level estimate 0x5F375A86 - bits/2
+        // (Lomont 2003) and three Newton steps (relative error below 1e-7; v = 0 gives 0).
+        for p in 0..<count {
+            let variance = v[p]
+            var r = Float(bitPattern: 0x5F37_5A86 &- (variance.bitPattern >> 1))
+            let half = 0.5 * variance
+            r = r * (1.5 - half * r * r)
+            r = r * (1.5 - half * r * r)
+            r = r * (1.5 - half * r * r)
+            x[p] = sigma * (variance * r)
         }
-        needed = Int(counts.wrappedSum())
-        while p < count { x[p] = sigma * v[p].squareRoot(); needed &+= Int(min(v[p].bitPattern, 1)); p += 1 }
-        g.fill(UnsafeMutableBufferPointer(start: z, count: needed))
-        z[needed] = 0
+        var needed: UInt32 = 0
+        for p in 0..<count {
+            let bits = x[p].bitPattern
+            needed &+= (bits | (0 &- bits)) >> 31  // 1 where x != 0
+        }
+        g.fill(UnsafeMutableBufferPointer(start: z, count: Int(needed)))
+        z[Int(needed)] = 0
         var k = 0
         for p in 0..<count {
             let scale = x[p]
             x[p] = s[p] + scale * z[k]
-            k &+= Int(min(scale.bitPattern, 1))
+            let bits = scale.bitPattern
+            k &+= Int((bits | (0 &- bits)) >> 31)
         }
     }
 
