@@ -312,14 +312,14 @@ struct HardwareForward {
     /// bits j·v ..< (j+1)·v unsigned, the top slice signed, so x = Σ_j 2^(j·v) slice_j).
     func inputMatrix(_ L: LayerLayout, _ x: Tensor, images: Range<Int>, geometry g: Im2col.Geometry) -> [Float] {
         let patchRows = x.c * g.kernel * g.kernel, P = g.positions
-        var patches = [Float](repeating: 0, count: patchRows * P)
+        var patches = Self.uninitialised(patchRows * P)  // im2col writes every entry
         x.data.withUnsafeBufferPointer { xp in
             patches.withUnsafeMutableBufferPointer { pp in
                 Im2col.columns(xp.baseAddress! + images.lowerBound * x.imageSize, g, firstChannel: 0, groupChannels: x.c, into: pp.baseAddress!)
             }
         }
         if L.rowsPerInput == 2 {
-            var u = [Float](repeating: 0, count: 2 * patchRows * P)
+            var u = Self.uninitialised(2 * patchRows * P)
             for r in 0..<patchRows {
                 for p in 0..<P {
                     let value = patches[r * P + p]
@@ -331,7 +331,7 @@ struct HardwareForward {
         }
         guard L.inputBits != nil else { return patches }
         let v = Int32(L.bitsPerCycle), mask = Int32((1 << L.bitsPerCycle) - 1), columns = P * L.cycles, last = L.cycles - 1
-        var u = [Float](repeating: 0, count: patchRows * columns)
+        var u = Self.uninitialised(patchRows * columns)
         let integers = patches.map { Int32($0) }
         integers.withUnsafeBufferPointer { X in
             u.withUnsafeMutableBufferPointer { U in
@@ -351,9 +351,16 @@ struct HardwareForward {
         return u
     }
 
+    /// An array of `count` floats whose every entry the caller writes before reading.
+    static func uninitialised(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
+
     /// Σ over a tile's blocks of block x (the block's rows of `u`): outputs x columns.
     func product(_ blocks: [CellBlock], _ u: [Float], firstRow: Int, outputs: Int, columns: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: outputs * columns)
+        // The blocks cover every output row (a tile's own, or each of its groups'), and the
+        // product overwrites.
+        var out = Self.uninitialised(outputs * columns)
         u.withUnsafeBufferPointer { up in
             out.withUnsafeMutableBufferPointer { op in
                 for block in blocks {
