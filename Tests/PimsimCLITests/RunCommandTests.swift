@@ -144,6 +144,31 @@ final class RunCommandTests: XCTestCase {
         r = runPimsim(["hw", "list"])
         XCTAssertEqual(r.status, 2)
     }
+
+    func testNodeAndVddScaleTheConfig() throws {
+        func energy(_ extra: [String]) throws -> Double {
+            let (status, out, err) = runPimsim(["run", "resnet20", "--split", "144", "--format", "json"] + extra)
+            XCTAssertEqual(status, 0, err)
+            return try JSONReader.parse(out, file: nil).field("configurations").array()[0].double("dynamic_pj")
+        }
+        let own = try energy([]), at22 = try energy(["--node", "22"]), at45 = try energy(["--node", "45"])
+        XCTAssertEqual(own, at22)  // reram-1t1r is a 22 nm config at its nominal 0.85 V
+        XCTAssertGreaterThan(at45, own)
+        XCTAssertGreaterThan(try energy(["--vdd", "1.0"]), own)
+        var r = runPimsim(["hw", "show", "reram-1t1r", "--node", "45"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("values at 45 nm, 1 V (lp)"), r.out)
+        XCTAssertTrue(r.out.contains("0.0417 pJ at logic, 65 nm, 1.1 V"), r.out)  // the comparator as published
+        r = runPimsim(["run", "--node", "3"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.err, "pimsim run: --node: expected a node from 7 to 180 nm (scaling model stillmaker-baas-2017), found 3\n")
+        r = runPimsim(["sweep", "--hw", "isaac", "--node", "32,22", "--array-rows", "128", "--split", "none", "--readout", "adc", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = r.out.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertTrue(lines[1].hasPrefix("isaac@32nm,128,") && lines[1].hasSuffix(",32.0,0.9"), String(lines[1]))
+        XCTAssertTrue(lines[2].hasPrefix("isaac@22nm,128,") && lines[2].hasSuffix(",22.0,0.85"), String(lines[2]))
+    }
 }
 
 final class RunDensityBannerTests: XCTestCase {

@@ -38,14 +38,14 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 * 2 * 2 * 2)
-        XCTAssertEqual(lines[0], "hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_nj,area_mm2,latency_us,interval_us,edp_pj_s,energy_x,area_x,latency_x,edp_x")
+        XCTAssertEqual(lines[0], "hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_nj,area_mm2,latency_us,interval_us,edp_pj_s,energy_x,area_x,latency_x,edp_x,node_nm,vdd_v")
         XCTAssertTrue(lines[1].hasPrefix("sram-16t1c,64,128,none,No Split,auto,269722,"), String(lines[1]))
         XCTAssertTrue(lines[4].hasPrefix("sram-16t1c,64,128,72,All split to 72,adc,83098,"), String(lines[4]))
         // Full precision: energy and EDP agree with each other to the last digit.
         let fields = lines[4].split(separator: ",").map(String.init)
         let energy = try XCTUnwrap(Double(fields[12])), latency = try XCTUnwrap(Double(fields[14])), edp = try XCTUnwrap(Double(fields[16]))
         XCTAssertEqual(edp, energy * latency / 1e3, accuracy: edp * 1e-12)  // nJ * us = 1e3 pJ*s
-        XCTAssertEqual(lines[2].split(separator: ",").suffix(4), ["1.0", "1.0", "1.0", "1.0"])  // none, adc: the reference
+        XCTAssertEqual(lines[2].split(separator: ",").suffix(6), ["1.0", "1.0", "1.0", "1.0", "65.0", "1.1"])  // none, adc: the reference, at 65 nm
     }
 
     func testJSONListsPointsAndSkippedPoints() throws {

@@ -36,13 +36,14 @@ enum RunCommand {
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
+            TechnologyArguments.node, TechnologyArguments.vdd,
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
         let graph = try NetworkArguments.load(args, fallback: "resnet20")
-        var config = try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)
+        var config = try TechnologyArguments.apply(args, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName))
         if let rows = try args.int("--array-rows") {
             guard rows <= HardwareConfig.maximumCount else {
                 throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")

@@ -76,6 +76,8 @@ struct SweepReport {
             Column("area x", "area_x", ratio(.area)),
             Column("latency x", "latency_x", ratio(.latency)),
             Column("EDP x", "edp_x", ratio(.edp)),
+            Column("node nm", "node_nm", inTable: false) { row in row.config.technology.map { .number($0.nodeNM) } ?? .text("") },
+            Column("VDD V", "vdd_v", inTable: false) { row in row.config.technology.map { .number($0.vddV) } ?? .text("") },
         ]
     }
 

@@ -79,6 +79,12 @@ public struct HardwareConfig: Equatable, Sendable {
 
     public var components: [Component]
 
+    /// The node and supply the config is costed at, and its scaling model (nil: no scaling; the
+    /// constants are used as written).
+    public var technology: Technology?
+    /// Time constants that carry a technology reference, with their published values.
+    public var timeReferences: [TimeReference] = []
+
     /// Rows and columns as integers.
     public var arrayRows: Int { Int(rows.value) }
     public var arrayColumns: Int { Int(columns.value) }
@@ -116,7 +122,7 @@ public struct HardwareConfig: Equatable, Sendable {
     /// The config used when `--hw` is not given.
     public static let defaultName = "reram-1t1r"
 
-    static let topKeys: Set<String> = ["name", "description", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components"]
+    static let topKeys: Set<String> = ["name", "description", "technology", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components"]
 
     /// Parses and validates a hwconfig document; every error names `file` and the JSON path.
     public static func parse(_ text: String, file: String?) throws -> HardwareConfig {
@@ -134,6 +140,19 @@ public struct HardwareConfig: Equatable, Sendable {
         try schedule.rejectUnknownKeys(["mode"])
         let densities = try root.field("assumed_densities")
         try densities.rejectUnknownKeys(["input_nonzero", "weight_nonzero", "input_bit_one"])
+        let technology = try root.optionalField("technology").map { try readTechnology($0) }
+        let model = technology?.model
+        var timeReferences: [TimeReference] = []
+        /// A time constant that may carry a technology `reference`.
+        func time(_ r: JSONReader, _ key: String, _ setting: TimeSetting, check: @escaping (JSONReader) throws -> Double) throws -> Constant {
+            let field = try r.field(key)
+            let constant = try Constant.read(field, unit: "ns", extraKeys: ["reference"], check: check)
+            if let ref = try field.optionalField("reference") {
+                guard let model else { throw ref.error(expected: "no reference without a technology section (add one, docs/hwconfig.md)", found: "a reference") }
+                timeReferences.append(TimeReference(setting: setting, published: constant, reference: try TechnologyReference.read(ref, model: model)))
+            }
+            return constant
+        }
 
         func count(_ r: JSONReader, _ key: String, unit: String) throws -> Constant {
             try Constant.read(try r.field(key), unit: unit, check: { value in
@@ -157,7 +176,7 @@ public struct HardwareConfig: Equatable, Sendable {
             throw InputError(file: file, location: "$.readout.adc_bits", expected: "a resolution (required when adc_resolution_rule is fixed)", found: "nothing")
         }
         let componentsField = try root.field("components")
-        let components = try componentsField.array().map(Component.read)
+        let components = try componentsField.array().map { try Component.read($0, model: model) }
         var seen: Set<String> = []
         for (i, c) in components.enumerated() {
             guard seen.insert(c.name).inserted else {
@@ -171,12 +190,12 @@ public struct HardwareConfig: Equatable, Sendable {
             bitsPerCell: try count(array, "bits_per_cell", unit: "bits"),
             inputEncoding: InputEncoding(rawValue: encoding.value)!, inputEncodingSource: encoding.source,
             inputBitsPerCycle: try count(array, "input_bits_per_cycle", unit: "bits"),
-            arrayCycleNS: try positive(array, "cycle_ns", unit: "ns"),
+            arrayCycleNS: try time(array, "cycle_ns", .arrayCycle, check: { try $0.positiveDouble() }),
             readoutKinds: ReadoutKinds(rawValue: kinds.value)!, readoutKindsSource: kinds.source,
             adcRule: ADCResolutionRule(rawValue: rule.value)!, adcRuleSource: rule.source, adcBits: adcBits,
             adcSharing: try count(readout, "adc_sharing", unit: "columns"),
-            adcConversionNS: try positive(readout, "adc_conversion_ns", unit: "ns"),
-            senseNS: try Constant.read(try readout.field("sense_ns"), unit: "ns"),
+            adcConversionNS: try time(readout, "adc_conversion_ns", .adcConversion, check: { try $0.positiveDouble() }),
+            senseNS: try time(readout, "sense_ns", .sense, check: { try $0.nonNegativeDouble() }),
             arraysPerMacro: try count(organisation, "arrays_per_macro", unit: "arrays"),
             macrosPerTile: try count(organisation, "macros_per_tile", unit: "macros"),
             accumulatorBits: try count(digital, "accumulator_bits", unit: "bits"),
@@ -184,10 +203,117 @@ public struct HardwareConfig: Equatable, Sendable {
             scheduleMode: ScheduleMode(rawValue: mode.value)!, scheduleModeSource: mode.source,
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
-            components: components)
+            components: components, technology: technology, timeReferences: timeReferences)
         if config.arrayColumns < Int(config.cellsPerTernaryWeight.value) {
             throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(config.cellsPerTernaryWeight.value))) columns", found: "\(config.arrayColumns)")
         }
-        return config
+        do {
+            return try config.rescaled()
+        } catch var error as InputError {
+            error.file = file
+            error.location = "$.technology.vdd_v"
+            throw error
+        }
+    }
+
+    static func readTechnology(_ r: JSONReader) throws -> Technology {
+        try r.rejectUnknownKeys(["node_nm", "vdd_v", "roadmap", "scaling_model"])
+        let modelChoice = try r.field("scaling_model")
+        try modelChoice.rejectUnknownKeys(["value", "source"])
+        let model = try ScalingModel.load(try modelChoice.field("value").string(), location: modelChoice.path + ".value", file: r.file)
+        _ = try modelChoice.sourceText()
+        let node = try r.field("node_nm").sourcedConstant(unit: "nm")
+        let vdd = try r.field("vdd_v").sourcedConstant(unit: "V")
+        let roadmap = try Constant.choice(try r.field("roadmap"), Roadmap.allCases.map(\.rawValue))
+        return Technology(nodeNM: try model.checkedNode(try node.field("value")), vddV: try vdd.field("value").positiveDouble(),
+                          roadmap: Roadmap(rawValue: roadmap.value)!, nodeSource: try node.sourceText(), vddSource: try vdd.sourceText(),
+                          roadmapSource: roadmap.source, model: model)
+    }
+
+    // MARK: technology
+
+    /// This config with every scale factor recomputed from the published values to
+    /// `technology`'s node and supply (unchanged without a technology section).
+    func rescaled() throws -> HardwareConfig {
+        guard let t = technology else { return self }
+        var out = self
+        for i in out.components.indices {
+            guard let ref = out.components[i].reference else { continue }
+            out.components[i].factors = try t.model.factors(from: ref, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+        }
+        for time in timeReferences {
+            let f = try t.model.factors(from: time.reference, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            out[time.setting] = Constant(time.published.value * f.delay, unit: "ns", source: time.published.source)
+        }
+        return out
+    }
+
+    /// This config at another node and/or supply (`pimsim run --node/--vdd`). A new node without
+    /// a supply takes the scaling model's nominal supply there. Errors name `flag`-style
+    /// locations: `--node`, `--vdd`.
+    public func retargeted(nodeNM: Double?, vddV: Double?) throws -> HardwareConfig {
+        guard var t = technology else {
+            throw InputError(location: nodeNM != nil ? "--node" : "--vdd", expected: "a hwconfig with a technology section (docs/hwconfig.md)",
+                             found: "\(name), which has none")
+        }
+        if let nodeNM {
+            guard t.model.nodeRange.contains(nodeNM) else {
+                throw InputError(location: "--node", expected: "a node from \(ScalingModel.format(t.model.nodeRange.lowerBound)) to \(ScalingModel.format(t.model.nodeRange.upperBound)) nm (scaling model \(t.model.name))", found: "\(ScalingModel.format(nodeNM))")
+            }
+            t.nodeNM = nodeNM
+            t.vddV = t.model.nominalVDD(atNode: nodeNM)
+        }
+        if let vddV {
+            guard vddV > 0, vddV.isFinite else { throw InputError(location: "--vdd", expected: "a supply > 0 V", found: "\(vddV)") }
+            t.vddV = vddV
+        }
+        var out = self
+        out.technology = t
+        do {
+            return try out.rescaled()
+        } catch var error as InputError {
+            error.location = vddV != nil ? "--vdd" : "--node"
+            throw error
+        }
+    }
+
+    /// The time constant `setting` (as used, after scaling).
+    public subscript(setting: TimeSetting) -> Constant {
+        get {
+            switch setting {
+            case .arrayCycle: return arrayCycleNS
+            case .adcConversion: return adcConversionNS
+            case .sense: return senseNS
+            }
+        }
+        set {
+            switch setting {
+            case .arrayCycle: arrayCycleNS = newValue
+            case .adcConversion: adcConversionNS = newValue
+            case .sense: senseNS = newValue
+            }
+        }
+    }
+}
+
+/// A time constant of a hwconfig that may be scaled with the technology.
+public enum TimeSetting: String, CaseIterable, Sendable {
+    case arrayCycle = "array.cycle_ns"
+    case adcConversion = "readout.adc_conversion_ns"
+    case sense = "readout.sense_ns"
+}
+
+/// A time constant's published value and the node and supply it was published at.
+public struct TimeReference: Equatable, Sendable {
+    public let setting: TimeSetting
+    public let published: Constant
+    public let reference: TechnologyReference
+}
+
+extension HardwareConfig {
+    /// The published value and technology reference of the time constant `setting` (nil when it
+    /// is used as written).
+    public func published(_ setting: TimeSetting) -> TimeReference? {
+        timeReferences.first { $0.setting == setting }
     }
 }
