@@ -145,6 +145,18 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
     }
 
+    func testHwShowPeak() {
+        var r = runPimsim(["hw", "show", "isaac", "--peak", "--precision", "16/16"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("int16/int16  adc 8b    16,128  41.29  0.6274    0.4833    65.81     85.42"), r.out)
+        r = runPimsim(["hw", "show", "reram-1t1r", "--peak"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out.split(separator: "\n").filter { $0.hasPrefix("ternary/ternary  sense_amp") || $0.hasPrefix("int8/int8") || $0.hasPrefix("int16/int16") }.count, 3, r.out)
+        r = runPimsim(["hw", "show", "isaac", "--precision", "8/8"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.err, "pimsim hw: --precision: expected --peak (the precision is that of the peak figures), found no --peak\n")
+    }
+
     func testNodeAndVddScaleTheConfig() throws {
         func energy(_ extra: [String]) throws -> Double {
             let (status, out, err) = runPimsim(["run", "resnet20", "--split", "144", "--format", "json"] + extra)

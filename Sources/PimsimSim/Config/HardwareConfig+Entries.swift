@@ -56,6 +56,9 @@ extension HardwareConfig {
         list += [
             c("readout.adc_sharing", adcSharing), time(.adcConversion), time(.sense),
             c("organisation.arrays_per_macro", arraysPerMacro), c("organisation.macros_per_tile", macrosPerTile),
+        ]
+        if let tilesPerChip { list.append(c("organisation.tiles_per_chip", tilesPerChip)) }
+        list += [
             c("digital.accumulator_bits", accumulatorBits), c("digital.interconnect_hops", interconnectHops),
             ConfigEntry(path: "schedule.mode", value: scheduleMode.rawValue, source: scheduleModeSource),
             c("assumed_densities.input_nonzero", assumedInputDensity), c("assumed_densities.weight_nonzero", assumedWeightDensity),

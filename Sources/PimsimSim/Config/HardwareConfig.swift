@@ -67,6 +67,9 @@ public struct HardwareConfig: Equatable, Sendable {
     // organisation and digital side
     public var arraysPerMacro: Constant
     public var macrosPerTile: Constant
+    /// Tiles on one chip, when the design fixes it (ISAAC: 168): the budget of weight
+    /// duplication and the size of the peak figures. Nil: as many tiles as a mapping needs.
+    public var tilesPerChip: Constant?
     public var accumulatorBits: Constant
     public var interconnectHops: Constant
     public var scheduleMode: ScheduleMode
@@ -133,7 +136,7 @@ public struct HardwareConfig: Equatable, Sendable {
         let readout = try root.field("readout")
         try readout.rejectUnknownKeys(["kinds", "adc_resolution_rule", "adc_bits", "adc_sharing", "adc_conversion_ns", "sense_ns"])
         let organisation = try root.field("organisation")
-        try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile"])
+        try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile", "tiles_per_chip"])
         let digital = try root.field("digital")
         try digital.rejectUnknownKeys(["accumulator_bits", "interconnect_hops"])
         let schedule = try root.field("schedule")
@@ -198,6 +201,7 @@ public struct HardwareConfig: Equatable, Sendable {
             senseNS: try time(readout, "sense_ns", .sense, check: { try $0.nonNegativeDouble() }),
             arraysPerMacro: try count(organisation, "arrays_per_macro", unit: "arrays"),
             macrosPerTile: try count(organisation, "macros_per_tile", unit: "macros"),
+            tilesPerChip: try organisation.optionalField("tiles_per_chip").map { _ in try count(organisation, "tiles_per_chip", unit: "tiles") },
             accumulatorBits: try count(digital, "accumulator_bits", unit: "bits"),
             interconnectHops: try Constant.read(try digital.field("interconnect_hops"), unit: "hops"),
             scheduleMode: ScheduleMode(rawValue: mode.value)!, scheduleModeSource: mode.source,
