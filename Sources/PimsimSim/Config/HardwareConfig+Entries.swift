@@ -60,6 +60,7 @@ extension HardwareConfig {
         if let tilesPerChip { list.append(c("organisation.tiles_per_chip", tilesPerChip)) }
         list += [
             c("digital.accumulator_bits", accumulatorBits), c("digital.interconnect_hops", interconnectHops),
+            ConfigEntry(path: "digital.input_reuse", value: inputReuse.rawValue, source: inputReuseSource),
             ConfigEntry(path: "schedule.mode", value: scheduleMode.rawValue, source: scheduleModeSource),
             c("assumed_densities.input_nonzero", assumedInputDensity), c("assumed_densities.weight_nonzero", assumedWeightDensity),
             c("assumed_densities.input_bit_one", assumedInputBitDensity),

@@ -29,6 +29,15 @@ public enum ADCResolutionRule: String, CaseIterable, Sendable {
     case fixed
 }
 
+/// How convolution inputs reach the arrays from the input buffer (docs/cost-model.md, "Schedule").
+public enum InputReuse: String, CaseIterable, Sendable {
+    /// Every output position reads its whole k x k window from the buffer.
+    case none
+    /// A line buffer (shift-register window) keeps the last k input rows: each position after
+    /// the first of an output row reads only the min(stride, k) new window columns.
+    case lineBuffer = "line_buffer"
+}
+
 /// Layer-by-layer (one layer at a time; latency = throughput interval) or pipelined (layers of
 /// consecutive inferences overlap; interval = slowest layer).
 public enum ScheduleMode: String, CaseIterable, Sendable {
@@ -72,6 +81,10 @@ public struct HardwareConfig: Equatable, Sendable {
     public var tilesPerChip: Constant?
     public var accumulatorBits: Constant
     public var interconnectHops: Constant
+    /// Convolution window reuse between the input buffer and the arrays (`none` when the file
+    /// does not say).
+    public var inputReuse: InputReuse = .none
+    public var inputReuseSource = "default: no reuse (every window read whole)"
     public var scheduleMode: ScheduleMode
     public var scheduleModeSource: String
 
@@ -138,7 +151,8 @@ public struct HardwareConfig: Equatable, Sendable {
         let organisation = try root.field("organisation")
         try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile", "tiles_per_chip"])
         let digital = try root.field("digital")
-        try digital.rejectUnknownKeys(["accumulator_bits", "interconnect_hops"])
+        try digital.rejectUnknownKeys(["accumulator_bits", "interconnect_hops", "input_reuse"])
+        let reuse = try digital.optionalField("input_reuse").map { try Constant.choice($0, InputReuse.allCases.map(\.rawValue)) }
         let schedule = try root.field("schedule")
         try schedule.rejectUnknownKeys(["mode"])
         let densities = try root.field("assumed_densities")
@@ -204,6 +218,8 @@ public struct HardwareConfig: Equatable, Sendable {
             tilesPerChip: try organisation.optionalField("tiles_per_chip").map { _ in try count(organisation, "tiles_per_chip", unit: "tiles") },
             accumulatorBits: try count(digital, "accumulator_bits", unit: "bits"),
             interconnectHops: try Constant.read(try digital.field("interconnect_hops"), unit: "hops"),
+            inputReuse: reuse.map { InputReuse(rawValue: $0.value)! } ?? .none,
+            inputReuseSource: reuse?.source ?? "default: no reuse (every window read whole)",
             scheduleMode: ScheduleMode(rawValue: mode.value)!, scheduleModeSource: mode.source,
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),

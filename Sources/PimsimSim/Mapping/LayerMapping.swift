@@ -75,6 +75,9 @@ public struct LayerMapping: Equatable, Sendable {
     public let readoutReason: String
     /// The layer's output meets a residual add before its activation.
     public let residual: Bool
+    /// Input values one group's arrays read from the input buffer per inference (per column
+    /// tile): positions x connections without reuse, fewer with a line buffer.
+    public let inputReadsPerGroup: Int
     /// Output positions * output channels.
     public var outputs: Int { positions * outChannels }
     /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).

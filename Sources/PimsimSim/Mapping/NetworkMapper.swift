@@ -167,11 +167,24 @@ public enum NetworkMapper {
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
             readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
-            residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
+            residual: chain.residual, inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
+            outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
             senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
+    }
+
+    /// Input values a group's arrays read from the buffer per inference. Without reuse every
+    /// position reads its k x k x c window (c = input channels per group); with a line buffer an
+    /// output row reads its first window whole and then min(stride, k) new columns per position:
+    /// Ho * (k*k*c + (Wo - 1) * k*min(s, k)*c).
+    static func inputReadsPerGroup(_ g: LayerGeometry, reuse: InputReuse) -> Int {
+        guard reuse == .lineBuffer, case .conv2d(let conv) = g.operation, g.kernel > 1 || conv.stride > 1 else {
+            return g.positions * g.connections
+        }
+        let k = g.kernel, c = g.inChannels / g.groups
+        return g.output.height * (k * k * c + (g.output.width - 1) * k * min(conv.stride, k) * c)
     }
 
     /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).

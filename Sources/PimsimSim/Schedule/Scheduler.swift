@@ -68,7 +68,7 @@ public enum Scheduler {
             e.adcConversionsByBits[bits] = conversions
             e.digitalAdditions = conversions + Double(m.outputs * m.digitalOpsPerOutput)
         }
-        e.bufferReadBits = P * G * Double(m.columnTiles) * n * Double(m.inputBits)
+        e.bufferReadBits = G * Double(m.columnTiles) * Double(m.inputReadsPerGroup) * Double(m.inputBits)
             + (m.residual ? Double(m.outputs * m.outputBits) : 0)
         e.bufferWriteBits = Double(m.outputs * m.outputBits)
         e.interconnectBitHops = e.bufferWriteBits * config.interconnectHops.value
