@@ -157,6 +157,26 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.err, "pimsim hw: --precision: expected --peak (the precision is that of the peak figures), found no --peak\n")
     }
 
+    func testDuplicateReportsCopiesAndInterval() throws {
+        var r = runPimsim(["run", "vgg7", "--hw", "isaac", "--precision", "16/16", "--split", "none", "--duplicate", "auto"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("weights duplicated auto within 16,128 arrays (16,064 arrays used; copies per layer 37,36,9,9,3,3,1,1): interval 46.40 us"), r.out)
+        XCTAssertTrue(r.out.contains("copies  arrays"), r.out)
+        r = runPimsim(["run", "lenet5", "--split", "none", "--duplicate", "2,1,1,1", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let c = try JSONReader.parse(r.out, file: nil).field("configurations").array()[0]
+        XCTAssertEqual(try c.string("duplication"), "2,1,1,1")
+        let conv1 = try c.field("layers").array()[0]
+        XCTAssertEqual(try conv1.int("duplicates"), 2)
+        XCTAssertEqual(try conv1.int("arrays"), 2 * (try conv1.int("arrays_per_copy")))
+        r = runPimsim(["run", "--max-arrays", "100"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.err, "pimsim run: --max-arrays: expected --duplicate auto (the budget is that of automatic duplication), found --duplicate none\n")
+        r = runPimsim(["run", "--duplicate", "auto"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("--duplicate auto: expected an array budget"), r.err)
+    }
+
     func testNodeAndVddScaleTheConfig() throws {
         func energy(_ extra: [String]) throws -> Double {
             let (status, out, err) = runPimsim(["run", "resnet20", "--split", "144", "--format", "json"] + extra)

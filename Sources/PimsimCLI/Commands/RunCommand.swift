@@ -9,7 +9,7 @@ enum RunCommand {
     static let spec = CommandSpec(
         name: "run",
         summary: "Map a network onto ReRAM or SRAM crossbars: arrays, ADCs or sense amps, energy, area and latency per split configuration.",
-        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--precision W/A] [--format table|json|csv] [-o FILE]"],
+        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--precision W/A] [--node NM] [--vdd V] [--duplicate auto|none|N,N,...] [--max-arrays N] [--format table|json|csv] [-o FILE]"],
         discussion: """
         Splits NET (default resnet20) as each SPEC says (default: seed 000's five \
         configurations none,144:72,144,72,36; none for a trained net.json), maps every weighted layer onto the arrays of \
@@ -28,6 +28,7 @@ enum RunCommand {
             ("pimsim run resnet20 --split 72 --hw sram-16t1c", "per-layer report of one configuration on the 16T1C array"),
             ("pimsim run resnet20 --split none --hw isaac --precision 16/16", "ISAAC-style 16-bit baseline"),
             ("pimsim run resnet20 --binary --format json -o xnor.json", "XNOR-Net variant as JSON"),
+            ("pimsim run vgg7 --split none --hw isaac --precision 16/16 --duplicate auto", "copies of early layers balance ISAAC's pipeline within its 168 tiles"),
         ],
         options: [
             OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
@@ -36,6 +37,8 @@ enum RunCommand {
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
+            OptionSpec("--duplicate", value: "auto|none|N,N,...", help: "Copies of each layer's weights: auto balances the schedule within the array budget, or one count per weighted layer (default none)."),
+            OptionSpec("--max-arrays", value: "N", help: "Array budget of --duplicate auto (default the config's chip: tiles_per_chip)."),
             TechnologyArguments.node, TechnologyArguments.vdd,
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
@@ -58,11 +61,16 @@ enum RunCommand {
         let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? defaultSpecs
         SplitWarnings.warnAboutUnusedRules(graph, specs: specs, io: io)
         let inferences = try args.int("--inferences") ?? 1
+        let maxArrays = try args.int("--max-arrays")
+        let duplication = try Duplication.parse(args.value("--duplicate") ?? "none", maxArrays: maxArrays)
+        if maxArrays != nil, case .auto = duplication {} else if maxArrays != nil {
+            throw InputError(location: "--max-arrays", expected: "--duplicate auto (the budget is that of automatic duplication)", found: "--duplicate \(duplication.description)")
+        }
         let format = try args.choice("--format", ["table", "json", "csv"], default: "table")
-        let reference = try Simulator.run(graph, on: config, split: .none, inferences: inferences)
+        let reference = try Simulator.run(graph, on: config, split: .none, inferences: inferences, duplication: duplication)
         var results: [SimulationResult] = []
         for spec in specs {
-            let result = spec == .none ? reference : try Simulator.run(graph, on: config, split: spec, inferences: inferences)
+            let result = spec == .none ? reference : try Simulator.run(graph, on: config, split: spec, inferences: inferences, duplication: duplication)
             for layer in result.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole (channels do not allow the split)") }
             results.append(result)
         }
@@ -137,6 +145,7 @@ enum RunCommand {
         var out = header(results[0], config: config) + "ratios (x) are to no split"
         if accuracy != nil { out += "; seed acc. = CIFAR-10 accuracy seed 000 reports for this configuration (published, not simulated)" }
         out += "\n\n" + table.render() + "\n" + breakdown.render()
+        for r in results where r.duplication != .none { out += "\n\(r.split.paperLabel): " + duplicationLine(r) }
         for r in results {
             let adcLayers = r.layers.filter { $0.mapping.readout.kind == "adc" }
             guard !adcLayers.isEmpty else { continue }
@@ -151,26 +160,37 @@ enum RunCommand {
     }
 
     static func layerTable(_ r: SimulationResult, config: HardwareConfig) -> String {
-        var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC", "arrays", "util.", "read-out",
-                                        "ADCs", "sense amps", "ADC conv.", "energy nJ", "latency us"])
+        let copies = r.duplication != .none
+        var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC"] + (copies ? ["copies"] : [])
+                              + ["arrays", "util.", "read-out", "ADCs", "sense amps", "ADC conv.", "energy nJ", "latency us"])
         table.alignments[1] = .left
-        table.alignments[7] = .left
+        table.alignments[copies ? 8 : 7] = .left
         for l in r.layers {
             let m = l.mapping
             let readout = m.readout.kind == "adc" ? "adc \(m.readout.adcBits)b" : "sense_amp"
-            table.append([m.name, m.precisionDescription, "\(m.groups)", "\(m.connections)", "\(m.rowTiles)x\(m.columnTiles)",
-                          NumberFormat.grouped(m.arrays), NumberFormat.fixed(m.utilisation, 2), readout,
-                          NumberFormat.grouped(m.adcs), NumberFormat.grouped(m.senseAmps),
-                          NumberFormat.groupedCount(l.events.adcConversions), nJ(l.cost.energyPJ), us(l.schedule.latencyNS)])
+            table.append([m.name, m.precisionDescription, "\(m.groups)", "\(m.connections)", "\(m.rowTiles)x\(m.columnTiles)"]
+                         + (copies ? [NumberFormat.grouped(m.duplicates)] : [])
+                         + [NumberFormat.grouped(m.allArrays), NumberFormat.fixed(m.utilisation, 2), readout,
+                            NumberFormat.grouped(m.allADCs), NumberFormat.grouped(m.allSenseAmps),
+                            NumberFormat.groupedCount(l.events.adcConversions), nJ(l.cost.energyPJ), us(l.schedule.latencyNS)])
         }
-        table.append(["total", "", "", "", "", NumberFormat.grouped(r.instances.arrays), "", "", NumberFormat.grouped(r.instances.adcs),
+        table.append(["total", "", "", "", ""] + (copies ? [""] : []) + [NumberFormat.grouped(r.instances.arrays), "", "", NumberFormat.grouped(r.instances.adcs),
                       NumberFormat.grouped(r.instances.senseAmps), NumberFormat.groupedCount(r.events.adcConversions),
                       nJ(r.energyPJ), us(r.latencyNS)])
         var out = header(r, config: config) + "split \(r.split) (\(r.split.paperLabel)): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
-        out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n\n" + table.render() + "\n"
+        out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n"
+        if copies { out += duplicationLine(r) + "\n" }
+        out += "\n" + table.render() + "\n"
         out += "energy by component: " + r.breakdown.map { "\($0.name) \(nJ($0.pJ)) nJ" }.joined(separator: ", ") + "\n"
         return out
+    }
+
+    /// "weights duplicated auto within 16,128 arrays (16,128 used): interval 12.3 us, latency 45.6 us".
+    static func duplicationLine(_ r: SimulationResult) -> String {
+        var s = "weights duplicated " + (r.arrayBudget.map { "auto within \(NumberFormat.grouped($0)) arrays" } ?? r.duplication.description)
+        s += " (\(NumberFormat.grouped(r.instances.arrays)) arrays used; copies per layer " + r.layers.map { "\($0.mapping.duplicates)" }.joined(separator: ",")
+        return s + "): interval \(us(r.intervalNS)) us, latency \(us(r.latencyNS)) us (\(r.mode.rawValue))"
     }
 
     // MARK: JSON and CSV
@@ -200,6 +220,7 @@ enum RunCommand {
                     ("dynamic_pj", .number(r.dynamicPJ)), ("static_pj", .number(r.staticPJ)),
                     ("area_mm2", .number(r.areaMM2)), ("latency_ns", .number(r.latencyNS)), ("interval_ns", .number(r.intervalNS)),
                     ("inferences_per_second", .number(r.inferencesPerSecond)),
+                    ("duplication", .string(r.duplication.description)), ("array_budget", r.arrayBudget.map(JSONValue.int)),
                     ("densities", .string(r.usesAssumedDensities ? "assumed" : "measured")),
                     ("ratios_to_no_split", .object([
                         ("parameters", .number(Double(r.parameters) / Double(reference.parameters))),
@@ -228,8 +249,9 @@ enum RunCommand {
             ("adc_bits", m.readout.kind == "adc" ? .int(m.readout.adcBits) : nil), ("readout_reason", .string(m.readoutReason)),
             ("comparators_per_output", .int(m.comparatorsPerOutput)),
             ("residual", .bool(m.residual)), ("row_tiles", .int(m.rowTiles)), ("column_tiles", .int(m.columnTiles)),
-            ("groups_per_array", .int(m.groupsPerArray)), ("arrays", .int(m.arrays)), ("utilisation", .number(m.utilisation)),
-            ("adcs", .int(m.adcs)), ("sense_amps", .int(m.senseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
+            ("groups_per_array", .int(m.groupsPerArray)), ("duplicates", .int(m.duplicates)), ("arrays_per_copy", .int(m.arrays)),
+            ("arrays", .int(m.allArrays)), ("utilisation", .number(m.utilisation)),
+            ("adcs", .int(m.allADCs)), ("sense_amps", .int(m.allSenseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
             ("input_density", .number(m.inputDensity)), ("input_density_source", .string(m.inputDensitySource.rawValue)),
             ("weight_density", .number(m.weightDensity)), ("weight_density_source", .string(m.weightDensitySource.rawValue)),
             ("energy_pj", .number(l.cost.energyPJ)), ("dynamic_pj", .number(l.cost.dynamicPJ)), ("static_pj", .number(l.cost.staticPJ)),
@@ -246,7 +268,7 @@ enum RunCommand {
             for l in r.layers {
                 let m = l.mapping
                 csv.append([r.network, r.hardware, r.split.description, m.name, "\(m.connections)", "\(m.groups)", m.readout.kind,
-                            m.readout.kind == "adc" ? "\(m.readout.adcBits)" : "", "\(m.arrays)", "\(m.adcs)", "\(m.senseAmps)",
+                            m.readout.kind == "adc" ? "\(m.readout.adcBits)" : "", "\(m.allArrays)", "\(m.allADCs)", "\(m.allSenseAmps)",
                             "\(l.events.adcConversions)", "\(m.parameters)", "\(l.cost.energyPJ)", "", "\(l.schedule.latencyNS)"])
             }
             csv.append([r.network, r.hardware, r.split.description, "total", "", "", "", "", "\(r.instances.arrays)", "\(r.instances.adcs)",

@@ -62,7 +62,13 @@ public struct LayerMapping: Equatable, Sendable {
     public let groupsPerArray: Int
     /// Sum over arrays of k_a * (k_a - 1): ordered pairs of different groups sharing an array.
     public let packedGroupPairs: Int
+    /// Arrays of one copy of the layer's weights.
     public let arrays: Int
+    /// Copies of the layer's arrays (weight duplication; 1 without): they split the output
+    /// positions between them.
+    public internal(set) var duplicates = 1
+    /// Arrays of all copies.
+    public var allArrays: Int { arrays * duplicates }
     /// Cells holding weights over cells of the arrays used.
     public let utilisation: Double
 
@@ -97,10 +103,13 @@ public struct LayerMapping: Equatable, Sendable {
     public let weightDensity: Double
     public let weightDensitySource: DensitySource
 
-    /// Sense amplifiers this layer's arrays need (0 for ADC layers).
+    /// Sense amplifiers one copy of this layer's arrays needs (0 for ADC layers).
     public let senseAmps: Int
-    /// ADCs this layer's arrays need (0 for sense-amp layers).
+    /// ADCs one copy of this layer's arrays needs (0 for sense-amp layers).
     public let adcs: Int
+    /// Sense amplifiers and ADCs of all copies.
+    public var allSenseAmps: Int { senseAmps * duplicates }
+    public var allADCs: Int { adcs * duplicates }
     /// Sensed columns per array over the ADCs of one array, rounded up: conversions one ADC makes
     /// per step.
     public let conversionsPerADC: Int

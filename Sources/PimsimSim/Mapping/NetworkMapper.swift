@@ -15,7 +15,7 @@ public struct DigitalStep: Equatable, Sendable {
 
 /// A whole network placed on arrays.
 public struct NetworkMapping: Equatable, Sendable {
-    public let layers: [LayerMapping]
+    public internal(set) var layers: [LayerMapping]
     public let digital: [DigitalStep]
 }
 

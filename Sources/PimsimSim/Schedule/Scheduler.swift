@@ -3,8 +3,8 @@ public struct LayerSchedule: Equatable, Sendable {
     public let events: EventCounts
     /// One array step: evaluate and read out (ns).
     public let stepNS: Double
-    /// Steps per inference: positions * input slices * phases (positions run one after another
-    /// on the layer's arrays; all arrays of the layer step together).
+    /// Steps per inference of one copy: ceil(positions / copies) * input slices * phases
+    /// (positions run one after another on a copy's arrays; all arrays of a copy step together).
     public let steps: Int
     public let latencyNS: Double
 }
@@ -40,7 +40,7 @@ public enum Scheduler {
         let cycle = config.arrayCycleNS.value
         layers = zip(mapping.layers, layers).map { m, l in
             var e = l.events
-            e.idleCycles = Double(m.arrays) * max(0, interval - l.latencyNS) / cycle
+            e.idleCycles = max(0, Double(m.allArrays) * interval / cycle - e.busyCycles)
             return LayerSchedule(events: e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
         }
         return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval)
@@ -50,9 +50,10 @@ public enum Scheduler {
     public static func schedule(_ m: LayerMapping, config: HardwareConfig) -> LayerSchedule {
         let P = Double(m.positions), G = Double(m.groups), n = Double(m.connections)
         let outPerGroup = Double(m.outChannels / m.groups)
-        let steps = m.positions * m.bitCycles * m.phases
+        let work = m.positions * m.bitCycles * m.phases
+        let steps = (m.positions + m.duplicates - 1) / m.duplicates * m.bitCycles * m.phases
         var e = EventCounts()
-        e.arrayActivations = Double(m.arrays * steps)
+        e.arrayActivations = Double(m.arrays * work)
         // Unique row drives: non-zero inputs (or input bit slices) of every group and position.
         let drivesPerGroup = P * n * m.inputDensity * Double(m.bitCycles)
         e.wordlineDrives = drivesPerGroup * G * Double(m.columnTiles)
@@ -64,7 +65,7 @@ public enum Scheduler {
         case .senseAmp(let comparators):
             e.comparatorDecisions = Double(m.outputs * comparators)
         case .adc(let bits):
-            let conversions = Double(steps * m.groups * m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
+            let conversions = Double(work * m.groups * m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
             e.adcConversionsByBits[bits] = conversions
             e.digitalAdditions = conversions + Double(m.outputs * m.digitalOpsPerOutput)
         }
@@ -80,7 +81,7 @@ public enum Scheduler {
             stepNS = max(config.arrayCycleNS.value, Double(m.conversionsPerADC) * config.adcConversionNS.value)
         }
         let latency = Double(steps) * stepNS
-        e.busyCycles = Double(m.arrays) * latency / config.arrayCycleNS.value
+        e.busyCycles = Double(m.arrays * work) * stepNS / config.arrayCycleNS.value
         return LayerSchedule(events: e, stepNS: stepNS, steps: steps, latencyNS: latency)
     }
 }
