@@ -61,6 +61,34 @@ final class MappingTests: XCTestCase {
         XCTAssertLessThan(reused.energyPJ, whole.energyPJ)
     }
 
+    /// ReLU after an ADC layer is one digital operation per output, before the output is stored;
+    /// global-buffer transfers and input traffic on the interconnect are config choices.
+    func testReLUTransferAndInterconnectTraffic() throws {
+        let graph = try ModelZoo.network(named: "vgg8")
+        var config = try HardwareConfig.load("reram-1t1r")
+        let plain = try Simulator.run(graph, on: config)
+        let conv2 = layer("conv2", plain)
+        XCTAssertEqual(conv2.mapping.readout.kind, "adc")
+        XCTAssertEqual(conv2.mapping.digitalOpsPerOutput, 1)
+        XCTAssertEqual(conv2.mapping.outputBits, 16)  // reram-1t1r's accumulator width
+        XCTAssertEqual(conv2.schedule.transferNS, 0)
+        config.transferBitsPerNSPerTile = Constant(2, unit: "bits/ns", source: "test")
+        config.interconnectTraffic = .inputsAndOutputs
+        let slow = try Simulator.run(graph, on: config)
+        let s2 = layer("conv2", slow)
+        // 36 arrays of 96 per tile: one tile; inputs each once (line buffer) plus 128 x 32 x 32 outputs of 16 bits.
+        let bits = Double(conv2.mapping.uniqueInputBits + 128 * 1024 * 16)
+        XCTAssertEqual(conv2.mapping.uniqueInputBits, 32 * (9 * 128 + 31 * 3 * 128) * 8)
+        XCTAssertEqual(s2.schedule.transferNS, bits / 2, accuracy: 1e-6)
+        XCTAssertEqual(s2.schedule.latencyNS, conv2.schedule.latencyNS + bits / 2, accuracy: 1e-6)
+        XCTAssertEqual(s2.events.interconnectBitHops - conv2.events.interconnectBitHops, Double(conv2.mapping.uniqueInputBits), accuracy: 1e-6)
+        // fc1: 57 row tiles (8,192 / 144) x 64 column tiles (8 one-bit cells per int8 weight) =
+        // 3,648 arrays = 38 tiles of 96 share the transfer.
+        let fc1 = layer("fc1", slow)
+        XCTAssertEqual(fc1.mapping.arrays, 57 * 64)
+        XCTAssertEqual(fc1.schedule.transferNS, Double(8192 * 8 + 1024 * 16) / (2 * 38), accuracy: 1e-9)
+    }
+
     func testInputEncodingIsAConfigChoice() throws {
         let graph = try ModelZoo.network(named: "resnet20")
         var config = try HardwareConfig.load("reram-1t1r")

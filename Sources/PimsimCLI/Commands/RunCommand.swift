@@ -256,6 +256,7 @@ enum RunCommand {
             ("weight_density", .number(m.weightDensity)), ("weight_density_source", .string(m.weightDensitySource.rawValue)),
             ("energy_pj", .number(l.cost.energyPJ)), ("dynamic_pj", .number(l.cost.dynamicPJ)), ("static_pj", .number(l.cost.staticPJ)),
             ("latency_ns", .number(l.schedule.latencyNS)), ("step_ns", .number(l.schedule.stepNS)), ("steps", .int(l.schedule.steps)),
+            ("transfer_ns", .number(l.schedule.transferNS)),
             ("breakdown", .object(Category.allCases.map { ($0.rawValue, .number(l.cost.dynamicByCategory[$0] ?? 0)) } + [("leakage", .number(l.cost.staticPJ))])),
             ("events", eventsJSON(l.events)),
         ])

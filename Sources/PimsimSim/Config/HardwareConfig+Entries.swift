@@ -61,7 +61,11 @@ extension HardwareConfig {
         list += [
             c("digital.accumulator_bits", accumulatorBits), c("digital.interconnect_hops", interconnectHops),
             ConfigEntry(path: "digital.input_reuse", value: inputReuse.rawValue, source: inputReuseSource),
+            ConfigEntry(path: "digital.interconnect_traffic", value: interconnectTraffic.rawValue, source: interconnectTrafficSource),
             ConfigEntry(path: "schedule.mode", value: scheduleMode.rawValue, source: scheduleModeSource),
+        ]
+        if let t = transferBitsPerNSPerTile { list.append(c("schedule.transfer_bits_per_ns_per_tile", t)) }
+        list += [
             c("assumed_densities.input_nonzero", assumedInputDensity), c("assumed_densities.weight_nonzero", assumedWeightDensity),
             c("assumed_densities.input_bit_one", assumedInputBitDensity),
         ]

@@ -38,6 +38,14 @@ public enum InputReuse: String, CaseIterable, Sendable {
     case lineBuffer = "line_buffer"
 }
 
+/// Which bits cross the interconnect (docs/cost-model.md, "Schedule").
+public enum InterconnectTraffic: String, CaseIterable, Sendable {
+    /// Every written output bit travels `interconnect_hops`.
+    case outputs
+    /// A layer's input values (each once) travel too: NeuroSim's H-tree carries both.
+    case inputsAndOutputs = "inputs_and_outputs"
+}
+
 /// Layer-by-layer (one layer at a time; latency = throughput interval) or pipelined (layers of
 /// consecutive inferences overlap; interval = slowest layer).
 public enum ScheduleMode: String, CaseIterable, Sendable {
@@ -85,8 +93,15 @@ public struct HardwareConfig: Equatable, Sendable {
     /// does not say).
     public var inputReuse: InputReuse = .none
     public var inputReuseSource = "default: no reuse (every window read whole)"
+    /// What the interconnect carries (`outputs` when the file does not say).
+    public var interconnectTraffic: InterconnectTraffic = .outputs
+    public var interconnectTrafficSource = "default: output bits only"
     public var scheduleMode: ScheduleMode
     public var scheduleModeSource: String
+    /// Bits per ns one tile exchanges with the global buffer: loading a layer's inputs and
+    /// storing its outputs then takes bits / (rate x the layer's tiles), added to its latency
+    /// (NeuroSim's global buffer). Nil: transfers are free and overlap with compute.
+    public var transferBitsPerNSPerTile: Constant?
 
     // densities used when a network carries no trained data
     public var assumedInputDensity: Constant
@@ -151,10 +166,11 @@ public struct HardwareConfig: Equatable, Sendable {
         let organisation = try root.field("organisation")
         try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile", "tiles_per_chip"])
         let digital = try root.field("digital")
-        try digital.rejectUnknownKeys(["accumulator_bits", "interconnect_hops", "input_reuse"])
+        try digital.rejectUnknownKeys(["accumulator_bits", "interconnect_hops", "input_reuse", "interconnect_traffic"])
+        let traffic = try digital.optionalField("interconnect_traffic").map { try Constant.choice($0, InterconnectTraffic.allCases.map(\.rawValue)) }
         let reuse = try digital.optionalField("input_reuse").map { try Constant.choice($0, InputReuse.allCases.map(\.rawValue)) }
         let schedule = try root.field("schedule")
-        try schedule.rejectUnknownKeys(["mode"])
+        try schedule.rejectUnknownKeys(["mode", "transfer_bits_per_ns_per_tile"])
         let densities = try root.field("assumed_densities")
         try densities.rejectUnknownKeys(["input_nonzero", "weight_nonzero", "input_bit_one"])
         let technology = try root.optionalField("technology").map { try readTechnology($0) }
@@ -220,7 +236,10 @@ public struct HardwareConfig: Equatable, Sendable {
             interconnectHops: try Constant.read(try digital.field("interconnect_hops"), unit: "hops"),
             inputReuse: reuse.map { InputReuse(rawValue: $0.value)! } ?? .none,
             inputReuseSource: reuse?.source ?? "default: no reuse (every window read whole)",
+            interconnectTraffic: traffic.map { InterconnectTraffic(rawValue: $0.value)! } ?? .outputs,
+            interconnectTrafficSource: traffic?.source ?? "default: output bits only",
             scheduleMode: ScheduleMode(rawValue: mode.value)!, scheduleModeSource: mode.source,
+            transferBitsPerNSPerTile: try schedule.optionalField("transfer_bits_per_ns_per_tile").map { _ in try positive(schedule, "transfer_bits_per_ns_per_tile", unit: "bits/ns") },
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
             components: components, technology: technology, timeReferences: timeReferences)

@@ -84,6 +84,9 @@ public struct LayerMapping: Equatable, Sendable {
     /// Input values one group's arrays read from the input buffer per inference (per column
     /// tile): positions x connections without reuse, fewer with a line buffer.
     public let inputReadsPerGroup: Int
+    /// Input bits the layer takes from the buffer, each value once (no column-tile copies):
+    /// groups x `inputReadsPerGroup` x input bits.
+    public var uniqueInputBits: Int { groups * inputReadsPerGroup * inputBits }
     /// Output positions * output channels.
     public var outputs: Int { positions * outChannels }
     /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).

@@ -65,7 +65,9 @@ extension Scheduler {
             }
             // Time one copy needs per output position: steps per position x step time.
             let perPosition = layers.map { m in Double(m.bitCycles * m.phases) * schedule(m, config: config).stepNS }
-            func latency(_ i: Int, _ d: Int) -> Double { Double((layers[i].positions + d - 1) / d) * perPosition[i] }
+            func latency(_ i: Int, _ d: Int) -> Double {
+                Double((layers[i].positions + d - 1) / d) * perPosition[i] + transferNS(layers[i], config: config, copies: d)
+            }
             /// The fewest copies above `d` that shorten layer i (nil when one position per copy).
             func next(_ i: Int, _ d: Int) -> Int? {
                 let steps = (layers[i].positions + d - 1) / d

@@ -3,6 +3,9 @@ public struct LayerSchedule: Equatable, Sendable {
     public let events: EventCounts
     /// One array step: evaluate and read out (ns).
     public let stepNS: Double
+    /// Loading the layer's inputs from and storing its outputs to the global buffer (ns; 0
+    /// without `schedule.transfer_bits_per_ns_per_tile`). Part of `latencyNS`.
+    public let transferNS: Double
     /// Steps per inference of one copy: ceil(positions / copies) * input slices * phases
     /// (positions run one after another on a copy's arrays; all arrays of a copy step together).
     public let steps: Int
@@ -33,7 +36,7 @@ public enum Scheduler {
             e.bufferWriteBits = Double(step.writeBits)
             e.interconnectBitHops = Double(step.writeBits) * hops
             let l = layers[step.ownerLayer]
-            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, transferNS: l.transferNS, steps: l.steps, latencyNS: l.latencyNS)
         }
         let total = layers.reduce(0) { $0 + $1.latencyNS }
         let interval = config.scheduleMode == .pipelined ? (layers.map(\.latencyNS).max() ?? 0) : total
@@ -41,7 +44,7 @@ public enum Scheduler {
         layers = zip(mapping.layers, layers).map { m, l in
             var e = l.events
             e.idleCycles = max(0, Double(m.allArrays) * interval / cycle - e.busyCycles)
-            return LayerSchedule(events: e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+            return LayerSchedule(events: e, stepNS: l.stepNS, transferNS: l.transferNS, steps: l.steps, latencyNS: l.latencyNS)
         }
         return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval)
     }
@@ -72,7 +75,8 @@ public enum Scheduler {
         e.bufferReadBits = G * Double(m.columnTiles) * Double(m.inputReadsPerGroup) * Double(m.inputBits)
             + (m.residual ? Double(m.outputs * m.outputBits) : 0)
         e.bufferWriteBits = Double(m.outputs * m.outputBits)
-        e.interconnectBitHops = e.bufferWriteBits * config.interconnectHops.value
+        let travelling = e.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? Double(m.uniqueInputBits) : 0)
+        e.interconnectBitHops = travelling * config.interconnectHops.value
         let stepNS: Double
         switch m.readout {
         case .senseAmp:
@@ -80,8 +84,19 @@ public enum Scheduler {
         case .adc:
             stepNS = max(config.arrayCycleNS.value, Double(m.conversionsPerADC) * config.adcConversionNS.value)
         }
-        let latency = Double(steps) * stepNS
+        let transfer = transferNS(m, config: config, copies: m.duplicates)
+        let latency = Double(steps) * stepNS + transfer
         e.busyCycles = Double(m.arrays * work) * stepNS / config.arrayCycleNS.value
-        return LayerSchedule(events: e, stepNS: stepNS, steps: steps, latencyNS: latency)
+        return LayerSchedule(events: e, stepNS: stepNS, transferNS: transfer, steps: steps, latencyNS: latency)
+    }
+
+    /// Time to load a layer's input values (each once: G x W, no column-tile copies) and store its
+    /// outputs through `copies` x its arrays' tiles at the config's transfer rate (0 without one).
+    static func transferNS(_ m: LayerMapping, config: HardwareConfig, copies: Int) -> Double {
+        guard let rate = config.transferBitsPerNSPerTile?.value else { return 0 }
+        let perTile = Int(config.arraysPerMacro.value) * Int(config.macrosPerTile.value)
+        let tiles = (m.arrays * copies + perTile - 1) / perTile
+        let bits = Double(m.uniqueInputBits + m.outputs * m.outputBits)
+        return bits / (rate * Double(tiles))
     }
 }
