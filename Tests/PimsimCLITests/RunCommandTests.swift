@@ -115,7 +115,7 @@ final class RunCommandTests: XCTestCase {
     func testBadInputsGiveOneLineErrors() {
         var r = runPimsim(["run", "--hw", "reram"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.hasPrefix("pimsim run: --hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"reram\""), r.err)
+        XCTAssertTrue(r.err.hasPrefix("pimsim run: --hw: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c) or a .json path, found \"reram\""), r.err)
         r = runPimsim(["run", "--hw", "sram-16tc1"])
         XCTAssertTrue(r.err.contains("(did you mean \"sram-16t1c\"?)"), r.err)
         r = runPimsim(["run", "--precision", "16"])
@@ -133,14 +133,14 @@ final class RunCommandTests: XCTestCase {
     func testHwListsAndShowsConfigsWithSources() {
         var r = runPimsim(["hw"])
         XCTAssertEqual(r.status, 0, r.err)
-        for name in ["reram-1t1r", "sram-16t1c", "isaac"] { XCTAssertTrue(r.out.contains(name), name) }
+        for name in ["reram-1t1r", "sram-16t1c", "isaac", "neurosim-rram-22nm"] { XCTAssertTrue(r.out.contains(name), name) }
         r = runPimsim(["hw", "show", "isaac"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("components.adc.energy_pj_by_adc_bits"))
         XCTAssertTrue(r.out.contains("ISAAC (Shafiee et al., ISCA 2016) Table I"))
         r = runPimsim(["hw", "show", "nosuch"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.err, "pimsim hw: NAME: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\"\n")
+        XCTAssertEqual(r.err, "pimsim hw: NAME: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\"\n")
         r = runPimsim(["hw", "list"])
         XCTAssertEqual(r.status, 2)
     }

@@ -105,7 +105,7 @@ final class SweepCommandTests: XCTestCase {
             (["--array-rows", "0"], "pimsim sweep: --array-rows: expected array rows R[,R...] (integers from 1 to 1048576) or A:B (powers of two from A to B), found \"0\""),
             (["--array-rows", "64:32"], "pimsim sweep: --array-rows: expected A:B with A and B powers of two from 1 to 1048576 and A <= B (e.g. 32:1024), found \"64:32\""),
             (["--readout", "foo"], "pimsim sweep: --readout: expected auto or adc, separated by commas (e.g. auto,adc), found \"foo\""),
-            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
+            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
             (["--hw", "isaac,isaac"], "pimsim sweep: --hw: expected each value once, found \"isaac\" twice"),
             (["--split", "72,72"], "pimsim sweep: --split: expected each value once, found \"72\" twice"),
             (["--split", "0"], "pimsim sweep: --split: expected none, a split size S"),

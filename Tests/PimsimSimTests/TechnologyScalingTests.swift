@@ -77,7 +77,7 @@ final class TechnologyScalingTests: XCTestCase {
     }
 
     func testShippedConfigsScaleEveryComponentAndRetargetConsistently() throws {
-        for name in ["reram-1t1r", "sram-16t1c", "isaac"] {
+        for name in ["reram-1t1r", "sram-16t1c", "isaac", "neurosim-rram-22nm"] {
             let config = try HardwareConfig.load(name)
             let t = try XCTUnwrap(config.technology, name)
             XCTAssertTrue(config.components.allSatisfy { $0.reference != nil }, name)
