@@ -116,6 +116,12 @@ final class TechnologyScalingTests: XCTestCase {
                        "bad.json: $.components[3].reference.vdd_v: expected the supply (V) of the published figure (required for class logic), found nothing")
         XCTAssertEqual(error(text.replacingOccurrences(of: "\"value\": \"stillmaker-baas-2017\"", with: "\"value\": \"moore\"")),
                        "bad.json: $.technology.scaling_model.value: expected a scaling model in hwconfigs/technology (stillmaker-baas-2017), found \"moore\"")
+        // A supply where a fit turns negative (180 nm: e(V) = 24.64 V - 17.98) names its field or flag.
+        XCTAssertEqual(error(text.replacingOccurrences(of: "\"class\": \"logic\",\n        \"node_nm\": 65,\n        \"vdd_v\": 1.1,", with: "\"class\": \"logic\",\n        \"node_nm\": 180,\n        \"vdd_v\": 0.5,")),
+                       "bad.json: $.components[3].reference.vdd_v: expected a supply at which the energy fit of stillmaker-baas-2017 is positive at 180 nm, found 0.5 V")
+        XCTAssertThrowsError(try HardwareConfig.load("reram-1t1r").retargeted(nodeNM: 180, vddV: 0.6)) {
+            XCTAssertEqual("\($0)", "--vdd: expected a supply at which the energy fit of stillmaker-baas-2017 is positive at 180 nm, found 0.6 V")
+        }
         // A config without a technology section cannot be retargeted.
         let hand = try HardwareConfig.parse(HandComputedExampleTests.config, file: "hand.json")
         XCTAssertNil(hand.technology)

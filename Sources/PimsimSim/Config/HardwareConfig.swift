@@ -247,10 +247,9 @@ public struct HardwareConfig: Equatable, Sendable {
             throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(config.cellsPerTernaryWeight.value))) columns", found: "\(config.arrayColumns)")
         }
         do {
-            return try config.rescaled()
+            return try config.rescaled(targetLocation: "$.technology.vdd_v")
         } catch var error as InputError {
             error.file = file
-            error.location = "$.technology.vdd_v"
             throw error
         }
     }
@@ -273,15 +272,31 @@ public struct HardwareConfig: Equatable, Sendable {
 
     /// This config with every scale factor recomputed from the published values to
     /// `technology`'s node and supply (unchanged without a technology section).
-    func rescaled() throws -> HardwareConfig {
+    /// A supply outside the scaling model's fits is an error located at `targetLocation` (the
+    /// config's own, or the flag that moved it); a reference's supply at that reference.
+    func rescaled(targetLocation: String) throws -> HardwareConfig {
         guard let t = technology else { return self }
+        func located<T>(_ location: String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch var error as InputError {
+                error.location = location
+                throw error
+            }
+        }
+        try located(targetLocation) {
+            _ = try t.model.logicEnergy(node: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            _ = try t.model.logicDelay(node: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+        }
         var out = self
         for i in out.components.indices {
             guard let ref = out.components[i].reference else { continue }
-            out.components[i].factors = try t.model.factors(from: ref, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            out.components[i].factors = try located("$.components[\(i)].reference.vdd_v") {
+                try t.model.factors(from: ref, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            }
         }
         for time in timeReferences {
-            let f = try t.model.factors(from: time.reference, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            let f = try located("$.\(time.setting.rawValue).reference.vdd_v") {
+                try t.model.factors(from: time.reference, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
+            }
             out[time.setting] = Constant(time.published.value * f.delay, unit: "ns", source: time.published.source)
         }
         return out
@@ -308,12 +323,7 @@ public struct HardwareConfig: Equatable, Sendable {
         }
         var out = self
         out.technology = t
-        do {
-            return try out.rescaled()
-        } catch var error as InputError {
-            error.location = vddV != nil ? "--vdd" : "--node"
-            throw error
-        }
+        return try out.rescaled(targetLocation: vddV != nil ? "--vdd" : "--node")
     }
 
     /// The time constant `setting` (as used, after scaling).
