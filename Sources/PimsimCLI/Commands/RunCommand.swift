@@ -17,7 +17,10 @@ enum RunCommand {
         the counts with the config's per-action energies, static powers and areas \
         (docs/cost-model.md). A group whose dot product fits one array is read by comparators \
         against batch-norm-folded thresholds; one that does not is digitised by ADCs and added \
-        digitally. Ratios compare each configuration with no split.
+        digitally. Ratios compare each configuration with no split. Every component is scaled \
+        from the node it was published at to the config's technology node (--node, --vdd move \
+        it); --duplicate copies layers' weights so their copies split the positions (latency \
+        falls, arrays grow).
 
         With one configuration the table is per layer; with several, one row per configuration \
         plus an energy breakdown. Densities come from trained net.json data where present, \
