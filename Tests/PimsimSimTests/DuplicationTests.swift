@@ -84,6 +84,18 @@ final class DuplicationTests: XCTestCase {
         XCTAssertEqual(message(.auto(maxArrays: nil)), "--duplicate auto: expected an array budget: --max-arrays N, or organisation.tiles_per_chip in reram-1t1r, found neither")
         XCTAssertEqual(message(.factors([2, 2])), "--duplicate: expected 4 copy counts (one per weighted layer: conv1, conv2, fc1, fc2), found 2")
         XCTAssertEqual(message(.factors([2, 2, 2, 1])), "--duplicate: expected at most 1 copies of fc1 (its output positions), found 2")
+        // Copies that would overflow the cell counts are an error, not a trap: 2^20 x 2^20 arrays,
+        // 2,048 copies of conv1 (4,096 positions at 64 x 64) = 2^51 cells.
+        var giant = config
+        giant.rows = Constant(Double(1 << 20), unit: "rows", source: "test")
+        giant.columns = Constant(Double(1 << 20), unit: "columns", source: "test")
+        let wide = try ModelZoo.network(named: "resnet20", input: TensorShape(channels: 3, height: 64, width: 64))
+        let layers = try Simulator.run(wide, on: giant).layers.count
+        for d in [Duplication.factors([2048] + Array(repeating: 1, count: layers - 1)), .auto(maxArrays: Int.max)] {
+            XCTAssertThrowsError(try Simulator.run(wide, on: giant, duplication: d)) {
+                XCTAssertTrue("\($0)".hasPrefix("--duplicate: expected copies whose arrays hold at most 1,125,899,906,842,624 (2^50) cells, found more at "), "\($0)")
+            }
+        }
         XCTAssertThrowsError(try Duplication.parse("2,0", maxArrays: nil)) {
             XCTAssertEqual("\($0)", "--duplicate: expected auto, none or one copy count >= 1 per weighted layer (e.g. 16,4,4,2,2,1,1,1), found \"2,0\"")
         }

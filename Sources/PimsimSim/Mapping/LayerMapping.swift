@@ -86,7 +86,7 @@ public struct LayerMapping: Equatable, Sendable {
     public let inputReadsPerGroup: Int
     /// Input bits the layer takes from the buffer, each value once (no column-tile copies):
     /// groups x `inputReadsPerGroup` x input bits.
-    public var uniqueInputBits: Int { groups * inputReadsPerGroup * inputBits }
+    public var uniqueInputBits: Double { Double(groups) * Double(inputReadsPerGroup) * Double(inputBits) }
     /// Output positions * output channels.
     public var outputs: Int { positions * outChannels }
     /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).

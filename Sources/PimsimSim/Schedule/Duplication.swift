@@ -47,6 +47,21 @@ extension Scheduler {
     /// it, until that no longer fits the budget; layer by layer, the layer whose next step saves
     /// the most time per added array, until nothing fits.
     public static func duplicationFactors(_ mapping: NetworkMapping, config: HardwareConfig, duplication: Duplication) throws -> [Int] {
+        let copies = try chooseFactors(mapping, config: config, duplication: duplication)
+        // Every copy's cells count: keep arrays x rows x columns within the size limit.
+        var cells = 0
+        for (m, d) in zip(mapping.layers, copies) {
+            guard let layer = SizeLimits.product([m.arrays, d, config.arrayRows, config.arrayColumns], limit: SizeLimits.cells),
+                  let total = SizeLimits.sum(cells, layer, limit: SizeLimits.cells) else {
+                throw InputError(location: "--duplicate", expected: "copies whose arrays hold at most \(SizeLimits.describe(SizeLimits.cells)) cells",
+                                 found: "more at \(m.name) (\(d) copies of \(m.arrays) arrays)")
+            }
+            cells = total
+        }
+        return copies
+    }
+
+    static func chooseFactors(_ mapping: NetworkMapping, config: HardwareConfig, duplication: Duplication) throws -> [Int] {
         let layers = mapping.layers
         switch duplication {
         case .none:

@@ -49,33 +49,34 @@ public enum Scheduler {
         return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval)
     }
 
-    /// One layer (without idle cycles, which depend on the whole network).
+    /// One layer (without idle cycles, which depend on the whole network). Counts are products
+    /// of bounded sizes taken in Double, so no combination of sizes overflows.
     public static func schedule(_ m: LayerMapping, config: HardwareConfig) -> LayerSchedule {
         let P = Double(m.positions), G = Double(m.groups), n = Double(m.connections)
         let outPerGroup = Double(m.outChannels / m.groups)
         let work = m.positions * m.bitCycles * m.phases
         let steps = (m.positions + m.duplicates - 1) / m.duplicates * m.bitCycles * m.phases
         var e = EventCounts()
-        e.arrayActivations = Double(m.arrays * work)
+        e.arrayActivations = Double(m.arrays) * Double(work)
         // Unique row drives: non-zero inputs (or input bit slices) of every group and position.
         let drivesPerGroup = P * n * m.inputDensity * Double(m.bitCycles)
         e.wordlineDrives = drivesPerGroup * G * Double(m.columnTiles)
         let onPerDrive = outPerGroup * Double(m.onCellsPerNonzeroWeight) * m.weightDensity
         e.cellReadsOn = drivesPerGroup * G * onPerDrive
         e.cellReadsOff = drivesPerGroup * G * (Double(m.columnsPerGroup) - onPerDrive)
-            + drivesPerGroup * Double(m.packedGroupPairs * m.columnsPerGroup)
+            + drivesPerGroup * Double(m.packedGroupPairs) * Double(m.columnsPerGroup)
         switch m.readout {
         case .senseAmp(let comparators):
-            e.comparatorDecisions = Double(m.outputs * comparators)
+            e.comparatorDecisions = Double(m.outputs) * Double(comparators)
         case .adc(let bits):
-            let conversions = Double(work * m.groups * m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
+            let conversions = Double(work) * G * Double(m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
             e.adcConversionsByBits[bits] = conversions
-            e.digitalAdditions = conversions + Double(m.outputs * m.digitalOpsPerOutput)
+            e.digitalAdditions = conversions + Double(m.outputs) * Double(m.digitalOpsPerOutput)
         }
         e.bufferReadBits = G * Double(m.columnTiles) * Double(m.inputReadsPerGroup) * Double(m.inputBits)
-            + (m.residual ? Double(m.outputs * m.outputBits) : 0)
-        e.bufferWriteBits = Double(m.outputs * m.outputBits)
-        let travelling = e.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? Double(m.uniqueInputBits) : 0)
+            + (m.residual ? Double(m.outputs) * Double(m.outputBits) : 0)
+        e.bufferWriteBits = Double(m.outputs) * Double(m.outputBits)
+        let travelling = e.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? m.uniqueInputBits : 0)
         e.interconnectBitHops = travelling * config.interconnectHops.value
         let stepNS: Double
         switch m.readout {
@@ -86,7 +87,7 @@ public enum Scheduler {
         }
         let transfer = transferNS(m, config: config, copies: m.duplicates)
         let latency = Double(steps) * stepNS + transfer
-        e.busyCycles = Double(m.arrays * work) * stepNS / config.arrayCycleNS.value
+        e.busyCycles = Double(m.arrays) * Double(work) * stepNS / config.arrayCycleNS.value
         return LayerSchedule(events: e, stepNS: stepNS, transferNS: transfer, steps: steps, latencyNS: latency)
     }
 
@@ -94,9 +95,8 @@ public enum Scheduler {
     /// outputs through `copies` x its arrays' tiles at the config's transfer rate (0 without one).
     static func transferNS(_ m: LayerMapping, config: HardwareConfig, copies: Int) -> Double {
         guard let rate = config.transferBitsPerNSPerTile?.value else { return 0 }
-        let perTile = Int(config.arraysPerMacro.value) * Int(config.macrosPerTile.value)
-        let tiles = (m.arrays * copies + perTile - 1) / perTile
-        let bits = Double(m.uniqueInputBits + m.outputs * m.outputBits)
-        return bits / (rate * Double(tiles))
+        let tiles = (Double(m.arrays) * Double(copies) / (config.arraysPerMacro.value * config.macrosPerTile.value)).rounded(.up)
+        let bits = m.uniqueInputBits + Double(m.outputs) * Double(m.outputBits)
+        return bits / (rate * tiles)
     }
 }
