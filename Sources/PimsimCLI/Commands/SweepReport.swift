@@ -19,6 +19,8 @@ struct SweepReport {
         case text(String), int(Int), number(Double)
         /// A ratio to the reference; nil when the reference point could not be built.
         case ratio(Double?)
+        /// A quantity a point may not have (the node of a config without a technology section).
+        case optional(Double?)
     }
 
     /// A report column: table title, CSV/JSON key (unit in the name), whether the (narrower)
@@ -85,6 +87,8 @@ struct SweepReport {
             Column("area x", "area_x", ratio(.area)),
             Column("latency x", "latency_x", ratio(.latency)),
             Column("EDP x", "edp_x", ratio(.edp)),
+            Column("node nm", "node_nm", inTable: false) { .optional($0.config.technology?.nodeNM) },
+            Column("VDD V", "vdd_v", inTable: false) { .optional($0.config.technology?.vddV) },
         ]
     }
 
@@ -137,6 +141,7 @@ struct SweepReport {
         case .int(let i): return .text(NumberFormat.grouped(i))
         case .number(let d): return .number(d * scale)
         case .ratio(let r): return .text(r.map { NumberFormat.ratio($0) } ?? "-")
+        case .optional(let v): return v.map { .number($0 * scale) } ?? .text("-")
         }
     }
 
@@ -167,7 +172,7 @@ struct SweepReport {
                 case .text(let s): return s
                 case .int(let i): return "\(i)"
                 case .number(let d): return "\(d)"
-                case .ratio(let r): return r.map { "\($0)" } ?? ""
+                case .ratio(let r), .optional(let r): return r.map { "\($0)" } ?? ""
                 }
             })
         }
@@ -182,7 +187,7 @@ struct SweepReport {
                 case .text(let s): return (column.key, JSONValue.string(s))
                 case .int(let i): return (column.key, .int(i))
                 case .number(let d): return (column.key, .number(d))
-                case .ratio(let r): return (column.key, r.map(JSONValue.number) ?? .null)
+                case .ratio(let r), .optional(let r): return (column.key, r.map(JSONValue.number) ?? .null)
                 }
             })
         }
