@@ -7,6 +7,7 @@
 #   examples/experiments/funcsim_splits.sh [OUT_DIR]
 # Environment: EPOCHS (default 3), OPTS (default "--optimizer adam --lr 0.005 --batch 64"),
 # TRIALS (default 5), SEED (default 1, of the Monte Carlo trials), HW (default reram-1t1r),
+# SPLITS (default "none 144:72 144 72 36"), EVAL_OPTS (default none; e.g. "--test-limit 200"),
 # PIMSIM (default .build/release/pimsim; build it first with `swift build -c release`).
 # Resumable: a trained network already in OUT_DIR is reused.
 set -euo pipefail
@@ -16,10 +17,12 @@ OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
 TRIALS=${TRIALS:-5}
 SEED=${SEED:-1}
 HW=${HW:-reram-1t1r}
+SPLITS=${SPLITS:-"none 144:72 144 72 36"}
+EVAL_OPTS=${EVAL_OPTS:-}
 PIMSIM=${PIMSIM:-.build/release/pimsim}
 mkdir -p "$OUT"
 nets=()
-for split in none 144:72 144 72 36; do
+for split in $SPLITS; do
   net="$OUT/r20-${split/:/-}.json"
   if [ ! -f "$net" ]; then
     "$PIMSIM" train --model resnet20 --split "$split" --quant stat --epochs "$EPOCHS" --seed 1 $OPTS -o "$net" 2> "$net.log"
@@ -28,6 +31,6 @@ for split in none 144:72 144 72 36; do
 done
 for sweep in conductance=0:0.2:5 sa-offset=0:2:3; do
   name=${sweep%%=*}
-  "$PIMSIM" eval "${nets[@]}" --hw "$HW" --sweep-sigma "$sweep" --trials "$TRIALS" --seed "$SEED" \
+  "$PIMSIM" eval "${nets[@]}" --hw "$HW" --sweep-sigma "$sweep" --trials "$TRIALS" --seed "$SEED" $EVAL_OPTS \
     --svg "$OUT/$name.svg" | tee "$OUT/$name.txt"
 done
