@@ -63,7 +63,7 @@ public enum CommandLineInterface {
             out += "  " + spec.name.padding(width) + "  " + spec.summary + "\n"
         }
         out += "\nRun 'pimsim help <command>' or 'pimsim <command> --help' for a command's options and examples.\n"
-        out += "Networks: a net.json path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
+        out += "Networks: a net.json or ONNX (.onnx) path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
         return out
     }
 }
