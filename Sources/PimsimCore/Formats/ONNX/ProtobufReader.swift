@@ -6,16 +6,16 @@
 /// that many bytes (type 2: strings, bytes, nested messages, packed repeated numbers) or 4
 /// little-endian bytes (type 5). Groups (types 3 and 4) are obsolete and rejected. Every read is
 /// bounds-checked: a truncated or corrupted buffer throws `ProtobufError`, never traps.
-struct ProtobufReader {
+public struct ProtobufReader: Sendable {
     /// One decoded field.
-    struct Field {
-        var number: Int
-        var value: Value
+    public struct Field: Sendable {
+        public var number: Int
+        public var value: Value
         /// Offset of the field's key in the buffer (for errors).
-        var offset: Int
+        public var offset: Int
     }
 
-    enum Value {
+    public enum Value: Equatable, Sendable {
         case varint(UInt64)
         case fixed64(UInt64)
         /// The byte range of a length-delimited value.
@@ -24,25 +24,25 @@ struct ProtobufReader {
     }
 
     /// The whole buffer (shared, not copied, by nested readers).
-    let buffer: [UInt8]
-    private(set) var position: Int
-    let end: Int
+    public let buffer: [UInt8]
+    public private(set) var position: Int
+    public let end: Int
 
-    init(_ buffer: [UInt8]) {
+    public init(_ buffer: [UInt8]) {
         self.init(buffer, range: 0..<buffer.count)
     }
 
     /// A reader of `range` inside `buffer` (a nested message).
-    init(_ buffer: [UInt8], range: Range<Int>) {
+    public init(_ buffer: [UInt8], range: Range<Int>) {
         self.buffer = buffer
         self.position = range.lowerBound
         self.end = range.upperBound
     }
 
-    var isAtEnd: Bool { position >= end }
+    public var isAtEnd: Bool { position >= end }
 
     /// The next field, or nil at the end of the message.
-    mutating func next() throws -> Field? {
+    public mutating func next() throws -> Field? {
         guard position < end else { return nil }
         let offset = position
         let key = try readVarint()
@@ -71,10 +71,10 @@ struct ProtobufReader {
     }
 
     /// Field numbers are 29-bit.
-    static let maximumFieldNumber: UInt64 = (1 << 29) - 1
+    public static let maximumFieldNumber: UInt64 = (1 << 29) - 1
 
     /// A base-128 varint of at most 10 bytes (64 bits).
-    mutating func readVarint() throws -> UInt64 {
+    public mutating func readVarint() throws -> UInt64 {
         let start = position
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -107,10 +107,16 @@ struct ProtobufReader {
 }
 
 /// Malformed protobuf data: where (byte offset) and what was wrong.
-struct ProtobufError: Error, Equatable {
-    var offset: Int
-    var expected: String
-    var found: String
+public struct ProtobufError: Error, Equatable, Sendable {
+    public var offset: Int
+    public var expected: String
+    public var found: String
+
+    public init(offset: Int, expected: String, found: String) {
+        self.offset = offset
+        self.expected = expected
+        self.found = found
+    }
 }
 
 extension ProtobufReader.Field {
