@@ -400,16 +400,9 @@ extension ImportState {
         let target = try constant(1, "shape")
         guard let requested = target.integers else { throw ONNXImportError(expected: "the values of the target shape", found: "a graph input without data") }
         let input = onnxDims(x)
-        let allowZero = try int("allowzero", default: 0) != 0
-        var dims = requested.enumerated().map { i, d in d == 0 && !allowZero && i < input.count ? Int64(input[i]) : d }
-        let total = input.reduce(1, *)
-        if let k = dims.firstIndex(of: -1) {
-            let known = dims.enumerated().filter { $0.offset != k }.reduce(Int64(1)) { $0 * max($1.element, 0) }
-            guard known > 0, Int64(total) % known == 0 else { throw ONNXImportError(expected: "a shape with \(total) elements", found: "\(requested)") }
-            dims[k] = Int64(total) / known
-        }
-        let flat = [Int64(batch), Int64(x.shape.count)]
-        if dims == input.map(Int64.init) {
+        let dims = try ONNXConstantFolding.resolveReshape(requested, input: input, allowZero: try int("allowzero", default: 0) != 0)
+        let flat = [batch, x.shape.count]
+        if dims == input {
             setOutput(.tensor(x))
         } else if dims == flat || dims == flat + [1, 1] {
             setOutput(.tensor(try flatten(x, rank: dims.count)))
@@ -478,7 +471,8 @@ extension ImportState {
                 throw ONNXImportError(expected: "padding of the channel axis only (the option-A shortcut; spatial padding belongs in Conv pads)", found: "pads \(pads)")
             }
         }
-        guard before >= 0, after >= 0, before + after <= Int64(ONNXConstant.maximumCount) else {
+        guard (0...Int64(ONNXConstant.maximumCount)).contains(before), (0...Int64(ONNXConstant.maximumCount)).contains(after),
+              before + after <= Int64(ONNXConstant.maximumCount) else {
             throw ONNXImportError(expected: "non-negative channel padding", found: "pads \(pads)")
         }
         let out = x.shape.channels + Int(before + after)
