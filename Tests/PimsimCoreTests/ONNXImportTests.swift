@@ -31,7 +31,7 @@ final class ONNXImportTests: XCTestCase {
         XCTAssertTrue(report.hasValues)
         XCTAssertEqual(imported.graph.nodes.map(\.operation.name), ["input", "conv2d", "activation"])
         XCTAssertEqual(imported.graph.shapes.last, TensorShape(channels: 2, height: 4, width: 4))
-        XCTAssertEqual(imported.summary(file: "m.onnx"), "m.onnx: ONNX opset 13 from pimsim-tests: 1 weighted layers (1 ternary); per-layer detection: pimsim convert m.onnx -o net.json")
+        XCTAssertEqual(imported.summary(file: "m.onnx"), "m.onnx: ONNX opset 13 from pimsim-tests: 1 weighted layer (1 ternary); per-layer detection: pimsim convert m.onnx -o net.json")
     }
 
     func testBinaryAndKeptWeights() throws {

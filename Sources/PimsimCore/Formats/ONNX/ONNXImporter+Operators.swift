@@ -60,10 +60,10 @@ extension ImportState {
             setOutput(.tensor(try flatten(x, rank: 2)))
         case ("Reshape", false): try reshape()
         case ("Identity", false):
-            setOutput(try value(0)!)
+            setOutput(try requiredValue(0))
         case ("Dropout", false):
             try requireUnused(outputsFrom: 1, "dropout masks")
-            setOutput(try value(0)!)
+            setOutput(try requiredValue(0))
         case ("Slice", false): try slice()
         case ("Pad", false): try pad()
         case ("Shape", false): try shape()

@@ -35,7 +35,7 @@ public struct ONNXImport: Sendable {
         let order = ["ternary", "binary"] + counts.keys.filter { $0 != "ternary" && $0 != "binary" && $0 != "shape-only" }.sorted() + ["shape-only"]
         let kinds = order.compactMap { kind in counts[kind].map { "\($0) \(kind)" } }.joined(separator: ", ")
         let from = producer.isEmpty ? "" : " from \(producer)"
-        return "\(file): ONNX opset \(opset)\(from): \(layers.count) weighted layers (\(kinds)); per-layer detection: pimsim convert \(file) -o net.json"
+        return "\(file): ONNX opset \(opset)\(from): \(layers.count) weighted layer\(layers.count == 1 ? "" : "s") (\(kinds)); per-layer detection: pimsim convert \(file) -o net.json"
     }
 }
 
@@ -320,9 +320,20 @@ struct ImportState {
 
     // MARK: - values
 
+    /// Input `i`, or nil when absent (an optional input left empty).
     func value(_ i: Int) throws -> ImportedValue? {
         guard i < current.inputs.count, !current.inputs[i].isEmpty else { return nil }
-        return values[current.inputs[i]]!
+        guard let v = values[current.inputs[i]] else {
+            // e.g. a Dropout mask or a batch norm's running statistics: outputs pimsim does not compute.
+            throw ONNXImportError(expected: "input \(i) \"\(current.inputs[i])\" computed by the importer", found: "an output of an earlier node that pimsim does not compute")
+        }
+        return v
+    }
+
+    /// Input `i`, which must be present.
+    func requiredValue(_ i: Int) throws -> ImportedValue {
+        guard let v = try value(i) else { throw ONNXImportError(expected: "input \(i)", found: "none") }
+        return v
     }
 
     /// Input `i` as a constant; `what` names it in messages.
