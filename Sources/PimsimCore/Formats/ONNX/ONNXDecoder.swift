@@ -231,29 +231,29 @@ enum ONNXDecoder {
     }
 
     static func appendFloats(_ bytes: [UInt8], _ field: ProtobufReader.Field, to values: inout [Float], path: String) throws {
-        switch field.value {
-        case .fixed32(let v): values.append(Float(bitPattern: v))
-        case .bytes(let range):
-            guard range.count % 4 == 0 else {
-                throw ONNXFormatError(offset: field.offset, path: path, expected: "packed 4-byte floats", found: "\(range.count) bytes, not a multiple of 4")
-            }
-            values.reserveCapacity(values.count + range.count / 4)
-            for i in stride(from: range.lowerBound, to: range.upperBound, by: 4) { values.append(Float(bitPattern: littleEndian32(bytes, i))) }
-        default: throw field.wireError(path, expected: "32-bit floats")
-        }
+        try appendFixed(bytes, field, to: &values, width: 4, path: path, what: "floats") { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
     }
 
     static func appendDoubles(_ bytes: [UInt8], _ field: ProtobufReader.Field, to values: inout [Double], path: String) throws {
+        try appendFixed(bytes, field, to: &values, width: 8, path: path, what: "doubles") { Double(bitPattern: $0) }
+    }
+
+    /// Repeated fixed-width numbers (4 or 8 bytes), packed or one per field.
+    static func appendFixed<T>(_ bytes: [UInt8], _ field: ProtobufReader.Field, to values: inout [T], width: Int, path: String, what: String,
+                               _ decode: (UInt64) -> T) throws {
         switch field.value {
-        case .fixed64(let v): values.append(Double(bitPattern: v))
+        case .fixed32(let v) where width == 4: values.append(decode(UInt64(v)))
+        case .fixed64(let v) where width == 8: values.append(decode(v))
         case .bytes(let range):
-            guard range.count % 8 == 0 else {
-                throw ONNXFormatError(offset: field.offset, path: path, expected: "packed 8-byte doubles", found: "\(range.count) bytes, not a multiple of 8")
+            guard range.count % width == 0 else {
+                throw ONNXFormatError(offset: field.offset, path: path, expected: "packed \(width)-byte \(what)", found: "\(range.count) bytes, not a multiple of \(width)")
             }
-            for i in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
-                values.append(Double(bitPattern: UInt64(littleEndian32(bytes, i)) | UInt64(littleEndian32(bytes, i + 4)) << 32))
+            values.reserveCapacity(values.count + range.count / width)
+            for i in stride(from: range.lowerBound, to: range.upperBound, by: width) {
+                let low = UInt64(littleEndian32(bytes, i))
+                values.append(decode(width == 4 ? low : low | UInt64(littleEndian32(bytes, i + 4)) << 32))
             }
-        default: throw field.wireError(path, expected: "64-bit doubles")
+        default: throw field.wireError(path, expected: "\(width * 8)-bit \(what)")
         }
     }
 

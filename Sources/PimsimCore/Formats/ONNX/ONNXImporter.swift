@@ -393,37 +393,33 @@ struct ImportState {
 
     func attribute(_ name: String) -> ONNXAttribute? { current.attributes[name] }
 
+    /// Attribute `name` as the kind `extract` accepts (nil when absent); `kind` names it in errors.
+    func attribute<T>(_ name: String, _ kind: String, _ extract: (ONNXAttribute) -> T?) throws -> T? {
+        guard let a = current.attributes[name] else { return nil }
+        guard let v = extract(a) else { throw ONNXImportError(expected: "\(kind) attribute \(name)", found: "another kind") }
+        return v
+    }
+
     func int(_ name: String, default value: Int64) throws -> Int64 {
-        switch attribute(name) {
-        case nil: return value
-        case .int(let v)?: return v
-        default: throw ONNXImportError(expected: "an integer attribute \(name)", found: "another kind")
-        }
+        try attribute(name, "an integer") { a -> Int64? in if case .int(let v) = a { return v }; return nil } ?? value
     }
 
     func float(_ name: String, default value: Float) throws -> Float {
-        switch attribute(name) {
-        case nil: return value
-        case .float(let v)?: return v
-        case .int(let v)?: return Float(v)
-        default: throw ONNXImportError(expected: "a float attribute \(name)", found: "another kind")
-        }
+        try attribute(name, "a float") { a -> Float? in
+            switch a {
+            case .float(let v): return v
+            case .int(let v): return Float(v)
+            default: return nil
+            }
+        } ?? value
     }
 
     func ints(_ name: String) throws -> [Int64]? {
-        switch attribute(name) {
-        case nil: return nil
-        case .ints(let v)?: return v
-        default: throw ONNXImportError(expected: "an integer list attribute \(name)", found: "another kind")
-        }
+        try attribute(name, "an integer list") { a -> [Int64]? in if case .ints(let v) = a { return v }; return nil }
     }
 
     func string(_ name: String, default value: String) throws -> String {
-        switch attribute(name) {
-        case nil: return value
-        case .string(let v)?: return v
-        default: throw ONNXImportError(expected: "a string attribute \(name)", found: "another kind")
-        }
+        try attribute(name, "a string") { a -> String? in if case .string(let v) = a { return v }; return nil } ?? value
     }
 
     // MARK: - graph nodes
