@@ -281,10 +281,18 @@ extension ImportState {
             throw ONNXImportError(expected: "a constant \(what) right after a Conv, Gemm or MatMul (folded into it) or a positive scalar",
                                   found: "\(c.count) values on the output of \(nodes[nodeIndex[x.node] ?? 0].operation.name) \"\(x.node)\"")
         }
+        var node = nodes[i]
+        if c.isShapeOnly && node.data.weights == nil {
+            // Shapes only (export_params=False): a bias without values, a factor with nothing to scale.
+            guard c.count == 1 || c.count == channels else { throw ONNXImportError(expected: "one \(what) per output channel (\(channels))", found: "dims \(c.dims)") }
+            if what == "bias" { node.operation = Self.withBias(node.operation) }
+            nodes[i] = node
+            setOutput(.tensor(x))
+            return
+        }
         guard let values = try channelValues(c, channels: channels, rank: x.rank) else {
             throw ONNXImportError(expected: "one \(what) per output channel (\(channels)) or one value", found: "dims \(c.dims)")
         }
-        var node = nodes[i]
         var bias = node.data.bias ?? [Float](repeating: 0, count: channels)
         var weights: [Float] = []
         if case .float32(let w)? = node.data.weights { weights = w }
@@ -297,14 +305,19 @@ extension ImportState {
         if !weights.isEmpty { node.data.weights = .float32(weights) }
         if what == "bias" || node.data.bias != nil {
             node.data.bias = bias
-            switch node.operation {
-            case .conv2d(var a): a.bias = true; node.operation = .conv2d(a)
-            case .linear(var a): a.bias = true; node.operation = .linear(a)
-            default: break
-            }
+            node.operation = Self.withBias(node.operation)
         }
         nodes[i] = node
         setOutput(.tensor(x))
+    }
+
+    /// A conv2d or linear operation with a bias.
+    static func withBias(_ operation: Operation) -> Operation {
+        switch operation {
+        case .conv2d(var a): a.bias = true; return .conv2d(a)
+        case .linear(var a): a.bias = true; return .linear(a)
+        default: return operation
+        }
     }
 
     /// The values of `c` per channel of a tensor of `rank`, if `c` broadcasts along channels only
