@@ -349,6 +349,41 @@ final class ONNXImportTests: XCTestCase {
         XCTAssertTrue(message(domain).contains("(com.example::Relu): expected an op of the default ONNX domain or QONNX"), message(domain))
     }
 
+    func testMoreErrorsAndNotes() throws {
+        func message(_ b: ONNXModelBuilder) -> String {
+            do { _ = try b.imported(); return "no error" } catch { return "\(error)" }
+        }
+        var groups = ONNXModelBuilder(input: [2, 4, 4])
+        groups.weight("w", [3, 1, 1, 1], [1, 1, 1])
+        groups.node("Conv", ["x", "w"], "c", [("group", .int(2))])
+        XCTAssertEqual(message(groups), "test.onnx: node \"/c/Conv\" (Conv): expected a divisor of out_channels 3 (node \"c\"), found 2")
+
+        var concat = ONNXModelBuilder(input: [2, 4, 4])
+        concat.node("Concat", ["x", "x"], "y", [("axis", .int(1))])
+        XCTAssertTrue(message(concat).hasPrefix("test.onnx: node \"/y/Concat\" (Concat): expected a supported op on a tensor (Conv, "), message(concat))
+
+        var constant = ONNXModelBuilder(input: [4])
+        constant.weight("a", [2], [1, 4])
+        constant.node("Sqrt", ["a"], "b")
+        constant.node("Add", ["x", "b"], "y")
+        XCTAssertTrue(message(constant).hasPrefix("test.onnx: node \"/b/Sqrt\" (Sqrt): expected an op pimsim evaluates on constants (Constant, ConstantOfShape, "), message(constant))
+
+        var huge = ONNXModelBuilder(input: [4])
+        huge.initializers.append(.int64("shape", [1 << 20, 1 << 10]))
+        huge.node("ConstantOfShape", ["shape"], "big")
+        huge.node("Add", ["x", "big"], "y")
+        XCTAssertTrue(message(huge).contains("(ConstantOfShape): expected a constant of at most "), message(huge))
+
+        var scaled = ONNXModelBuilder(input: [4])
+        scaled.weight("two", [], [2])
+        scaled.weight("w", [3, 4], [Float](repeating: 0.5, count: 12))
+        scaled.node("Gemm", ["x", "w"], "fc", [("transB", .int(1))])
+        scaled.node("Mul", ["fc", "two"], "y")
+        let imported = try scaled.imported()
+        XCTAssertEqual(imported.notes, ["the ONNX output is 2.0 x the imported network's output; the factor is dropped (it is positive, so the predicted class is the same)"])
+        XCTAssertEqual(imported.graph.nodes.last?.data.scale, .perChannel([0.5, 0.5, 0.5]))
+    }
+
     func testClipAsHardtanhAndRelu() throws {
         var b = ONNXModelBuilder(input: [4])
         b.weight("lo", [], [-1])

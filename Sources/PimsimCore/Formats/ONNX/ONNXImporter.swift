@@ -212,7 +212,7 @@ struct ImportState {
             throw ImportFailure(location: "graph output \"\(outputName)\"", expected: "a tensor computed from the network input", found: values[outputName] == nil ? "a value no node produces" : "a constant")
         }
         if output.scale != 1 {
-            notes.append("the output is the graph's output times \(output.scale); the factor is dropped (positive, so the predicted class is unchanged)")
+            notes.append("the ONNX output is \(output.scale) x the imported network's output; the factor is dropped (it is positive, so the predicted class is the same)")
         }
         let reports = try finalizeWeights()
         let metadata = NetworkMetadata(notes: [
