@@ -12,7 +12,7 @@ final class RunCommandTests: XCTestCase {
         for label in ["No Split", "144 -> 2 x 72", "All split to 144", "All split to 72", "All split to 36"] {
             XCTAssertTrue(out.contains(label), label)
         }
-        for column in ["parameters", "arrays", "ADCs", "sense amps", "energy nJ", "area mm2", "latency us", "energy x"] {
+        for column in ["parameters", "arrays", "ADCs", "sense amps", "ADC conv./inf.", "energy nJ/inf.", "area mm2", "latency us/inf.", "energy x"] {
             XCTAssertTrue(out.contains(column), column)
         }
         let noSplit = out.split(separator: "\n").first { $0.hasPrefix("No Split ") }!
@@ -33,7 +33,7 @@ final class RunCommandTests: XCTestCase {
             for key in ["parameters", "macs", "arrays", "adcs", "sense_amps", "adc_conversions", "energy_pj", "area_mm2", "latency_ns"] {
                 XCTAssertNoThrow(try c.field(key).double(), key)
             }
-            XCTAssertNoThrow(try c.field("breakdown").field("adcs").double())
+            XCTAssertNoThrow(try c.field("energy_breakdown_pj").field("adcs").double())
             for layer in try c.field("layers").array() {
                 XCTAssertNoThrow(try layer.string("name"))
                 XCTAssertNoThrow(try layer.int("connections"))
@@ -55,9 +55,10 @@ final class RunCommandTests: XCTestCase {
         let (status, out, err) = runPimsim(["run", "lenet5", "--split", "none,72", "--format", "csv"])
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
-        XCTAssertTrue(lines[0].hasPrefix("network,hardware,split,layer,connections,groups,readout"))
-        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,none,conv1,") })
-        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,72,total,") })
+        XCTAssertTrue(lines[0].hasPrefix("network,hardware,split,split_label,row_kind,layer,precision,connections,groups,readout"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,none,No Split,layer,conv1,") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("lenet5,reram-1t1r,72,All split to 72,total,,") })
+        XCTAssertEqual(lines.count, 1 + (4 + 1) + (5 + 1), "a header; per configuration its layers (72 adds conv2.pw) and a total")
     }
 
     func testOneConfigurationGivesAPerLayerTableAndPrecisionOverrideWorks() {
@@ -77,11 +78,14 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(result.err, "pimsim run: \(path): --precision 16/16: expected an encoding matching the weight precision int16 (node \"conv\"), found ternary weights\n")
     }
 
-    /// Event counts times a huge --inferences exceed Int: printed in exponent form, no trap.
+    /// The energy of a huge --inferences exceeds Int and the fixed notation: printed in exponent
+    /// form, no trap; per-inference columns are unchanged and say so.
     func testHugeInferenceCountDoesNotTrap() {
         let result = runPimsim(["run", "--split", "none", "--inferences", "9223372036854775807"])
         XCTAssertEqual(result.status, 0, result.err)
-        XCTAssertTrue(result.out.contains("2.796e+24"), result.out)  // 303,114 ADC conversions x 9.22e18
+        XCTAssertTrue(result.out.contains("energy nJ, 9,223,372,036,854,775,807 inf."), result.out)
+        XCTAssertTrue(result.out.contains("1.437e+22"), result.out)  // 1,558 nJ x 9.22e18
+        XCTAssertTrue(result.out.contains("303,114"), result.out)  // ADC conversions per inference
     }
 
     /// Array sizes whose cell counts overflow 64-bit integers are input errors, not traps.
@@ -89,6 +93,22 @@ final class RunCommandTests: XCTestCase {
         let result = runPimsim(["run", "--array-rows", "9223372036854775807"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.err, "pimsim run: --array-rows: expected an integer from 1 to 1048576, found \"9223372036854775807\"\n")
+    }
+
+    /// ISAAC's chip-level HyperTransport leakage is most of its energy: the report says so.
+    func testStaticPowerDominanceIsStated() {
+        let isaac = runPimsim(["run", "resnet20", "--split", "none", "--hw", "isaac", "--precision", "16/16"])
+        XCTAssertEqual(isaac.status, 0, isaac.err)
+        XCTAssertTrue(isaac.out.contains("No Split: static power dominates: leakage is 99 % of the energy (of it: hypertransport (per chip)"), isaac.out)
+        XCTAssertFalse(runPimsim(["run", "resnet20", "--split", "none"]).out.contains("static power dominates"))
+    }
+
+    /// Constants derived by arithmetic print rounded for reading.
+    func testHwShowRoundsConstants() {
+        let show = runPimsim(["hw", "show", "isaac"])
+        XCTAssertTrue(show.out.contains("8b: 1.5625 pJ"), show.out)
+        XCTAssertTrue(show.out.contains("0.390625 pJ"), show.out)
+        XCTAssertFalse(show.out.contains("0000000"), show.out)
     }
 
     func testArrayRowsOverrideChangesTheMapping() throws {
@@ -108,8 +128,11 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try serial.double("latency_ns"), try pipelined.double("latency_ns"))
         XCTAssertEqual(try serial.double("interval_ns"), try serial.double("latency_ns"))
         XCTAssertLessThan(try pipelined.double("interval_ns"), try pipelined.double("latency_ns"))
+        // Quantities are per inference; only energy_all_inferences_pj scales with --inferences.
         let twice = try configuration(["--inferences", "2"])
-        XCTAssertEqual(try twice.double("dynamic_pj"), 2 * (try serial.double("dynamic_pj")), accuracy: 1e-6 * (try serial.double("dynamic_pj")))
+        XCTAssertEqual(try twice.double("energy_pj"), try serial.double("energy_pj"))
+        XCTAssertEqual(try twice.double("energy_all_inferences_pj"), 2 * (try serial.double("energy_pj")))
+        XCTAssertEqual(try serial.double("energy_all_inferences_pj"), try serial.double("energy_pj"))
     }
 
     func testBadInputsGiveOneLineErrors() {

@@ -16,8 +16,8 @@ enum ConvertCommand {
         when -o is given, else to standard error (standard output then carries the net.json).
         """,
         examples: [
-            ("pimsim convert model.onnx -o model.json", "an ONNX export from PyTorch as net.json, with the detection report"),
-            ("pimsim convert resnet18.onnx --precision 8/8 -o r18.json", "a float model costed at 8-bit weights and inputs"),
+            ("pimsim convert lenet5-twn.onnx -o lenet5-onnx.json", "an ONNX export from PyTorch as net.json, with the detection report"),
+            ("pimsim convert resnet18-shapes.onnx --precision 8/8 -o r18.json", "a float model (shapes only) at 8-bit weights and inputs"),
         ],
         options: [NetworkArguments.precision, OutputArguments.outputFile],
         positionals: ["NET"], requiredPositionals: 1

@@ -15,7 +15,8 @@ enum EvalCommand {
         dot products with popcount, the first layer bit-serially over the 8 bits of its integer \
         input, thresholds folded from batch norm as comparators (docs/training.md). Reproduces \
         exactly the test accuracy pimsim train recorded in the file's metadata, and says whether \
-        it does. Also prints each weighted layer's weight density and measured input density.
+        it does. Also prints each weighted layer's weight density and measured input density. \
+        Progress (images evaluated) goes to stderr.
 
         --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset); only \
         the test files are read.
@@ -34,8 +35,13 @@ enum EvalCommand {
         let path = args.positional(0)!
         let graph = try NetworkArguments.load(args, io: io)
         let dataset = try DataArguments.load(args, includeTraining: false)
+        let workers = try args.int("--threads") ?? 2
+        try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),
+                                       what: "a network whose evaluation (\(TernaryEvaluator.chunk) images per thread)", location: path)
+        let progress = PhaseProgress("eval: integer evaluation of \(graph.name)", unit: "test images", io: io)
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
-                                                   classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path)
+                                                   classes: dataset.classes, workers: workers, file: path,
+                                                   progress: progress.report)
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left
         for node in graph.nodes where node.operation.isWeighted {

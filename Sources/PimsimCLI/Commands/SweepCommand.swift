@@ -63,7 +63,7 @@ enum SweepCommand {
             if showProgress { io.progress("sweep: \(done)/\(total) simulations") }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let report = SweepReport(network: graph.name, result: result)
+        let report = SweepReport(network: graph.name, label: SplitLabels(graph), result: result)
         report.warnings().forEach { io.progress("sweep: \($0)") }
         io.progress("sweep: \(report.rows.count) of \(space.count) points evaluated (\(space.count - report.rows.count) skipped) in "
                     + "\(NumberFormat.significant(seconds, 3)) s, \(NumberFormat.grouped(Int(Double(space.count) / max(seconds, 1e-9)))) points/s"

@@ -37,3 +37,28 @@ public final class CommandIO: @unchecked Sendable {
         progress("wrote \(path)")
     }
 }
+
+/// Progress of a counted phase on stderr: "label: done/total unit", at most once a second and
+/// always at the end, so a long phase is never silent and a short one prints one line.
+final class PhaseProgress: @unchecked Sendable {
+    private let io: CommandIO
+    private let label: String
+    private let unit: String
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last: UInt64 = 0
+    private let lock = NSLock()
+
+    init(_ label: String, unit: String, io: CommandIO) {
+        (self.label, self.unit, self.io) = (label, unit, io)
+    }
+
+    func report(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard done == total || now - last >= 1_000_000_000 else { return }
+        last = now
+        let seconds = Double(now - start) / 1e9
+        io.progress("\(label): \(done)/\(total) \(unit), \(String(format: "%.1f", seconds)) s")
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 
 /// The NET argument and the flags that adapt a zoo network, shared by every command that takes a
@@ -66,6 +67,28 @@ enum NetworkArguments {
     }
 }
 
+/// seed 000's labels for the split configurations of one network. A trained network is trained
+/// split and costed as it is (split `none`): it is labelled by the split it was trained with,
+/// which `pimsim train` records in its metadata (`notes.split`), not "No Split".
+struct SplitLabels {
+    /// The split the network was trained with, if it is trained and not `none`.
+    let trained: SplitSpec?
+
+    init(_ graph: Graph) {
+        if graph.hasTrainedData, let text = graph.metadata.notes["split"], let specs = try? SplitSpec.parseList(text),
+           specs.count == 1, specs[0] != .none {
+            trained = specs[0]
+        } else {
+            trained = nil
+        }
+    }
+
+    func callAsFunction(_ spec: SplitSpec) -> String {
+        if spec == .none, let trained { return "\(trained.paperLabel) (trained)" }
+        return spec.paperLabel
+    }
+}
+
 /// Warnings shared by the commands that split a network.
 enum SplitWarnings {
     /// Warns on stderr about `N:S` rules that select no layer of `graph` (they change nothing).
@@ -85,4 +108,30 @@ enum OutputArguments {
     }
 
     static let outputFile = OptionSpec("--output", short: "-o", value: "FILE", help: "Write the result to FILE instead of standard output.")
+}
+
+/// A guard before work whose memory grows with the network: an estimate of the bytes the
+/// activations take, against the machine's memory, so that a huge (but valid) network or image
+/// size is a one-line error instead of an allocation failure or the kernel's OOM kill.
+enum MemoryEstimate {
+    /// Float32 bytes for `images` images held at once: every node's output (training keeps them
+    /// all for the backward pass) plus each weighted layer's im2col patches (positions x
+    /// connections), counted in Double so no size overflows.
+    static func activationBytes(_ graph: Graph, images: Int, allNodes: Bool) -> Double {
+        let tensors = graph.shapes.map { Double($0.count) }
+        let patches = graph.weightedLayers.map { Double($0.positions) * Double($0.connections) }
+        let held = allNodes ? tensors.reduce(0, +) : 2 * (tensors.max() ?? 0)
+        return Double(images) * (held + (patches.max() ?? 0)) * 4
+    }
+
+    /// Throws unless `bytes` fit in the machine's physical memory.
+    static func requireFits(_ bytes: Double, what: String, location: String) throws {
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes <= available else {
+            throw InputError(location: location, expected: "\(what) that fits in memory (\(gigabytes(available)) GB here)",
+                             found: "about \(gigabytes(bytes)) GB of activations")
+        }
+    }
+
+    static func gigabytes(_ bytes: Double) -> String { String(format: bytes >= 1e13 ? "%.2g" : "%.1f", bytes / 1e9) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of `pimsim hw show`: a setting's JSON path, its value with unit and its source.
 public struct ConfigEntry: Equatable, Sendable {
     public let path: String
@@ -44,8 +46,10 @@ extension HardwareConfig {
         return list
     }
 
+    /// Rounded for reading: integers as they are, other values to 6 significant digits
+    /// (0.005808, not 0.005807999999999999 from a derived constant's arithmetic).
     private func format(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e12 { return String(Int64(v)) }
-        return "\(v)"
+        return String(format: "%.6g", v)
     }
 }

@@ -158,6 +158,16 @@ public struct HardwareConfig: Equatable, Sendable {
         }
         let componentsField = try root.field("components")
         let components = try componentsField.array().map(Component.read)
+        // A config that can cost nothing gives 0/0 ratios: it needs something with area and
+        // something that spends energy (per action or static).
+        guard components.contains(where: { ($0.areaUM2?.value ?? 0) > 0 || $0.areaByBits != nil }) else {
+            throw componentsField.error(expected: "components with some area (area_um2 > 0 or area_um2_by_adc_bits): a config that costs nothing cannot be compared",
+                                        found: components.isEmpty ? "no components" : "\(components.count) components without area")
+        }
+        guard components.contains(where: { ($0.energyPJ?.value ?? 0) > 0 || $0.energyByBits != nil || ($0.staticMW?.value ?? 0) > 0 }) else {
+            throw componentsField.error(expected: "components that spend energy (energy_pj > 0, energy_pj_by_adc_bits or static_mw > 0): a config that costs nothing cannot be compared",
+                                        found: "\(components.count) components without energy")
+        }
         var seen: Set<String> = []
         for (i, c) in components.enumerated() {
             guard seen.insert(c.name).inserted else {

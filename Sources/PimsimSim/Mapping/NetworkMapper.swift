@@ -26,11 +26,18 @@ public enum NetworkMapper {
         var folded = Set<Int>()
         var layers: [LayerMapping] = []
         var layerOfNode: [Int: Int] = [:]
+        var cells = 0
         for geometry in graph.weightedLayers {
             let chain = readoutChain(graph, from: geometry.nodeIndex)
             folded.formUnion(chain.nodes)
             layerOfNode[geometry.nodeIndex] = layers.count
-            layers.append(try mapLayer(geometry, graph: graph, chain: chain, config: config))
+            let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
+            // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
+            guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
+                throw cellLimitError(geometry, config: config)
+            }
+            cells = total
+            layers.append(layer)
         }
         // Owner of every node: the weighted layer reached by following first inputs upwards.
         var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
@@ -117,7 +124,11 @@ public enum NetworkMapper {
         let outPerGroup = g.outChannelsPerGroup
         let columnsPerGroup = outPerGroup * cellsPerWeight
         let columnTiles = (columnsPerGroup + C - 1) / C
-        var groupsPerArray = 1, arrays = g.groups * rowTiles * columnTiles, pairs = 0
+        // arrays x rows x columns within SizeLimits.cells, so no count derived from it overflows.
+        guard let tiled = SizeLimits.product([g.groups, rowTiles, columnTiles, R, C], limit: SizeLimits.cells) else {
+            throw cellLimitError(g, config: config)
+        }
+        var groupsPerArray = 1, arrays = tiled / (R * C), pairs = 0
         if rowTiles == 1 && columnTiles == 1 {
             groupsPerArray = min(g.groups, R / rowsPerGroup, C / columnsPerGroup)
             arrays = (g.groups + groupsPerArray - 1) / groupsPerArray
@@ -174,6 +185,12 @@ public enum NetworkMapper {
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
     }
 
+    static func cellLimitError(_ g: LayerGeometry, config: HardwareConfig) -> InputError {
+        InputError(file: config.file ?? config.name, location: "layer \(g.name)",
+                   expected: "a mapping of at most \(SizeLimits.describe(SizeLimits.cells)) cells (arrays x \(config.arrayRows) rows x \(config.arrayColumns) columns) for the network",
+                   found: "more (\(g.weightCount) weights in this layer)")
+    }
+
     /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).
     static func adcBits(rowsInTile: Int, inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) throws -> Int {
         let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
@@ -194,7 +211,12 @@ public enum NetworkMapper {
             case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
             default: signed = true
             }
-            let magnitude = inputsInTile * weightLevels * inputLevels
+            // Up to 2^20 rows x (2^32 - 1)^2 levels exceeds Int: then in Double (beyond 2^53 the
+            // resolution is absurd anyway, and the cost model's tables reject it).
+            guard let magnitude = SizeLimits.product([inputsInTile, weightLevels, inputLevels], limit: 1 << 52) else {
+                let m = Double(inputsInTile) * Double(weightLevels) * Double(inputLevels)
+                return Int((log2(signed ? 2 * m + 1 : m + 1)).rounded(.up))
+            }
             return max(1, log2Ceil(signed ? 2 * magnitude + 1 : magnitude + 1))
         }
     }

@@ -46,31 +46,32 @@ public enum Scheduler {
         return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval)
     }
 
-    /// One layer (without idle cycles, which depend on the whole network).
+    /// One layer (without idle cycles, which depend on the whole network). Counts are products
+    /// of bounded sizes taken in Double, so no combination of sizes overflows.
     public static func schedule(_ m: LayerMapping, config: HardwareConfig) -> LayerSchedule {
         let P = Double(m.positions), G = Double(m.groups), n = Double(m.connections)
         let outPerGroup = Double(m.outChannels / m.groups)
         let steps = m.positions * m.bitCycles * m.phases
         var e = EventCounts()
-        e.arrayActivations = Double(m.arrays * steps)
+        e.arrayActivations = Double(m.arrays) * Double(steps)
         // Unique row drives: non-zero inputs (or input bit slices) of every group and position.
         let drivesPerGroup = P * n * m.inputDensity * Double(m.bitCycles)
         e.wordlineDrives = drivesPerGroup * G * Double(m.columnTiles)
         let onPerDrive = outPerGroup * Double(m.onCellsPerNonzeroWeight) * m.weightDensity
         e.cellReadsOn = drivesPerGroup * G * onPerDrive
         e.cellReadsOff = drivesPerGroup * G * (Double(m.columnsPerGroup) - onPerDrive)
-            + drivesPerGroup * Double(m.packedGroupPairs * m.columnsPerGroup)
+            + drivesPerGroup * Double(m.packedGroupPairs) * Double(m.columnsPerGroup)
         switch m.readout {
         case .senseAmp(let comparators):
-            e.comparatorDecisions = Double(m.outputs * comparators)
+            e.comparatorDecisions = Double(m.outputs) * Double(comparators)
         case .adc(let bits):
-            let conversions = Double(steps * m.groups * m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
+            let conversions = Double(steps) * G * Double(m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
             e.adcConversionsByBits[bits] = conversions
-            e.digitalAdditions = conversions + Double(m.outputs * m.digitalOpsPerOutput)
+            e.digitalAdditions = conversions + Double(m.outputs) * Double(m.digitalOpsPerOutput)
         }
         e.bufferReadBits = P * G * Double(m.columnTiles) * n * Double(m.inputBits)
-            + (m.residual ? Double(m.outputs * m.outputBits) : 0)
-        e.bufferWriteBits = Double(m.outputs * m.outputBits)
+            + (m.residual ? Double(m.outputs) * Double(m.outputBits) : 0)
+        e.bufferWriteBits = Double(m.outputs) * Double(m.outputBits)
         e.interconnectBitHops = e.bufferWriteBits * config.interconnectHops.value
         let stepNS: Double
         switch m.readout {

@@ -270,18 +270,24 @@ struct ImportState {
             guard case .fixed(let v) = d else {
                 throw ImportFailure(location: location, expected: "fixed sizes after the batch dimension (dynamic shapes are not supported: export with a fixed input size)", found: "\(Self.describe(d)) at dimension \(i)")
             }
-            guard v >= 1, v <= Int64(ONNXConstant.maximumCount) else {
-                throw ImportFailure(location: location, expected: "sizes from 1 to \(ONNXConstant.maximumCount)", found: "\(v) at dimension \(i)")
+            guard v >= 1, v <= Int64(SizeLimits.dimension) else {
+                throw ImportFailure(location: location, expected: "sizes from 1 to \(SizeLimits.describe(SizeLimits.dimension))", found: "\(v) at dimension \(i)")
             }
             sizes.append(Int(v))
         }
         if case .fixed(let n) = dims[0] {
-            guard n >= 1, n <= Int64(ONNXConstant.maximumCount) else { throw ImportFailure(location: location, expected: "a batch size >= 1", found: "\(n)") }
+            guard n >= 1, n <= Int64(SizeLimits.dimension) else {
+                throw ImportFailure(location: location, expected: "a batch size from 1 to \(SizeLimits.describe(SizeLimits.dimension))", found: "\(n)")
+            }
             batch = Int(n)
         }
         let shape = sizes.count == 3 ? TensorShape(channels: sizes[0], height: sizes[1], width: sizes[2]) : .vector(sizes[0])
         let nodeName = uniqueName(info.name)
-        try append(Node(name: nodeName, operation: .input(shape)))
+        do {
+            try append(Node(name: nodeName, operation: .input(shape)))
+        } catch let error as InputError {
+            throw ImportFailure(location: location, expected: error.expected, found: error.found ?? "")
+        }
         values[info.name] = .tensor(DynamicTensor(node: nodeName, shape: shape, rank: dims.count, scale: 1,
                                                   domain: ValueDomain(kind: .image, origin: "the network input")))
     }
@@ -472,20 +478,10 @@ struct ImportState {
         usedNames.insert(node.name)
         let inputShapes = node.inputs.map { shapes[$0]! }
         let shape = try NodeContext(node: node, listIndex: nodes.count).inferShape(inputShapes: inputShapes)
-        try Self.checkSize(shape)
         nodeIndex[node.name] = nodes.count
         nodes.append(node)
         shapes[node.name] = shape
         return shape
-    }
-
-    /// Fails if a tensor would hold more than `ONNXConstant.maximumCount` values per image.
-    static func checkSize(_ shape: TensorShape) throws {
-        let (hw, o1) = shape.height.multipliedReportingOverflow(by: shape.width)
-        let (count, o2) = hw.multipliedReportingOverflow(by: shape.channels)
-        guard !o1, !o2, count <= ONNXConstant.maximumCount else {
-            throw ONNXImportError(expected: "at most \(ONNXConstant.maximumCount) values per image", found: "an output of \(shape.channels) x \(shape.height) x \(shape.width)")
-        }
     }
 
     /// Adds a node reading `input`; returns the tensor it produces (scale 1 unless given).
