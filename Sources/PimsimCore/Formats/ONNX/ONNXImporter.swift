@@ -63,7 +63,8 @@ public enum ONNXImporter {
             throw InputError(file: file, location: "\(error.path) at byte \(error.offset)", expected: error.expected + " (a valid ONNX protobuf)", found: error.found)
         }
         do {
-            var state = try ImportState(model: model, name: name, fileSize: bytes.count)
+            let source = file.map { ($0 as NSString).lastPathComponent } ?? "\(name).onnx"
+            var state = try ImportState(model: model, name: name, source: source, fileSize: bytes.count)
             return try state.run()
         } catch let error as ImportFailure {
             throw InputError(file: file, location: error.location, expected: error.expected, found: error.found)
@@ -144,6 +145,8 @@ struct ImportState {
 
     let model: ONNXModel
     let name: String
+    /// The file's name, for the graph's metadata.
+    let source: String
     let opset: Int64
     var values: [String: ImportedValue] = [:]
     var nodes: [Node] = []
@@ -162,9 +165,10 @@ struct ImportState {
     /// The node being converted (for messages).
     var current = ONNXNode()
 
-    init(model: ONNXModel, name: String, fileSize: Int) throws {
+    init(model: ONNXModel, name: String, source: String, fileSize: Int) throws {
         self.model = model
         self.name = name
+        self.source = source
         self.foldLimit = fileSize
         let version = model.opsets[""] ?? model.opsets["ai.onnx"]
         guard let version else {
@@ -211,12 +215,16 @@ struct ImportState {
         guard case .tensor(let output)? = values[outputName] else {
             throw ImportFailure(location: "graph output \"\(outputName)\"", expected: "a tensor computed from the network input", found: values[outputName] == nil ? "a value no node produces" : "a constant")
         }
+        if let pending = output.pendingSlice {
+            throw ImportFailure(location: "graph output \"\(outputName)\"", expected: "a tensor sliced alike on height and width",
+                                found: "a slice with step \(pending.step) on axis \(pending.axis) only")
+        }
         if output.scale != 1 {
             notes.append("the ONNX output is \(output.scale) x the imported network's output; the factor is dropped (it is positive, so the predicted class is the same)")
         }
         let reports = try finalizeWeights()
         let metadata = NetworkMetadata(notes: [
-            "source": "ONNX file \(name).onnx", "onnx_opset": "\(opset)",
+            "source": "ONNX file \(source)", "onnx_opset": "\(opset)",
             "onnx_producer": [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " "),
         ].filter { !$0.value.isEmpty })
         let result: Graph
