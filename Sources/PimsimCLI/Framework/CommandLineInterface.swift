@@ -35,14 +35,18 @@ public enum CommandLineInterface {
         do {
             let parsed = try ParsedArguments.parse(rest, for: spec)
             try spec.run(parsed, io)
+            io.flushNotes()
             return 0
         } catch let error as UsageError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 2
         } catch let error as InputError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         } catch {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         }

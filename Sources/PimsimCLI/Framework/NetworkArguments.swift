@@ -15,7 +15,7 @@ enum NetworkArguments {
 
     /// Loads the network named by positional `index` (or `fallback` when absent), at the
     /// precision `--precision` gives if the command has that flag. For an ONNX file, a one-line
-    /// summary of the import (and any notes) goes to standard error.
+    /// summary of the import (and any notes) goes to standard error unless the command fails.
     static func load(_ args: ParsedArguments, io: CommandIO, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
         try loadWithReport(args, io: io, positional: index, fallback: fallback).graph
     }
@@ -27,8 +27,8 @@ enum NetworkArguments {
         let (graph, onnx) = try loadAsGiven(args, positional: index, fallback: fallback)
         if let onnx, let file = args.positional(index) {
             if summary {
-                io.progress(onnx.summary(file: file))
-                for note in onnx.notes { io.progress("note: \(file): \(note)") }
+                io.note(onnx.summary(file: file))
+                for note in onnx.notes { io.note("note: \(file): \(note)") }
             }
         }
         return (try applyPrecision(graph, args, file: args.positional(index) ?? fallback), onnx)
