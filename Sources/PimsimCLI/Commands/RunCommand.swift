@@ -48,7 +48,7 @@ enum RunCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        let graph = try NetworkArguments.load(args, fallback: "resnet20")
+        let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
         var config = try TechnologyArguments.apply(args, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName))
         if let rows = try args.int("--array-rows") {
             guard rows <= HardwareConfig.maximumCount else {
