@@ -9,19 +9,22 @@ import PimsimTrain
 enum EvalCommand {
     static let spec = CommandSpec(
         name: "eval",
-        summary: "Re-run a trained net.json with integer ternary arithmetic, or on the mapped crossbar arrays with non-idealities (--hw).",
+        summary: "Re-run a trained net.json (or an ONNX model with ternary/binary weights) with integer ternary arithmetic, or on the mapped crossbar arrays with non-idealities (--hw).",
         usage: [
             "pimsim eval NET [--data DIR] [--threads N] [--test-limit N]",
             "pimsim eval NET --hw CONFIG [--array-rows R] [--conductance-sigma S] [--read-noise-sigma S] [--stuck-at P0,P1] [--sa-offset-sigma S] [--adc-bits B] [--trials N] [--seed K] [--format table|json] [-o FILE]",
             "pimsim eval NET [NET...] --hw CONFIG --sweep-sigma NAME=A:B:N [--svg FILE] [--trials N] [--seed K] [--format table|json]",
         ],
         discussion: """
-        Without --hw: runs the network in net.json on the test images: ternary/binary layers as \
-        bit-packed dot products with popcount, the first layer bit-serially over the 8 bits of \
-        its integer input, thresholds folded from batch norm as comparators (docs/training.md). \
-        Reproduces exactly the test accuracy pimsim train recorded in the file's metadata, and \
-        says whether it does. Also prints each weighted layer's weight density and measured \
-        input density. Progress (images evaluated) goes to stderr.
+        Without --hw: runs the network in NET (a net.json written by pimsim train, or an ONNX \
+        model whose weights are ternary or binary and whose activations are thresholds: \
+        docs/onnx.md) on the test images, fed as the integers p - 128 of their pixel bytes: \
+        ternary/binary layers as bit-packed dot products with popcount, the first layer \
+        bit-serially over the 8 bits of its integer input, thresholds folded from batch norm as \
+        comparators (docs/training.md). Reproduces exactly the test accuracy pimsim train \
+        recorded in the file's metadata, and says whether it does. Also prints each weighted \
+        layer's weight density and measured input density. Progress (images evaluated) goes to \
+        stderr.
 
         With --hw: a functional simulation on the arrays pimsim run maps the network to \
         (docs/functional-sim.md): every dot product is the analogue sum of each array tile; \
@@ -45,6 +48,7 @@ enum EvalCommand {
         """,
         examples: [
             ("pimsim eval lenet5-twn.json", "accuracy of a trained LeNet-5 on the built-in MNIST subset"),
+            ("pimsim eval lenet5-twn.onnx", "the same network exported to ONNX from PyTorch (examples/onnx/export_lenet5.py)"),
             ("pimsim eval lenet5-twn.json --hw reram-1t1r", "the same network on 144-row ReRAM arrays (ideal devices: the same accuracy)"),
             ("pimsim eval lenet5-twn.json --hw reram-1t1r --conductance-sigma 0.1 --read-noise-sigma 0.05 --trials 5", "with device variation and read noise, 5 Monte Carlo trials"),
             ("pimsim eval lenet5-twn.json --hw reram-1t1r --array-rows 1024 --sa-offset-sigma 20 --format json", "conv2 and fc1 read by comparators, with offsets"),
@@ -79,7 +83,7 @@ enum EvalCommand {
             throw UsageError(command: "eval", message: "several networks need --hw CONFIG and --sweep-sigma")
         }
         let path = args.positional(0)!
-        let graph = try NetJSON.read(path: path)
+        let graph = try NetworkArguments.load(args, io: io)
         let dataset = try DataArguments.load(args, includeTraining: false)
         let workers = try args.int("--threads") ?? 2
         try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),

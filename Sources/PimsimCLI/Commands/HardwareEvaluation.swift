@@ -30,14 +30,16 @@ enum HardwareEvaluation {
         let setting = Setting(config: config, model: model, sources: sources, trials: trials, seed: seed, dataset: dataset, threads: threads,
                               limited: args.value("--test-limit") != nil)
         if let sweep {
-            let curves = try args.positionals.map { path in try sweepCurve(path, sweep: sweep, setting: setting, io: io) }
+            let curves = try args.positionals.indices.map { index in
+                try sweepCurve(NetworkArguments.load(args, io: io, positional: index), path: args.positionals[index], sweep: sweep, setting: setting, io: io)
+            }
             let text = format == "json" ? JSONWriter.write(sweepJSON(curves, sweep: sweep, setting: setting)) : sweepTable(curves, sweep: sweep, setting: setting)
             try io.emit(text, to: args.value("--output"))
             if let svg = args.value("--svg") { try io.emit(sweepChart(curves, sweep: sweep, setting: setting).render(), to: svg, flag: "--svg") }
             return
         }
         let path = args.positional(0)!
-        let graph = try NetJSON.read(path: path)
+        let graph = try NetworkArguments.load(args, io: io)
         try requireMemory(graph, threads: threads, path: path)
         let evaluator = try HardwareEvaluator(graph: graph, config: config, shape: dataset.shape, classes: dataset.classes, file: path)
         let result = try evaluator.evaluate(model: model, trials: trials, seed: seed, images: dataset.testImages, labels: dataset.testLabels,
@@ -247,8 +249,7 @@ enum HardwareEvaluation {
         let result: [MonteCarloResult]
     }
 
-    static func sweepCurve(_ path: String, sweep: SigmaSweep, setting: Setting, io: CommandIO) throws -> Curve {
-        let graph = try NetJSON.read(path: path)
+    static func sweepCurve(_ graph: Graph, path: String, sweep: SigmaSweep, setting: Setting, io: CommandIO) throws -> Curve {
         try requireMemory(graph, threads: setting.threads, path: path)
         let evaluator = try HardwareEvaluator(graph: graph, config: setting.config, shape: setting.dataset.shape, classes: setting.dataset.classes, file: path)
         let label = graph.metadata.notes["split"].map { "split \($0)" } ?? (path as NSString).lastPathComponent

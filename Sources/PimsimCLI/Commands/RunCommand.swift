@@ -50,7 +50,7 @@ enum RunCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        let graph = try NetworkArguments.load(args, fallback: "resnet20")
+        let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
         var config = try TechnologyArguments.apply(args, to: try HardwareArguments.config(args))
         if args.value("--mode") != nil {
             config.scheduleMode = ScheduleMode(rawValue: try args.choice("--mode", ScheduleMode.allCases.map(\.rawValue), default: ""))!

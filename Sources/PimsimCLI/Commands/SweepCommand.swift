@@ -51,7 +51,7 @@ enum SweepCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        let graph = try NetworkArguments.load(args, fallback: "resnet20")
+        let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
         let space = try designSpace(args, trained: graph.hasTrainedData)
         SplitWarnings.warnAboutUnusedRules(graph, specs: space.splits, io: io)
         let format = try args.choice("--format", formats, default: formats[0])

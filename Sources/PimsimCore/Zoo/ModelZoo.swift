@@ -41,7 +41,7 @@ public enum ModelZoo {
     public static func network(named name: String, input: TensorShape? = nil, classes: Int? = nil, binary: Bool = false) throws -> Graph {
         guard let entry = entries.first(where: { $0.name == name }) else {
             let hint = Suggestion.closest(to: name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw InputError(location: "network", expected: "a net.json file or a zoo name: " + names.joined(separator: ", ") + hint, found: "\"\(name)\"")
+            throw InputError(location: "network", expected: "a net.json or .onnx file or a zoo name: " + names.joined(separator: ", ") + hint, found: "\"\(name)\"")
         }
         if let classes, classes < 1 { throw InputError(location: "--classes", expected: "an integer >= 1", found: "\(classes)") }
         return try entry.builder(input ?? entry.defaultInput, classes ?? entry.defaultClasses, binary ? .sign : .ternary)
