@@ -101,6 +101,28 @@ final class EvalHardwareCommandTests: XCTestCase {
         XCTAssertTrue(noisy.err.contains("$.nonideality.off_conductance: expected the off/on conductance ratio"), noisy.err)
     }
 
+    /// Non-idealities set in the config's nonideality section are simulated (and labelled as from
+    /// the config); a flag overrides its field: the config's 0.3 read noise gives the flag's 0, so
+    /// the trials equal the ideal arrays.
+    func testConfigNonidealitySectionAndFlagOverride() throws {
+        let text = try TextFile.read(try ResourceLocator.locate("hwconfigs/reram-1t1r.json"))
+        let field = "\"read_noise_sigma\": {\n      \"value\": 0,"
+        XCTAssertTrue(text.contains(field))
+        let path = NSTemporaryDirectory() + "pimsim-noisy-\(UUID().uuidString).json"
+        try TextFile.write(text.replacingOccurrences(of: field, with: "\"read_noise_sigma\": {\n      \"value\": 0.3,"), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = ["eval", lenet, "--hw", path, "--test-limit", "60", "--trials", "2"]
+        let noisy = try json(base + ["--format", "json"])
+        XCTAssertEqual(try noisy.field("nonideality").double("read_noise_sigma"), 0.3)
+        XCTAssertTrue(try noisy.field("layers").array().allSatisfy { try $0.double("adc_codes_differing") > 0.01 })
+        XCTAssertNotEqual(try noisy.field("trials").doubles()[0], try noisy.field("trials").doubles()[1])
+        let table = runPimsim(base)
+        XCTAssertTrue(table.out.contains("read noise sigma 0.3 (config)"), table.out)
+        let overridden = try json(base + ["--read-noise-sigma", "0", "--format", "json"])
+        XCTAssertEqual(try overridden.field("trials").doubles(), [Double](repeating: try overridden.double("accuracy"), count: 2))
+        XCTAssertEqual(try overridden.field("layers").array().map { try $0.double("adc_codes_differing") }, [0, 0, 0, 0])
+    }
+
     /// `pimsim run` of a trained file: the ideal hardware's accuracy beside the cost; the
     /// paper's figure only for the zoo's untrained ResNet-20, labelled as published.
     func testRunShowsSimulatedAccuracyOfATrainedNetwork() throws {
