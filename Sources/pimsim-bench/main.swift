@@ -1,4 +1,5 @@
 import Foundation
+import PimsimKernels
 
 // pimsim-bench: times the main paths of a release build and prints one line per case,
 // "name  median_ms" (and any throughput a suite adds). Run: swift run -c release pimsim-bench [FILTER]
@@ -12,6 +13,15 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("training", TrainingBenchmarks.cases),
 ]
 
+// PIMSIM_ISA=avx2 (or avx512, baseline, neon) measures that kernel module instead of the best one
+// this CPU supports, e.g. the AVX2 path on an AVX-512 machine.
+if let name = ProcessInfo.processInfo.environment["PIMSIM_ISA"] {
+    guard let isa = KernelISA(rawValue: name), KernelISA.select(isa) else {
+        FileHandle.standardError.write(Data("pimsim-bench: PIMSIM_ISA: expected one of \(KernelISA.supported.map(\.rawValue).joined(separator: ", ")) (supported here), found \"\(name)\"\n".utf8))
+        exit(1)
+    }
+}
+print("# kernels: \(KernelISA.active.rawValue) (supported here: \(KernelISA.supported.map(\.rawValue).joined(separator: ", ")))")
 let filter = CommandLine.arguments.dropFirst().first
 for suite in suites {
     for benchmark in suite.cases() where filter == nil || benchmark.name.contains(filter!) {

@@ -1,4 +1,5 @@
 import Foundation
+import PimsimKernels
 import XCTest
 
 final class TrainCommandTests: XCTestCase {
@@ -15,6 +16,22 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(eval.out.contains("test accuracy \(accuracy) %"), eval.out)
         XCTAssertTrue(eval.out.contains("equals the accuracy recorded by pimsim train"), eval.out)
         XCTAssertTrue(eval.out.contains("conv2  ternary/ternary"), eval.out)
+    }
+
+    /// PIMSIM_ISA picks the kernels' instruction set; a set this CPU cannot run is a one-line
+    /// error naming the variable and the sets it can.
+    func testKernelVariable() {
+        let unknown = runPimsim(["zoo"], environment: ["PIMSIM_ISA": "sse9"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.hasPrefix("pimsim: PIMSIM_ISA: expected an instruction set this CPU supports: "), unknown.err)
+        XCTAssertTrue(unknown.err.contains("found \"sse9\""), unknown.err)
+        XCTAssertEqual(unknown.out, "")
+        #if arch(x86_64)
+        let chosen = runPimsim(["zoo"], environment: ["PIMSIM_ISA": "baseline"])
+        XCTAssertEqual(chosen.status, 0, chosen.err)
+        XCTAssertEqual(KernelISA.active, .baseline)
+        KernelISA.select(KernelISA.supported[0])
+        #endif
     }
 
     func testTrainErrors() {
