@@ -84,7 +84,14 @@ def main():
     parser.add_argument("--library", choices=["numpy", "torch"], default="numpy")
     parser.add_argument("--threads", type=int, help="library threads (default: 1 and all cores)")
     parser.add_argument("--filter", default="", help="only cases whose name contains this text")
+    parser.add_argument("--list", action="store_true", help="print the case names (with --threads) and stop")
     args = parser.parse_args()
+    if args.list:
+        for name, *_ in cases():
+            full = f"float gemm {name} {args.threads or 1}T"
+            if args.filter in full:
+                print(full)
+        return
     if args.threads is not None:
         run_cases(args.library, args.threads, args.filter)
         return
