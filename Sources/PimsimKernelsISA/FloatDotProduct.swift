@@ -21,7 +21,7 @@ enum FloatDotProduct {
     /// Use this kernel when C has at most this many elements ...
     static let largestOutput = 65_536
     /// ... and k is at least this long.
-    static let shortestDepth = 512
+    static let shortestDepth = 128
 
     static func suits(m: Int, n: Int, k: Int) -> Bool { m &* n <= largestOutput && k >= shortestDepth }
 

@@ -11,6 +11,12 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// Convolution forward and input gradient against direct loops, every im2col path.
+    func testConvolutionMatchesDirectLoops() {
+        let error = GradientCheck.convolutionError()
+        XCTAssertLessThan(error, 1e-4)
+    }
+
     func testTernaryActivationThresholdAndStraightThroughMask() {
         // δ = τ max|x| = 0.25 * 2 = 0.5; mask 1 where |x| <= 1.
         let r = GradientCheck.activation(.ternary, values: [2.0, -0.4, 0.6, -1.5, 0.3, -0.5], thresholdingFactor: 0.25)

@@ -94,7 +94,7 @@ def compare_gemm(args, pimsim_env, torch_env):
 
 def compare_train(args, pimsim_env, torch_env):
     common = ["--model", args.model, "--quant", args.quant, "--epochs", str(args.epochs), "--threads", str(args.threads),
-              "--batch", str(args.batch), "--quiet"]
+              "--batch", str(args.batch), "--quiet"] + (["--train-limit", str(args.train_limit)] if args.train_limit else [])
     speed, memory = [], []
     with tempfile.TemporaryDirectory() as scratch:
         for round_ in range(args.rounds):
@@ -141,6 +141,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--train-limit", type=int, help="train: only the first N training images")
     parser.add_argument("--filter", default="", help="gemm: only cases whose name contains this text")
     parser.add_argument("--net", help="eval: a trained net.json (default: train one first)")
     parser.add_argument("--isa", help="avx2, avx512 or baseline (pimsim) and the same limit for PyTorch where it has one")

@@ -226,7 +226,7 @@ public enum TernaryEvaluator {
             switch layer.mode {
             case .float:
                 y = ConvolutionLayer.convolve(x, weights: layer.floatWeights, bias: nil, outChannels: layer.outChannels, geometry: g, groups: layer.groups,
-                                              patches: ScratchBuffer(), product: ScratchBuffer())
+                                              scratch: WorkerScratch())
             case .packed, .bitSerial:
                 y = Tensor(n: x.n, c: layer.outChannels, h: g.outHeight, w: g.outWidth)
                 let cinG = x.c / layer.groups, coutG = layer.outChannels / layer.groups, kSize = cinG * g.kernel * g.kernel
