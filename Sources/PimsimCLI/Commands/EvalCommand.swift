@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 import PimsimReports
 import PimsimTrain
@@ -17,6 +18,8 @@ enum EvalCommand {
 
         --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset); only \
         the test files are read.
+
+        Progress on stderr: the evaluation time (after reading the file and the data) and images/s.
         """,
         examples: [
             ("pimsim eval lenet5-twn.json", "accuracy of a trained LeNet-5 on the built-in MNIST subset"),
@@ -31,8 +34,11 @@ enum EvalCommand {
         let path = args.positional(0)!
         let graph = try NetJSON.read(path: path)
         let dataset = try DataArguments.load(args, includeTraining: false)
+        let start = DispatchTime.now().uptimeNanoseconds
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
                                                    classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path)
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        io.progress("evaluated \(result.total) images in \(NumberFormat.fixed(milliseconds, 1)) ms (\(NumberFormat.fixed(Double(result.total) / milliseconds * 1000, 0)) images/s)")
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left
         for node in graph.nodes where node.operation.isWeighted {
