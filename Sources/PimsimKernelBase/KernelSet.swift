@@ -10,8 +10,10 @@ package protocol KernelSet: Sendable {
     static func floatMultiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                               m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool, threads: Int)
 
-    /// out[i * b.rows + j] = dot of row i of `a` and row j of `b` (exact); a.wordsPerRow > 0.
-    static func ternaryMultiply(_ a: TernaryOperand, _ b: TernaryOperand, into out: UnsafeMutablePointer<Int32>, threads: Int)
+    /// out[i * b.rows + j] = dot of row i of `a` and row j of `b` (exact), or out[j * a.rows + i]
+    /// when `transposed`; a.wordsPerRow > 0.
+    static func ternaryMultiply(_ a: TernaryOperand, _ b: TernaryOperand, into out: UnsafeMutablePointer<Int32>, transposed: Bool,
+                                threads: Int)
 
     /// The fused threshold layer (see TernaryGEMM.multiplyAndTernarize): writes the packed
     /// b.rows x a.rows result, bit i of row j = channel i; low/high hold one Int64 per channel,

@@ -30,6 +30,18 @@ public enum TernaryGEMM {
     /// Writes out[i * b.rows + j] (a.rows x b.rows Int32 values) without allocating the result.
     public static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, into out: UnsafeMutablePointer<Int32>,
                                 threads: Int = .max) {
+        multiply(a, b, into: out, transposed: false, threads: threads)
+    }
+
+    /// Writes out[j * a.rows + i] (b.rows x a.rows Int32 values: with `b` = positions and `a` =
+    /// channels, position-major), the transpose of `multiply(_:_:into:threads:)`.
+    public static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, intoTransposed out: UnsafeMutablePointer<Int32>,
+                                threads: Int = .max) {
+        multiply(a, b, into: out, transposed: true, threads: threads)
+    }
+
+    private static func multiply(_ a: PackedTernaryMatrix, _ b: PackedTernaryMatrix, into out: UnsafeMutablePointer<Int32>,
+                                 transposed: Bool, threads: Int) {
         precondition(a.columns == b.columns, "both operands need the same number of columns")
         guard a.rows > 0 && b.rows > 0 else { return }
         guard a.wordsPerRow > 0 else {
@@ -37,7 +49,9 @@ public enum TernaryGEMM {
             return
         }
         a.withOperand { aOperand in
-            b.withOperand { bOperand in KernelISA.kernels.ternaryMultiply(aOperand, bOperand, into: out, threads: threads) }
+            b.withOperand { bOperand in
+                KernelISA.kernels.ternaryMultiply(aOperand, bOperand, into: out, transposed: transposed, threads: threads)
+            }
         }
     }
 }

@@ -19,8 +19,13 @@ package enum ISAKernels: KernelSet {
                               accumulate: accumulate, threads: threads)
     }
 
-    package static func ternaryMultiply(_ a: TernaryOperand, _ b: TernaryOperand, into out: UnsafeMutablePointer<Int32>, threads: Int) {
-        TernaryProduct.run(a, b, sink: Int32Sink(out: SendablePointer(out), aRows: a.rows, bRows: b.rows), threads: threads)
+    package static func ternaryMultiply(_ a: TernaryOperand, _ b: TernaryOperand, into out: UnsafeMutablePointer<Int32>, transposed: Bool,
+                                        threads: Int) {
+        if transposed {
+            TernaryProduct.run(a, b, sink: TransposedInt32Sink(out: SendablePointer(out), aRows: a.rows), threads: threads)
+        } else {
+            TernaryProduct.run(a, b, sink: Int32Sink(out: SendablePointer(out), aRows: a.rows, bRows: b.rows), threads: threads)
+        }
     }
 
     package static func ternaryThreshold(_ a: TernaryOperand, _ b: TernaryOperand, low: UnsafePointer<Int64>, high: UnsafePointer<Int64>,

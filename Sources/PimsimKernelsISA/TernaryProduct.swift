@@ -269,3 +269,29 @@ struct Int32Sink: DotSink {
         return v
     }
 }
+
+/// Stores the dots position-major as Int32: out[j * aRows + i] (row j of `b` = one position,
+/// i = one row of `a` = one channel): each row of `b` stores its eight channels as one vector.
+struct TransposedInt32Sink: DotSink {
+    let out: SendablePointer<Int32>
+    let aRows: Int
+
+    @inline(__always)
+    func tile(_ dots: (Dots, Dots, Dots, Dots, Dots, Dots, Dots, Dots), group: Int, j0: Int) {
+        withUnsafeBytes(of: dots) { block in
+            for j in 0..<8 {
+                row(block.load(fromByteOffset: j &* 64, as: Dots.self), group: group, j: j0 &+ j)
+            }
+        }
+    }
+
+    @inline(__always)
+    func row(_ dots: Dots, group: Int, j: Int) {
+        let row0 = group &* 8, target = out.pointer + (j &* aRows &+ row0)
+        if aRows &- row0 >= 8 {
+            UnsafeMutableRawPointer(target).storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: dots), as: SIMD8<Int32>.self)
+        } else {
+            for lane in 0..<(aRows &- row0) { target[lane] = Int32(truncatingIfNeeded: dots[lane]) }
+        }
+    }
+}

@@ -10,7 +10,8 @@ final class TernaryGEMMTests: XCTestCase {
     }
 
     /// Rows not multiples of 8 (row groups of `a`) or 4 (tiles of `b`), columns not multiples of
-    /// 64 (padding bits), on one thread and on all cores, against a plain integer loop.
+    /// 64 (padding bits), on one thread and on all cores, against a plain integer loop; also the
+    /// position-major (transposed) output.
     func testRandomTernaryProductsAreExact() {
         forEachKernelISA { isa in
             var random = TestRandom(seed: 3)
@@ -22,9 +23,14 @@ final class TernaryGEMMTests: XCTestCase {
                 let expected = referenceProduct(a, b, aRows, bRows, columns)
                 let packedA = PackedTernaryMatrix(values: a, rows: aRows, columns: columns)
                 let packedB = PackedTernaryMatrix(values: b, rows: bRows, columns: columns)
+                var transposed = [Int32](repeating: 0, count: aRows * bRows)
+                for i in 0..<aRows { for j in 0..<bRows { transposed[j * aRows + i] = expected[i * bRows + j] } }
                 for threads in [1, 2] {
                     XCTAssertEqual(TernaryGEMM.multiply(packedA, packedB, threads: threads), expected,
                                    "\(isa) a \(aRows)x\(columns), b \(bRows)x\(columns), threads \(threads)")
+                    var out = [Int32](repeating: -7, count: aRows * bRows)
+                    out.withUnsafeMutableBufferPointer { TernaryGEMM.multiply(packedA, packedB, intoTransposed: $0.baseAddress!, threads: threads) }
+                    XCTAssertEqual(out, transposed, "\(isa) position-major, a \(aRows)x\(columns), b \(bRows)x\(columns), threads \(threads)")
                 }
             }
         }
