@@ -51,14 +51,20 @@ extension PackedTernaryMatrix {
     /// (XNOR-Net inputs).
     /// Every nonzero bit is set, so `TernaryGEMM` computes the binary dot product exactly.
     public init(signsOf values: UnsafePointer<Float>, rows: Int, columns: Int, threads: Int = .max) {
+        self.init(signsOf: values, rows: rows, columns: columns, thresholdPerColumn: [Float](repeating: 0, count: columns), threads: threads)
+    }
+
+    /// Binarises `values` with a threshold per column: -1 where x < thresholdPerColumn[c], else +1
+    /// (NaN included). Every nonzero bit is set.
+    public init(signsOf values: UnsafePointer<Float>, rows: Int, columns: Int, thresholdPerColumn: [Float], threads: Int = .max) {
+        precondition(thresholdPerColumn.count == columns, "one threshold per column")
         self.init(rows: rows, columns: columns)
         let words = wordsPerRow, source = SendablePointer(values), kernels = KernelISA.kernels
-        let zeros = [Float](repeating: 0, count: columns)
-        zeros.withUnsafeBufferPointer { zeroBuffer in
-            let zero = SendablePointer(zeroBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
+        thresholdPerColumn.withUnsafeBufferPointer { thresholdBuffer in
+            let threshold = SendablePointer(thresholdBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
             _ = fillPlanes(threads: threads) { nonzero, negative, row in
-                kernels.packRow(source.pointer + row &* columns, columns: columns, low: zero.pointer, high: zero.pointer,
-                                   binary: true, nonzero: nonzero + row &* words, negative: negative + row &* words)
+                kernels.packRow(source.pointer + row &* columns, columns: columns, low: threshold.pointer, high: threshold.pointer,
+                                binary: true, nonzero: nonzero + row &* words, negative: negative + row &* words)
                 return true
             }
         }

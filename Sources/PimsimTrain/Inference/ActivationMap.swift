@@ -24,14 +24,23 @@ struct ActivationMap {
         switch values {
         case .real(let data): return data
         case .bits(let packed):
-            let words = packed.wordsPerRow, channels = c
+            let words = packed.wordsPerRow, channels = c, groups = (c &+ 7) / 8
             return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                packed.nonzero.withUnsafeBufferPointer { nz in
-                    packed.negative.withUnsafeBufferPointer { ng in
-                        for row in 0..<positions {
-                            for channel in 0..<channels {
-                                let word = row &* words &+ channel >> 6, bit = UInt64(1) << UInt64(channel & 63)
-                                out[row &* channels &+ channel] = nz[word] & bit == 0 ? 0 : (ng[word] & bit == 0 ? 1 : -1)
+                packed.nonzero.withUnsafeBytes { nz in
+                    packed.negative.withUnsafeBytes { ng in
+                        Self.expansion.withUnsafeBufferPointer { table in
+                            for row in 0..<positions {
+                                let source = row &* words &* 8, target = out.baseAddress! + row &* channels
+                                for g in 0..<groups {
+                                    // Eight channels from one byte per plane: nonzero - 2 negative.
+                                    let v = table[Int(nz[source &+ g])] - 2 * table[Int(ng[source &+ g])]
+                                    let valid = min(8, channels &- g &* 8)
+                                    if valid == 8 {
+                                        UnsafeMutableRawPointer(target + g &* 8).storeBytes(of: v, as: SIMD8<Float>.self)
+                                    } else {
+                                        for lane in 0..<valid { target[g &* 8 &+ lane] = v[lane] }
+                                    }
+                                }
                             }
                         }
                     }
@@ -40,6 +49,9 @@ struct ActivationMap {
             }
         }
     }
+
+    /// Lane r of entry b = bit r of b, as 0 or 1.
+    static let expansion: [SIMD8<Float>] = (0..<256).map { byte in SIMD8<Float>((0..<8).map { Float((byte >> $0) & 1) }) }
 
     /// Bit-packed values; float values must all be -1, 0 or +1 (`error` otherwise, with the value).
     func bits(orThrow error: (Float) -> Error) throws -> PackedTernaryMatrix {
@@ -178,20 +190,28 @@ struct ActivationMap {
         let s = attributes.stride, offset = (outShape.channels - c) / 2, oh = outShape.height, ow = outShape.width
         if case .bits(let packed) = values {
             var out = PackedTernaryMatrix(rows: n &* oh &* ow, columns: outShape.channels)
-            for b in 0..<n {
-                for y in 0..<oh {
-                    for x in 0..<ow {
-                        let source = (b &* h &+ y &* s) &* w &+ x &* s, target = (b &* oh &+ y) &* ow &+ x
-                        for channel in 0..<c {
-                            let value = packed.value(row: source, column: channel)
-                            guard value != 0 else { continue }
-                            let word = target &* out.wordsPerRow &+ (channel &+ offset) >> 6, bit = UInt64(1) << UInt64((channel &+ offset) & 63)
-                            out.nonzero[word] |= bit
-                            if value < 0 { out.negative[word] |= bit }
+            let sourceWords = packed.wordsPerRow, targetWords = out.wordsPerRow
+            let wordShift = offset >> 6, bitShift = UInt64(offset & 63)
+            func move(_ source: [UInt64], _ target: inout [UInt64]) {
+                source.withUnsafeBufferPointer { from in
+                    target.withUnsafeMutableBufferPointer { to in
+                        for b in 0..<n {
+                            for y in 0..<oh {
+                                for x in 0..<ow {
+                                    let row = ((b &* h &+ y &* s) &* w &+ x &* s) &* sourceWords, targetRow = ((b &* oh &+ y) &* ow &+ x) &* targetWords
+                                    for word in 0..<sourceWords {
+                                        let value = from[row &+ word], slot = targetRow &+ word &+ wordShift
+                                        to[slot] |= value << bitShift
+                                        if bitShift != 0 && word &+ wordShift &+ 1 < targetWords { to[slot &+ 1] |= value >> (64 &- bitShift) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
+            move(packed.nonzero, &out.nonzero)
+            move(packed.negative, &out.negative)
             return ActivationMap(n: n, h: oh, w: ow, c: outShape.channels, values: .bits(out))
         }
         let data = real(), outChannels = outShape.channels

@@ -57,35 +57,34 @@ struct PatchLayout {
         let oh = (h &+ 2 &* padding &- kernel) / stride &+ 1, ow = (w &+ 2 &* padding &- kernel) / stride &+ 1
         let hp = h &+ 2 &* padding, wp = w &+ 2 &* padding, rowBytes = wp &* positionBytes
         let mapBytes = n &* hp &* rowBytes &+ 8
-        var patches = PackedTernaryMatrix(rows: n &* oh &* ow, columns: columns)
-        let wordsPerPatch = kernel &* wordsPerKernelRow
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 &* mapBytes) { map in
-            let nonzeroMap = map.baseAddress!, negativeMap = nonzeroMap + mapBytes
-            nonzeroMap.update(repeating: 0, count: 2 &* mapBytes)
-            dense(input, n: n, h: h, w: w, firstChannel: firstChannel, into: nonzeroMap, negativeMap, rowBytes: rowBytes)
-            patches.nonzero.withUnsafeMutableBufferPointer { nz in
-                patches.negative.withUnsafeMutableBufferPointer { ng in
-                    var row = 0
-                    for b in 0..<n {
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                let target = row &* wordsPerPatch
-                                for ky in 0..<kernel {
-                                    let source = (b &* hp &+ oy &* stride &+ ky) &* rowBytes &+ ox &* stride &* positionBytes
-                                    for i in 0..<wordsPerKernelRow {
-                                        let offset = source &+ i &* 8, slot = target &+ ky &* wordsPerKernelRow &+ i
-                                        nz[slot] = UnsafeRawPointer(nonzeroMap).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                                        ng[slot] = UnsafeRawPointer(negativeMap).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                                    }
-                                }
-                                row &+= 1
+        let wordsPerPatch = kernel &* wordsPerKernelRow, rows = n &* oh &* ow, total = rows &* wordsPerPatch
+        let map = UnsafeMutableRawPointer.allocate(byteCount: 2 &* mapBytes, alignment: 8)
+        defer { map.deallocate() }
+        let nonzeroMap = map.assumingMemoryBound(to: UInt8.self), negativeMap = nonzeroMap + mapBytes
+        nonzeroMap.update(repeating: 0, count: 2 &* mapBytes)
+        dense(input, n: n, h: h, w: w, firstChannel: firstChannel, into: nonzeroMap, negativeMap, rowBytes: rowBytes)
+        func plane(_ source: UnsafeMutablePointer<UInt8>) -> [UInt64] {
+            [UInt64](unsafeUninitializedCapacity: total) { words, initialized in
+                var target = words.baseAddress!
+                let from = UnsafeRawPointer(source)
+                for b in 0..<n {
+                    for oy in 0..<oh {
+                        var origin = (b &* hp &+ oy &* stride) &* rowBytes
+                        for _ in 0..<ow {
+                            var offset = origin
+                            for _ in 0..<kernel {
+                                for i in 0..<wordsPerKernelRow { target[i] = from.loadUnaligned(fromByteOffset: offset &+ i &* 8, as: UInt64.self) }
+                                target += wordsPerKernelRow
+                                offset &+= rowBytes
                             }
+                            origin &+= stride &* positionBytes
                         }
                     }
                 }
+                initialized = total
             }
         }
-        return patches
+        return PackedTernaryMatrix(rows: rows, columns: columns, nonzero: plane(nonzeroMap), negative: plane(negativeMap))
     }
 
     /// Writes channels firstChannel..<firstChannel+channels of every position into the dense
@@ -93,29 +92,48 @@ struct PatchLayout {
     private func dense(_ input: PackedTernaryMatrix, n: Int, h: Int, w: Int, firstChannel: Int,
                        into nonzeroMap: UnsafeMutablePointer<UInt8>, _ negativeMap: UnsafeMutablePointer<UInt8>, rowBytes: Int) {
         let words = input.wordsPerRow, hp = h &+ 2 &* padding
-        let aligned = firstChannel == 0
-        input.nonzero.withUnsafeBufferPointer { nz in
-            input.negative.withUnsafeBufferPointer { ng in
+        // The whole row in order: its bytes as they are (padding bits past the columns are zero).
+        let whole = firstChannel == 0 && channels == input.columns
+        input.nonzero.withUnsafeBytes { nz in
+            input.negative.withUnsafeBytes { ng in
                 for b in 0..<n {
                     for y in 0..<h {
-                        for x in 0..<w {
-                            let source = ((b &* h &+ y) &* w &+ x) &* words
-                            let target = (b &* hp &+ y &+ padding) &* rowBytes &+ (x &+ padding) &* positionBytes
-                            for byte in 0..<positionBytes {
-                                let (nzByte, ngByte) = aligned
-                                    ? (UInt8(truncatingIfNeeded: nz[source &+ byte >> 3] >> UInt64((byte & 7) &* 8)),
-                                       UInt8(truncatingIfNeeded: ng[source &+ byte >> 3] >> UInt64((byte & 7) &* 8)))
-                                    : (bits(nz.baseAddress! + source, words: words, from: firstChannel &+ byte &* 8),
-                                       bits(ng.baseAddress! + source, words: words, from: firstChannel &+ byte &* 8))
-                                // Channels past this layer's input (the next group's) are masked off.
-                                let valid = min(8, channels &- byte &* 8), mask = UInt8(truncatingIfNeeded: (1 << valid) &- 1)
-                                nonzeroMap[target &+ byte] = nzByte & mask
-                                negativeMap[target &+ byte] = ngByte & mask
+                        var source = ((b &* h &+ y) &* w) &* words
+                        var target = (b &* hp &+ y &+ padding) &* rowBytes &+ padding &* positionBytes
+                        for _ in 0..<w {
+                            if whole {
+                                Self.copy(from: nz.baseAddress! + source &* 8, to: nonzeroMap + target, positionBytes)
+                                Self.copy(from: ng.baseAddress! + source &* 8, to: negativeMap + target, positionBytes)
+                            } else {
+                                let nzRow = nz.baseAddress!.assumingMemoryBound(to: UInt64.self) + source
+                                let ngRow = ng.baseAddress!.assumingMemoryBound(to: UInt64.self) + source
+                                for byte in 0..<positionBytes {
+                                    // Channels past this group's (the next group's) are masked off.
+                                    let valid = min(8, channels &- byte &* 8), mask = UInt8(truncatingIfNeeded: (1 << valid) &- 1)
+                                    nonzeroMap[target &+ byte] = bits(nzRow, words: words, from: firstChannel &+ byte &* 8) & mask
+                                    negativeMap[target &+ byte] = bits(ngRow, words: words, from: firstChannel &+ byte &* 8) & mask
+                                }
                             }
+                            source &+= words
+                            target &+= positionBytes
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Copies `count` bytes with one load and store for the common sizes (a memmove call per
+    /// position of 2 bytes cost more than the rest of the patch building).
+    @inline(__always)
+    private static func copy(from source: UnsafeRawPointer, to target: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        let to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 1: to.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+        case 2: to.storeBytes(of: source.load(as: UInt16.self), as: UInt16.self)
+        case 4: to.storeBytes(of: source.load(as: UInt32.self), as: UInt32.self)
+        case 8: to.storeBytes(of: source.load(as: UInt64.self), as: UInt64.self)
+        default: to.copyMemory(from: source, byteCount: count)
         }
     }
 

@@ -87,6 +87,9 @@ public enum TernaryEvaluator {
         /// Fused with a (folded batch norm and a) ternary or sign activation: that node and the
         /// thresholds on acc equivalent to its float thresholds on y.
         var fusion: Fusion?
+        /// Not fused with an activation but the only input of a batch norm with parameters: that
+        /// node, computed in the same pass (y = Float(acc) * α + bias, then γ (y - μ) s + β).
+        var normalization: Int?
 
         struct Fusion: Sendable {
             var activation: Int
@@ -164,6 +167,12 @@ public enum TernaryEvaluator {
                         }
                     case .float32(let values):
                         layer.floatWeights = Self.patchOrder(values, out: out, channels: cinG, kernel: layer.kernel)
+                    }
+                    let consumers = graph.consumers(of: i)
+                    if layer.fusion == nil, consumers.count == 1, case .batchNorm = graph.nodes[consumers[0]].operation,
+                       graph.nodes[consumers[0]].data.batchNorm != nil {
+                        layer.normalization = consumers[0]
+                        skipped.insert(consumers[0])
                     }
                     layers[i] = layer
                 case .batchNorm where node.data.batchNorm == nil:
@@ -256,17 +265,18 @@ public enum TernaryEvaluator {
                     total.append(input.count)
                     let layer = layers[i]!
                     let y = try weightedForward(layer, input, node: i)
-                    values[layer.fusion?.activation ?? i] = y
+                    values[layer.fusion?.activation ?? layer.normalization ?? i] = y
                 case .batchNorm:
                     guard let bn = node.data.batchNorm else { values[i] = input; break }
-                    let inverse = (0..<input.c).map { 1 / (bn.variance[$0] + bn.epsilon).squareRoot() }
-                    values[i] = input.mapReal { v, c in bn.gamma[c] * ((v - bn.mean[c]) * inverse[c]) + bn.beta[c] }
+                    values[i] = Self.normalized(input, bn)
                 case .activation(let f):
                     values[i] = activate(input, f, thresholds: node.data.thresholds)
                 case .add:
-                    let other = values[inputIndices[i][1]]!.real()
-                    var sum = input.real()
-                    for k in 0..<sum.count { sum[k] += other[k] }
+                    let a = input.real(), b = values[inputIndices[i][1]]!.real()
+                    let sum = [Float](unsafeUninitializedCapacity: a.count) { out, count in
+                        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in for k in 0..<a.count { out[k] = a[k] + b[k] } } }
+                        count = a.count
+                    }
                     values[i] = input.withReal(sum)
                 case .pool(let p): values[i] = input.pooled(p)
                 case .globalAvgPool: values[i] = input.globalAveraged()
@@ -287,6 +297,28 @@ public enum TernaryEvaluator {
             return (correct, nonzero, total)
         }
 
+        /// γ (y - μ) / sqrt(σ² + ε) + β per channel, in that order of float operations.
+        static func normalized(_ input: ActivationMap, _ bn: BatchNormParameters) -> ActivationMap {
+            let channels = input.c
+            let inverse = (0..<channels).map { 1 / (bn.variance[$0] + bn.epsilon).squareRoot() }
+            var data = input.real()
+            data.withUnsafeMutableBufferPointer { values in
+                bn.gamma.withUnsafeBufferPointer { gamma in
+                    bn.beta.withUnsafeBufferPointer { beta in
+                        bn.mean.withUnsafeBufferPointer { mean in
+                            inverse.withUnsafeBufferPointer { inv in
+                                for p in 0..<input.positions {
+                                    let row = values.baseAddress! + p &* channels
+                                    for c in 0..<channels { row[c] = gamma[c] * ((row[c] - mean[c]) * inv[c]) + beta[c] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return input.withReal(data)
+        }
+
         /// Ternary (+1 above high, -1 below low) and sign (+1 at or above high) activations pack
         /// their result; the others stay float.
         func activate(_ input: ActivationMap, _ f: ActivationFunction, thresholds: ActivationThresholds?) -> ActivationMap {
@@ -296,17 +328,28 @@ public enum TernaryEvaluator {
                 let low = (0..<channels).map { th.low.count == 1 ? th.low[0] : th.low[$0] }
                 let high = (0..<channels).map { th.high.count == 1 ? th.high[0] : th.high[$0] }
                 let data = input.real()
-                var packed = PackedTernaryMatrix(rows: input.positions, columns: channels)
-                let words = packed.wordsPerRow
-                packed.nonzero.withUnsafeMutableBufferPointer { nz in
-                    packed.negative.withUnsafeMutableBufferPointer { ng in
-                        for p in 0..<input.positions {
-                            for c in 0..<channels {
-                                let v = data[p &* channels &+ c], bit = UInt64(1) << UInt64(c & 63), word = p &* words &+ c >> 6
-                                let value: Int8 = f == .sign ? (v >= high[c] ? 1 : -1) : (v > high[c] ? 1 : (v < low[c] ? -1 : 0))
-                                if value != 0 { nz[word] |= bit }
-                                if value < 0 { ng[word] |= bit }
-                            }
+                var packed: PackedTernaryMatrix
+                // The vectorised packers apply the same rules; they need low <= high, and the sign
+                // packer gives NaN +1 where the rule (y >= high) gives -1.
+                if f == .ternary && zip(low, high).allSatisfy({ $0 <= $1 }) {
+                    packed = data.withUnsafeBufferPointer {
+                        PackedTernaryMatrix(values: $0.baseAddress ?? UnsafePointer(bitPattern: 64)!, rows: input.positions, columns: channels,
+                                            lowPerColumn: low, highPerColumn: high, threads: 1)
+                    }
+                } else if f == .sign && !data.contains(where: \.isNaN) {
+                    packed = data.withUnsafeBufferPointer {
+                        PackedTernaryMatrix(signsOf: $0.baseAddress ?? UnsafePointer(bitPattern: 64)!, rows: input.positions, columns: channels,
+                                            thresholdPerColumn: high, threads: 1)
+                    }
+                } else {
+                    packed = PackedTernaryMatrix(rows: input.positions, columns: channels)
+                    let words = packed.wordsPerRow
+                    for p in 0..<input.positions {
+                        for c in 0..<channels {
+                            let v = data[p &* channels &+ c], bit = UInt64(1) << UInt64(c & 63), word = p &* words &+ c >> 6
+                            let value: Int8 = f == .sign ? (v >= high[c] ? 1 : -1) : (v > high[c] ? 1 : (v < low[c] ? -1 : 0))
+                            if value != 0 { packed.nonzero[word] |= bit }
+                            if value < 0 { packed.negative[word] |= bit }
                         }
                     }
                 }
@@ -344,7 +387,7 @@ public enum TernaryEvaluator {
                 var acc = [Int32](repeating: 0, count: positions * coutG)
                 for group in 0..<layer.groups {
                     acc.withUnsafeMutableBufferPointer { TernaryGEMM.multiply(layer.packed[group], patches(group), intoTransposed: $0.baseAddress!, threads: 1) }
-                    affine(acc.map { Float($0) }, group: group, coutG: coutG, layer: layer, into: &y)
+                    acc.withUnsafeBufferPointer { a in affine(positions, { Float(a[$0]) }, group: group, coutG: coutG, layer: layer, into: &y) }
                 }
                 return ActivationMap(n: x.n, h: oh, w: ow, c: layer.outChannels, values: .real(y))
             }
@@ -386,18 +429,43 @@ public enum TernaryEvaluator {
                         }
                     }
                 }
-                affine(acc, group: group, coutG: coutG, layer: layer, into: &y)
+                acc.withUnsafeBufferPointer { a in affine(positions, { a[$0] }, group: group, coutG: coutG, layer: layer, into: &y) }
             }
             return ActivationMap(n: x.n, h: oh, w: ow, c: layer.outChannels, values: .real(y))
         }
 
-        /// y[position][group's channel o] = acc[position][o] * α + bias.
-        func affine(_ acc: [Float], group: Int, coutG: Int, layer: WeightedLayer, into y: inout [Float]) {
-            let channels = layer.outChannels, positions = acc.count / max(coutG, 1)
-            for p in 0..<positions {
-                for o in 0..<coutG {
-                    let c = group * coutG + o
-                    y[p * channels + c] = acc[p * coutG + o] * layer.scales[c] + layer.bias[c]
+        /// y[position][group's channel o] = acc(position * coutG + o) * α + bias.
+        /// With `layer.normalization`, that batch norm follows in the same pass (its float operations
+        /// in `normalized`'s order).
+        @inline(__always)
+        func affine(_ positions: Int, _ acc: (Int) -> Float, group: Int, coutG: Int, layer: WeightedLayer, into y: inout [Float]) {
+            let channels = layer.outChannels, first = group * coutG
+            let bn = layer.normalization.map { graph.nodes[$0].data.batchNorm! }
+            let one = [Float](repeating: 1, count: channels), zero = [Float](repeating: 0, count: channels)
+            let inverse = bn.map { bn in (0..<channels).map { 1 / (bn.variance[$0] + bn.epsilon).squareRoot() } } ?? one
+            layer.scales.withUnsafeBufferPointer { scales in
+                layer.bias.withUnsafeBufferPointer { bias in
+                    (bn?.gamma ?? one).withUnsafeBufferPointer { gamma in
+                        (bn?.beta ?? zero).withUnsafeBufferPointer { beta in
+                            (bn?.mean ?? zero).withUnsafeBufferPointer { mean in
+                                inverse.withUnsafeBufferPointer { inv in
+                                    y.withUnsafeMutableBufferPointer { out in
+                                        for p in 0..<positions {
+                                            let row = out.baseAddress! + (p &* channels &+ first), source = p &* coutG
+                                            if bn == nil {
+                                                for o in 0..<coutG { row[o] = acc(source &+ o) * scales[first &+ o] + bias[first &+ o] }
+                                            } else {
+                                                for o in 0..<coutG {
+                                                    let c = first &+ o, v = acc(source &+ o) * scales[c] + bias[c]
+                                                    row[o] = gamma[c] * ((v - mean[c]) * inv[c]) + beta[c]
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
