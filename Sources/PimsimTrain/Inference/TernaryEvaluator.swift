@@ -80,7 +80,7 @@ public enum TernaryEvaluator {
         var outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool
         /// Packed mode: one weight matrix per group in `PatchLayout` order.
         var packed: [PackedTernaryMatrix] = []
-        /// Other modes: per group, Cout_g rows of K weights in (ky, kx, channel) order.
+        /// Other modes: the weights as floats, OIHW order.
         var floatWeights: [Float] = []
         var scales: [Float]
         var bias: [Float]
@@ -163,10 +163,10 @@ public enum TernaryEvaluator {
                                 for c in graph.consumers(of: i) where c != fusion.activation { skipped.insert(c) }
                             }
                         } else {
-                            layer.floatWeights = Self.patchOrder(codes.map { Float($0) }, out: out, channels: cinG, kernel: layer.kernel)
+                            layer.floatWeights = codes.map { Float($0) }
                         }
                     case .float32(let values):
-                        layer.floatWeights = Self.patchOrder(values, out: out, channels: cinG, kernel: layer.kernel)
+                        layer.floatWeights = values
                     }
                     let consumers = graph.consumers(of: i)
                     if layer.fusion == nil, consumers.count == 1, case .batchNorm = graph.nodes[consumers[0]].operation,
@@ -195,18 +195,6 @@ public enum TernaryEvaluator {
 
         static func layout(_ layer: WeightedLayer, channels: Int) -> PatchLayout {
             PatchLayout(kernel: layer.kernel, stride: layer.stride, padding: layer.padding, channels: channels)
-        }
-
-        /// OIHW weights (`out` rows of channels * kernel * kernel) reordered to (ky, kx, channel).
-        static func patchOrder(_ weights: [Float], out: Int, channels: Int, kernel: Int) -> [Float] {
-            var result = weights
-            let k2 = kernel * kernel, perOut = channels * k2
-            for o in 0..<out {
-                for c in 0..<channels {
-                    for tap in 0..<k2 { result[o * perOut + tap * channels + c] = weights[o * perOut + c * k2 + tap] }
-                }
-            }
-            return result
         }
 
         /// The fusion of a packed layer with the activation that thresholds it: the layer's only
@@ -391,8 +379,8 @@ public enum TernaryEvaluator {
                 }
                 return ActivationMap(n: x.n, h: oh, w: ow, c: layer.outChannels, values: .real(y))
             }
-            // Integer (intN) or float inputs: float patches (ky, kx, channel) and a float product; on
-            // intN inputs every partial sum is an integer below 2^24, so acc is exact.
+            // Integer (intN) or float inputs: a float product; on intN inputs every partial sum is an
+            // integer below 2^24, so acc is exact.
             let data = x.real()
             if case .bitSerial(let bits) = layer.mode {
                 let limit = Float(1 << (bits - 1))
@@ -400,32 +388,27 @@ public enum TernaryEvaluator {
                     throw InputError(file: file, location: location, expected: "int\(bits) inputs", found: "input value \(bad)")
                 }
             }
-            let k = kernel * kernel * cinG
+            // im2col on the channel-major (NCHW) images: K x P columns in OIHW weight order, then
+            // acc (P x Cout_g) = columns^T W_g^T.
+            let k = kernel * kernel * cinG, plane = x.h * x.w
+            var planes = data
+            if x.c > 1 {
+                for b in 0..<x.n { for q in 0..<plane { for c in 0..<x.c { planes[(b * x.c + c) * plane + q] = data[(b * plane + q) * x.c + c] } } }
+            }
+            let geometry = Im2col.Geometry(batch: x.n, channels: x.c, height: x.h, width: x.w, kernel: kernel, stride: s, padding: p)
             var y = [Float](repeating: 0, count: positions * layer.outChannels)
             var columns = [Float](repeating: 0, count: positions * k), acc = [Float](repeating: 0, count: positions * coutG)
             for group in 0..<layer.groups {
-                for b in 0..<x.n {
-                    for oy in 0..<oh {
-                        for ox in 0..<ow {
-                            let row = ((b * oh + oy) * ow + ox) * k
-                            for ky in 0..<kernel {
-                                let iy = oy * s - p + ky
-                                guard iy >= 0 && iy < x.h else { continue }
-                                for kx in 0..<kernel {
-                                    let ix = ox * s - p + kx
-                                    guard ix >= 0 && ix < x.w else { continue }
-                                    let source = ((b * x.h + iy) * x.w + ix) * x.c + group * cinG, target = row + (ky * kernel + kx) * cinG
-                                    for c in 0..<cinG { columns[target + c] = data[source + c] }
-                                }
-                            }
-                        }
+                planes.withUnsafeBufferPointer { source in
+                    columns.withUnsafeMutableBufferPointer { target in
+                        Im2col.columns(source.baseAddress!, geometry, firstChannel: group * cinG, groupChannels: cinG, into: target.baseAddress!)
                     }
                 }
                 columns.withUnsafeBufferPointer { cp in
                     layer.floatWeights.withUnsafeBufferPointer { wp in
                         acc.withUnsafeMutableBufferPointer { ap in
                             FloatGEMM.multiply(cp.baseAddress!, wp.baseAddress! + group * coutG * k, ap.baseAddress!, m: positions, n: coutG, k: k,
-                                               transposeB: true, threads: 1)
+                                               transposeA: true, transposeB: true, threads: 1)
                         }
                     }
                 }
