@@ -29,22 +29,48 @@ enum FloatProduct {
     static let inPlaceBRows = 16
     /// Chunks per core when the columns are split (see `multiply`).
     static let columnChunksPerCore = 4
+    /// A transposed B with C of at most this many elements ...
+    static let transposedOutputLimit = 65_536
+    /// ... and at least this k goes to `transposedOutput`.
+    static let transposedOutputDepth = 128
 
     static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                          m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool, threads: Int) {
-        if transposeB && !transposeA && FloatDotProduct.suits(m: m, n: n, k: k) {
-            FloatDotProduct.multiply(a, b, c, m: m, n: n, k: k, accumulate: accumulate, threads: threads)
+        if transposeB && !transposeA && m &* n <= transposedOutputLimit && k >= transposedOutputDepth {
+            transposedOutput(a, b, c, m: m, n: n, k: k, accumulate: accumulate, threads: threads)
             return
         }
-        let rowPanels = (m &+ FloatMicroKernel.rows &- 1) / FloatMicroKernel.rows
-        let columnPanels = (n &+ FloatMicroKernel.columns &- 1) / FloatMicroKernel.columns
+        run(FloatProblem<FloatMicroKernel>(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c), m: m, n: n, k: k,
+                                           transposeA: transposeA, transposeB: transposeB, accumulate: accumulate), threads: threads)
+    }
+
+    /// C (+)= A B^T with a small C and a long k (a weight gradient dW = dY patches^T):
+    /// C^T = B A^T with B (n x k) read in place as the left operand (its rows are the micro-kernel's
+    /// broadcast rows, k apart) and A (m x k) packed as the transposed right operand, then
+    /// transposed into C, on `NarrowMicroKernel`. A weight gradient's m (output channels, 16-64)
+    /// fills whole 16-column tiles this way, and no operand is copied but the small A.
+    static func transposedOutput(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                                 m: Int, n: Int, k: Int, accumulate: Bool, threads: Int) {
+        Workspace.shared.withBuffer(bytes: m &* n &* 4) { raw in
+            let transposed = raw.bindMemory(to: Float.self, capacity: m &* n)
+            run(FloatProblem<NarrowMicroKernel>(a: SendablePointer(b), b: SendablePointer(a), c: SendablePointer(transposed), m: n, n: m, k: k,
+                                                transposeA: false, transposeB: true, accumulate: false, aInPlace: true), threads: threads)
+            for i in 0..<m {
+                let row = c + i &* n
+                for j in 0..<n { row[j] = accumulate ? row[j] + transposed[j &* m &+ i] : transposed[j &* m &+ i] }
+            }
+        }
+    }
+
+    private static func run<Tile: MicroTile>(_ problem: FloatProblem<Tile>, threads: Int) {
+        let m = problem.m, n = problem.n, k = problem.k
+        let rowPanels = (m &+ Tile.rows &- 1) / Tile.rows
+        let columnPanels = (n &+ Tile.columns &- 1) / Tile.columns
         let work = 2.0 * Double(m) * Double(n) * Double(k)
         let workers = work < Double(parallelWorkFLOP) ? 1 : max(1, min(threads, Parallel.processorCount, max(rowPanels, columnPanels)))
         // Split the dimension whose largest chunk is closest to an even share.
         let rowChunk = (rowPanels + workers - 1) / workers, columnChunk = (columnPanels + workers - 1) / workers
         let splitRows = Double(rowChunk) / Double(rowPanels) <= Double(columnChunk) / Double(columnPanels)
-        let problem = FloatProblem(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c),
-                                   m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulate: accumulate)
         // Column chunks only repack A (small next to their share of the work), so each core gets
         // several and a core that starts late leaves them to the other; row chunks would each
         // repack all of B, so there is one per core.
@@ -58,11 +84,14 @@ enum FloatProduct {
 }
 
 /// One GEMM call's operands, shared read-only by the workers.
-private struct FloatProblem: Sendable {
-    typealias Vector = FloatMicroKernel.Vector
+private struct FloatProblem<Tile: MicroTile>: Sendable {
+    typealias Vector = Tile.Vector
     let a: SendablePointer<Float>, b: SendablePointer<Float>, c: SendablePointer<Float>
     let m: Int, n: Int, k: Int
     let transposeA: Bool, transposeB: Bool, accumulate: Bool
+    /// Full row panels of a row-major A are read where they are (only a partial last panel is
+    /// packed).
+    var aInPlace = false
 
     /// Computes the C tiles in the given row-panel x column-panel block. The worker's rows of op(A)
     /// are packed once for all k (block-major, then panel); then per group of `panelsPerPack`
@@ -70,10 +99,11 @@ private struct FloatProblem: Sendable {
     /// the C tiles under them stay in cache across the k blocks.
     func compute(rowPanels: Range<Int>, columnPanels: Range<Int>) {
         guard !rowPanels.isEmpty && !columnPanels.isEmpty else { return }
-        let mr = FloatMicroKernel.rows, nr = FloatMicroKernel.columns, group = FloatProduct.panelsPerPack
+        let mr = Tile.rows, nr = Tile.columns, group = FloatProduct.panelsPerPack
         let blocks = (k + FloatProduct.kBlock - 1) / FloatProduct.kBlock
         let kc = (k + blocks - 1) / blocks
-        let aFloats = rowPanels.count &* mr &* k, bFloats = group &* nr &* kc
+        // In place, only a partial last row panel is packed.
+        let aFloats = (aInPlace ? 1 : rowPanels.count) &* mr &* k, bFloats = group &* nr &* kc
         Workspace.shared.withBuffer(bytes: (aFloats &+ bFloats &+ mr &* nr) &* 4) { raw in
             let packedA = raw.bindMemory(to: Float.self, capacity: aFloats &+ bFloats &+ mr &* nr)
             compute(rowPanels: rowPanels, columnPanels: columnPanels, packedA: packedA,
@@ -83,18 +113,18 @@ private struct FloatProblem: Sendable {
 
     private func compute(rowPanels: Range<Int>, columnPanels: Range<Int>, packedA: UnsafeMutablePointer<Float>,
                          packedB: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let mr = FloatMicroKernel.rows, nr = FloatMicroKernel.columns, group = FloatProduct.panelsPerPack
+        let mr = Tile.rows, nr = Tile.columns, group = FloatProduct.panelsPerPack
         let blocks = (k + FloatProduct.kBlock - 1) / FloatProduct.kBlock
         let kc = (k + blocks - 1) / blocks
-        let panelCount = rowPanels.count
+        let panelCount = rowPanels.count, packedPanels = aInPlace ? 1 : panelCount
         // With few A rows each B panel would be used only once or twice after packing: read
         // full-width panels of a row-major B where they are instead.
         let inPlaceB = !transposeB && panelCount &* mr <= FloatProduct.inPlaceBRows
         // Block b starts at packedA + b * kc * mr * panelCount; panel s of it is depth * mr further per panel.
         for block in 0..<blocks {
             let p0 = block &* kc, depth = min(kc, k &- p0)
-            for (slot, panel) in rowPanels.enumerated() {
-                packA(into: packedA + (p0 &* panelCount &+ slot &* depth) &* mr, row0: panel &* mr, p0: p0, depth: depth)
+            for (slot, panel) in rowPanels.enumerated() where !(aInPlace && panel &* mr &+ mr <= m) {
+                packA(into: packedA + (p0 &* packedPanels &+ (aInPlace ? 0 : slot) &* depth) &* mr, row0: panel &* mr, p0: p0, depth: depth)
             }
         }
         for groupStart in stride(from: columnPanels.lowerBound, to: columnPanels.upperBound, by: group) {
@@ -114,14 +144,17 @@ private struct FloatProblem: Sendable {
                     }
                     for (slot, panel) in rowPanels.enumerated() {
                         let i0 = panel &* mr, height = min(mr, m &- i0)
-                        let aPanel = UnsafePointer(packedA + (p0 &* panelCount &+ slot &* depth) &* mr)
+                        let packed = UnsafePointer(packedA + (p0 &* packedPanels &+ (aInPlace ? 0 : slot) &* depth) &* mr)
+                        let inPlace = aInPlace && height == mr
+                        let aPanel = inPlace ? UnsafePointer(a.pointer + (i0 &* k &+ p0)) : packed
+                        let (aRow, aStep) = inPlace ? (k, 1) : (1, mr)
                         let tile = c.pointer + (i0 &* n &+ j0)
                         if height == mr && width == nr {
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: tile, ldc: n, load: load)
+                            Tile.tile(kc: depth, a: aPanel, aRow: aRow, aStep: aStep, b: bPanel, ldb: ldb, c: tile, ldc: n, load: load)
                         } else {
                             scratch.update(repeating: 0, count: mr &* nr)
                             if load { copy(height, width, from: tile, n, to: scratch, nr) }
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: scratch, ldc: nr, load: true)
+                            Tile.tile(kc: depth, a: aPanel, aRow: aRow, aStep: aStep, b: bPanel, ldb: ldb, c: scratch, ldc: nr, load: true)
                             copy(height, width, from: scratch, nr, to: tile, n)
                         }
                     }
@@ -132,7 +165,7 @@ private struct FloatProblem: Sendable {
 
     /// packed[p * mr + r] = op(A)[row0 + r][p0 + p], zero for rows past m.
     private func packA(into packed: UnsafeMutablePointer<Float>, row0: Int, p0: Int, depth: Int) {
-        let mr = FloatMicroKernel.rows, lanes = FloatMicroKernel.lanes, height = min(mr, m &- row0)
+        let mr = Tile.rows, lanes = Tile.lanes, height = min(mr, m &- row0)
         if height < mr { packed.update(repeating: 0, count: mr &* depth) }
         if transposeA {
             for p in 0..<depth {
@@ -167,7 +200,7 @@ private struct FloatProblem: Sendable {
     /// panel q at packed + q * depth * nr, packed[p * nr + j] = op(B)[p0 + p][nr * panel + j],
     /// zero for columns past n.
     private func packB(into packed: UnsafeMutablePointer<Float>, panels: Range<Int>, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns, vectors = FloatMicroKernel.vectors, vectorBytes = FloatMicroKernel.lanes &* 4
+        let nr = Tile.columns, vectors = Tile.vectors, vectorBytes = Tile.lanes &* 4
         let fullPanels = transposeB ? 0 : min(panels.count, (n &- panels.lowerBound &* nr) / nr)
         if fullPanels > 0 {
             // Whole rows of the group at once, a few vectors per panel (a memmove call per panel
@@ -190,7 +223,7 @@ private struct FloatProblem: Sendable {
 
     /// One panel of `packB`, any width and either layout of B.
     private func packPanel(into packed: UnsafeMutablePointer<Float>, column0: Int, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns, width = min(nr, n &- column0)
+        let nr = Tile.columns, width = min(nr, n &- column0)
         if width < nr { packed.update(repeating: 0, count: nr &* depth) }
         if transposeB {
             packTransposedPanel(into: packed, column0: column0, width: width, p0: p0, depth: depth)
@@ -208,7 +241,7 @@ private struct FloatProblem: Sendable {
     /// columns at a time (sequential read streams). A plain strided copy compiled to
     /// `vscatterqps` on AVX-512 and ran the weight-gradient GEMM at 19 GFLOP/s there.
     private func packTransposedPanel(into packed: UnsafeMutablePointer<Float>, column0: Int, width: Int, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns, lanes = FloatMicroKernel.lanes
+        let nr = Tile.columns, lanes = Tile.lanes
         let fullDepth = depth & ~(lanes &- 1), fullWidth = width & ~(lanes &- 1)
         withUnsafeTemporaryAllocation(of: Vector.self, capacity: 2 &* lanes) { scratch in
             let block = scratch.baseAddress!
@@ -258,20 +291,4 @@ private struct FloatProblem: Sendable {
             (target + r &* targetStride).update(from: source + r &* sourceStride, count: columns)
         }
     }
-}
-
-// Even- and odd-indexed lanes of two vectors, one after the other (one unshuffle step).
-extension SIMD16 where Scalar == Float {
-    @inline(__always) static func evens(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.evenHalf, highHalf: y.evenHalf) }
-    @inline(__always) static func odds(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.oddHalf, highHalf: y.oddHalf) }
-}
-
-extension SIMD8 where Scalar == Float {
-    @inline(__always) static func evens(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.evenHalf, highHalf: y.evenHalf) }
-    @inline(__always) static func odds(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.oddHalf, highHalf: y.oddHalf) }
-}
-
-extension SIMD4 where Scalar == Float {
-    @inline(__always) static func evens(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.evenHalf, highHalf: y.evenHalf) }
-    @inline(__always) static func odds(_ x: Self, _ y: Self) -> Self { Self(lowHalf: x.oddHalf, highHalf: y.oddHalf) }
 }
