@@ -8,7 +8,8 @@
 /// With stride 1 and "same" padding (outW = W, outH = H: every 3x3 convolution of ResNet-20 and
 /// VGG) row (c, ky, kx) of one image is the input plane shifted by dy * W + dx (dy = ky - padding,
 /// dx = kx - padding): one contiguous copy of the valid output rows, then the column that wrapped
-/// around the row ends is set to zero. Other geometries copy row segments.
+/// around the row ends is set to zero. With stride 1 and no padding every output row is one
+/// input row segment. Other geometries copy row segments with their padding.
 enum Im2col {
     struct Geometry {
         var batch: Int, channels: Int, height: Int, width: Int
@@ -31,6 +32,12 @@ enum Im2col {
                 (target + shift.copy.lowerBound).update(from: x + (plane &+ shift.copy.lowerBound &+ shift.offset), count: shift.copy.count)
                 (target + shift.copy.upperBound).update(repeating: 0, count: g.height &* g.width &- shift.copy.upperBound)
                 shift.zeroWrapped(target)
+            }
+            return
+        }
+        if g.stride == 1 && g.padding == 0 {
+            visitValid(g, firstChannel: firstChannel, groupChannels: groupChannels) { source, target, count in
+                for i in 0..<count { out[target &+ i] = x[source &+ i] }
             }
             return
         }
@@ -62,6 +69,12 @@ enum Im2col {
             }
             return
         }
+        if g.stride == 1 && g.padding == 0 {
+            visitValid(g, firstChannel: firstChannel, groupChannels: groupChannels) { source, target, count in
+                for i in 0..<count { dx[source &+ i] += grad[target &+ i] }
+            }
+            return
+        }
         let s = g.stride
         visit(g, firstChannel: firstChannel, groupChannels: groupChannels) { inputRow, shift, column, lower, upper in
             guard let inputRow else { return }
@@ -84,6 +97,29 @@ enum Im2col {
         func zeroWrapped(_ row: UnsafeMutablePointer<Float>) {
             guard !wrapped.isEmpty else { return }
             for y in rows { for ox in wrapped { row[y &* width &+ ox] = 0 } }
+        }
+    }
+
+    /// Calls `body(input start, output start, count)` for every output row of a stride-1
+    /// unpadded geometry (every tap inside the image): output row (c, ky, kx, image, oy) is the
+    /// input row segment (image, c, oy + ky, kx ..< kx + outW).
+    @inline(__always)
+    private static func visitValid(_ g: Geometry, firstChannel: Int, groupChannels: Int, _ body: (Int, Int, Int) -> Void) {
+        let k = g.kernel, oh = g.outHeight, ow = g.outWidth, w = g.width, plane = g.height &* w, positions = g.positions
+        for ci in 0..<groupChannels {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    var target = ((ci &* k &+ ky) &* k &+ kx) &* positions
+                    for b in 0..<g.batch {
+                        var source = (b &* g.channels &+ firstChannel &+ ci) &* plane &+ ky &* w &+ kx
+                        for _ in 0..<oh {
+                            body(source, target, ow)
+                            source &+= w
+                            target &+= ow
+                        }
+                    }
+                }
+            }
         }
     }
 

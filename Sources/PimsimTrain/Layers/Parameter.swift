@@ -45,8 +45,10 @@ final class Parameter: @unchecked Sendable {
     /// Sum of the workers' gradients times the straight-through mask.
     func totalGradient() -> [Float] {
         var total = [Float](repeating: 0, count: count)
-        for g in grads { for i in 0..<count { total[i] += g[i] } }
-        if let mask { for i in 0..<count { total[i] *= mask[i] } }
+        total.withUnsafeMutableBufferPointer { t in
+            for g in grads { for i in 0..<t.count { t[i] += g[i] } }
+            mask?.withUnsafeBufferPointer { m in for i in 0..<t.count { t[i] *= m[i] } }
+        }
         return total
     }
 }

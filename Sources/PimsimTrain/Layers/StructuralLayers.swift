@@ -167,6 +167,10 @@ final class PoolLayer: Layer {
         let isMax = attributes.kind == .max
         if isMax { argmax = [Int32](repeating: 0, count: y.count) }
         let width = x.w
+        if isMax && attributes.padding == 0 && attributes.kernel == attributes.stride {
+            maxPoolTiled(x, into: &y)
+            return y
+        }
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 argmax.withUnsafeMutableBufferPointer { ap in
@@ -189,6 +193,36 @@ final class PoolLayer: Layer {
             }
         }
         return y
+    }
+
+    /// Max pooling with windows that tile the input (kernel = stride, no padding: LeNet-5's 2x2),
+    /// without the general window bookkeeping; the same first-largest rule.
+    private func maxPoolTiled(_ x: Tensor, into y: inout Tensor) {
+        let k = attributes.kernel, (oh, ow) = outSize, width = x.w, plane = x.h &* x.w
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                argmax.withUnsafeMutableBufferPointer { ap in
+                    var o = 0
+                    for bc in 0..<(x.n &* x.c) {
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let origin = bc &* plane &+ oy &* k &* width &+ ox &* k
+                                var best = origin, value = xp[origin]
+                                for ky in 0..<k {
+                                    for kx in 0..<k {
+                                        let i = origin &+ ky &* width &+ kx
+                                        if xp[i] > value { (best, value) = (i, xp[i]) }
+                                    }
+                                }
+                                yp[o] = value
+                                ap[o] = Int32(truncatingIfNeeded: best)
+                                o &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
