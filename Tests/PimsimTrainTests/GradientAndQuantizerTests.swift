@@ -1,4 +1,5 @@
 import PimsimCore
+import PimsimKernels
 import PimsimTrain
 import XCTest
 
@@ -13,8 +14,14 @@ final class GradientCheckTests: XCTestCase {
 
     /// Convolution forward and input gradient against direct loops, every im2col path.
     func testConvolutionMatchesDirectLoops() {
-        let error = GradientCheck.convolutionError()
-        XCTAssertLessThan(error, 1e-4)
+        XCTAssertLessThan(GradientCheck.convolutionError(), 1e-4)
+        // Bit-packed forward pass of TWN weights on ternary inputs; on every kernel set.
+        let initial = KernelISA.active
+        defer { KernelISA.select(initial) }
+        for isa in KernelISA.supported {
+            KernelISA.select(isa)
+            XCTAssertLessThan(GradientCheck.convolutionError(ternary: true), 1e-4, "\(isa)")
+        }
     }
 
     func testTernaryActivationThresholdAndStraightThroughMask() {

@@ -65,6 +65,10 @@ final class Network: @unchecked Sendable {
                 let layer = ConvolutionLayer(weight: weights[i]!.0, bias: weights[i]!.1, worker: w, outChannels: outChannels, kernel: kernel,
                                              stride: stride, padding: padding, groups: groups, isLinear: isLinear, scratch: scratch)
                 layer.computesInputGradient = inputIndices[i][0] != 0
+                switch graph.nodes[i].precision?.inputs {
+                case .ternary?, .binary?: layer.hasTernaryInputs = true
+                default: break
+                }
                 return layer
             }
             return Worker(layers: graph.nodes.enumerated().map { i, node -> Layer in
