@@ -19,28 +19,16 @@ import argparse
 import base64
 import json
 import os
-import struct
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
+from torch_train import read_idx  # the same IDX reader (examples/bench/torch_train.py)
+
 CHUNK = 100  # TernaryEvaluator.chunk
 PIXEL_OFFSET = 128
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    if magic == 0x0803:
-        count, rows, columns = struct.unpack(">III", data[4:16])
-        return torch.frombuffer(bytearray(data[16:]), dtype=torch.uint8).reshape(count, 1, rows, columns)
-    if magic == 0x0801:
-        count = struct.unpack(">I", data[4:8])[0]
-        return torch.frombuffer(bytearray(data[8:]), dtype=torch.uint8).to(torch.long)[:count]
-    raise SystemExit(f"{path}: expected an IDX file (magic 0x803 or 0x801), found 0x{magic:x}")
 
 
 def decode_weights(field):
