@@ -9,7 +9,9 @@
 Common options: --rounds R (default 3; each round runs pimsim then PyTorch, so both see the same
 machine state), --isa avx2 (pimsim's AVX2 kernels via PIMSIM_ISA, PyTorch's via
 MKL_ENABLE_INSTRUCTIONS=AVX2, ATEN_CPU_CAPABILITY=avx2 and ONEDNN_MAX_CPU_ISA=AVX2: the AVX2
-comparison on an AVX-512 machine), --pimsim PATH (default .build/release/pimsim, built first).
+comparison on an AVX-512 machine), --torch-passive (OMP_WAIT_POLICY=PASSIVE for PyTorch, for
+multi-thread runs on a shared machine), --pimsim PATH (default .build/release/pimsim, built
+first).
 
 Ratios are pimsim / PyTorch for speeds (above 1: pimsim faster) and for memory (below 1: pimsim
 smaller). The load average is printed before and after, since the machine may be shared.
@@ -34,8 +36,10 @@ def load():
         return " ".join(f.read().split()[:3])
 
 
-def environments(isa):
+def environments(isa, passive):
     pimsim, torch = dict(os.environ), dict(os.environ)
+    if passive:
+        torch["OMP_WAIT_POLICY"] = "PASSIVE"
     if isa:
         pimsim["PIMSIM_ISA"] = isa
         if isa == "avx2":
@@ -146,12 +150,15 @@ def main():
     parser.add_argument("--net", help="eval: a trained net.json (default: train one first)")
     parser.add_argument("--isa", help="avx2, avx512 or baseline (pimsim) and the same limit for PyTorch where it has one")
     parser.add_argument("--pimsim", default=os.path.join(ROOT, ".build", "release", "pimsim"))
+    parser.add_argument("--torch-passive", action="store_true",
+                        help="OMP_WAIT_POLICY=PASSIVE for PyTorch: its OpenMP threads sleep instead of spinning while they wait, "
+                             "which keeps a 2-thread PyTorch from collapsing when other processes share the cores")
     args = parser.parse_args()
     if args.pimsim == os.path.join(ROOT, ".build", "release", "pimsim"):
         subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    pimsim_env, torch_env = environments(args.isa)
-    print(f"# {args.what} {args.model if args.what != 'gemm' else ''} threads {args.threads} isa {args.isa or 'best'}; "
-          f"load before {load()}", flush=True)
+    pimsim_env, torch_env = environments(args.isa, args.torch_passive)
+    print(f"# {args.what} {args.model if args.what != 'gemm' else ''} threads {args.threads} isa {args.isa or 'best'}"
+          f"{' torch passive' if args.torch_passive else ''}; load before {load()}", flush=True)
     {"gemm": compare_gemm, "train": compare_train, "eval": compare_eval}[args.what](args, pimsim_env, torch_env)
     print(f"# load after {load()}")
 
