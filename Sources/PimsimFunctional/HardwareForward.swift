@@ -92,7 +92,7 @@ struct HardwareForward {
                 variants[i] = v.map(step)
             }
         }
-        return (TernaryEvaluator.predictions(outputs[graph.outputIndex]), counts)
+        return (TernaryEvaluator.predictions(outputs[graph.outputIndex].data, images: range.count), counts)
     }
 
     /// The comparators at the end of a sense-amp chain: each compares its own value (offset
