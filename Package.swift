@@ -64,7 +64,7 @@ let package = Package(
         // Training of ternary / binary / float networks; export to net.json; integer evaluation.
         .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"]),
         // Functional simulation of trained networks on the mapped arrays, with non-idealities.
-        .target(name: "PimsimFunctional", dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimKernels"]),
+        .target(name: "PimsimFunctional", dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimKernelBase", "PimsimKernels"]),
         // FPGA resource estimation (LUT, FF, DSP, BRAM).
         .target(name: "PimsimFPGA", dependencies: ["PimsimCore"]),
         // Text tables, CSV, JSON and SVG reports.
@@ -78,7 +78,7 @@ let package = Package(
             name: "pimsim-bench",
             dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFunctional", "PimsimFPGA"]),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
-        .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
+        .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels", "PimsimKernelBase"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),
         .testTarget(name: "PimsimFunctionalTests", dependencies: ["PimsimFunctional", "PimsimSim", "PimsimTrain", "PimsimCore"]),
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),

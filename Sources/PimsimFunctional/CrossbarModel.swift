@@ -1,4 +1,6 @@
 import PimsimCore
+import PimsimKernelBase
+import PimsimKernels
 import PimsimSim
 
 /// The imperfections of the simulated arrays (docs/functional-sim.md): from a hwconfig's
@@ -77,34 +79,27 @@ public struct CrossbarModel: Equatable, Sendable {
 /// (2^B >= 2M + 1) and F = M, every integer partial sum is read exactly. Reads round to the
 /// nearest level (ties to even) and clip at ±K·Δ.
 public struct ADCQuantiser: Equatable, Sendable {
+    /// Δ, K and 1/Δ, as the read-out kernels take them.
+    let levels: ADCLevels
     /// Δ, in unit products.
-    public let step: Float
+    public var step: Float { levels.step }
     /// K: reads lie in -K·Δ ... K·Δ.
-    public let largestCode: Float
-    private let inverseStep: Float
+    public var largestCode: Float { levels.largestCode }
 
     /// - Precondition: bits >= 2 (checked by the evaluator).
     public init(bits: Int, limit: Int, range: Double) {
         let levels = Double((1 << min(bits - 1, 52)) - 1)
         let fullScale = range * Double(limit)
         let step = fullScale > levels ? fullScale / levels : 1
-        self.step = Float(step)
-        inverseStep = Float(1 / step)
-        largestCode = Float(fullScale > levels ? levels : fullScale.rounded(.down))
+        self.levels = ADCLevels(step: Float(step), inverseStep: Float(1 / step),
+                                largestCode: Float(fullScale > levels ? levels : fullScale.rounded(.down)))
     }
 
     /// The value the digital side receives for analogue partial sum `a` (rounded to the nearest
     /// level, ties to even).
-    @inline(__always)
-    public func read(_ a: Float) -> Float { min(max((a * inverseStep).rounded(.toNearestOrEven), -largestCode), largestCode) * step }
-
-    /// `read` of every lane (the same arithmetic).
-    @inline(__always)
-    func read(_ a: SIMD16<Float>) -> SIMD16<Float> {
-        // Clamped by masked blends: pointwiseMin/Max compile lane by lane.
-        var code = (a * inverseStep).rounded(.toNearestOrEven)
-        code.replace(with: -largestCode, where: code .< -largestCode)
-        code.replace(with: largestCode, where: code .> largestCode)
-        return code * step
+    public func read(_ a: Float) -> Float {
+        var value: Float = 0
+        withUnsafePointer(to: a) { _ = AnalogKernels.readADC($0, ideal: $0, into: &value, shift: 1, actual: levels, reference: levels, count: 1) }
+        return value
     }
 }

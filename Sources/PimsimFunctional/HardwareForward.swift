@@ -220,13 +220,19 @@ struct HardwareForward {
                     for j in 0..<s.cycles {
                         let m0 = o * columns + j * s.positions + b * plane
                         if variance != nil {
-                            Self.addNoise(X.baseAddress!, S.baseAddress! + m0, V.baseAddress! + m0, sigma: sigma, count: plane, &streams[image], Z.baseAddress!)
+                            // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
+                            // read with no driven row has no noise), drawn in bulk, in order.
+                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: plane)
+                            streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
+                            Z[needed] = 0
+                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: plane)
                         } else {
                             X.baseAddress!.update(from: S.baseAddress! + m0, count: plane)
                         }
                         if let adc {
-                            differing &+= Self.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
-                                                       shift: Float(1 << (s.bitsPerCycle * j)), adc: adc, count: plane)
+                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
+                                                                shift: Float(1 << (s.bitsPerCycle * j)), actual: adc.actual.levels,
+                                                                reference: adc.ideal.levels, count: plane)
                         } else {
                             (A.baseAddress! + e0).update(from: X.baseAddress!, count: plane)
                             if storeIdeal { (IA.baseAddress! + e0).update(from: I + m0, count: plane) }
@@ -239,71 +245,6 @@ struct HardwareForward {
             counts.reads += images * s.outputs * s.cycles * plane
             counts.differingReads += differing
         }
-    }
-
-    /// SIMD width of the read loops.
-    typealias Lanes = SIMD16<Float>
-
-    /// x = s + σ · sqrt(v) · z over `count` reads, one z from `g` per read whose variance v is
-    /// not 0 (a read with no driven row has no noise), in order. The samples are drawn in bulk
-    /// into `z` (at least `count` + 1 long) and handed out without branches: v >= 0, so v > 0
-    /// exactly when its bit pattern is not 0, and sqrt(0) = 0 cancels the sample read for v = 0.
-    @inline(__always)
-    static func addNoise(_ x: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ v: UnsafePointer<Float>, sigma: Float, count: Int,
-                         _ g: inout NormalStream, _ z: UnsafeMutablePointer<Float>) {
-        // x = σ · sqrt(v) first, then the samples, handed out in order. Float.squareRoot()
-        // compiles to sqrtf with a branch for errno here, so the loop would not vectorise: the
-        // root is v · 1/sqrt(v), with 1/sqrt(v) from the bit-level estimate 0x5F375A86 - bits/2
-        // (Lomont 2003) and three Newton steps (relative error below 1e-7; v = 0 gives 0).
-        for p in 0..<count {
-            let variance = v[p]
-            var r = Float(bitPattern: 0x5F37_5A86 &- (variance.bitPattern >> 1))
-            let half = 0.5 * variance
-            r = r * (1.5 - half * r * r)
-            r = r * (1.5 - half * r * r)
-            r = r * (1.5 - half * r * r)
-            x[p] = sigma * (variance * r)
-        }
-        var needed: UInt32 = 0
-        for p in 0..<count {
-            let bits = x[p].bitPattern
-            needed &+= (bits | (0 &- bits)) >> 31  // 1 where x != 0
-        }
-        g.fill(UnsafeMutableBufferPointer(start: z, count: Int(needed)))
-        z[Int(needed)] = 0
-        var k = 0
-        for p in 0..<count {
-            let scale = x[p]
-            x[p] = s[p] + scale * z[k]
-            let bits = scale.bitPattern
-            k &+= Int((bits | (0 &- bits)) >> 31)
-        }
-    }
-
-    /// Adds shift · ADC(x) into `acc` and returns how many reads differ from the ideal ADC's
-    /// read of `ideal`.
-    @inline(__always)
-    static func readADC(_ x: UnsafePointer<Float>, ideal: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, shift: Float,
-                        adc: (actual: ADCQuantiser, ideal: ADCQuantiser), count: Int) -> Int {
-        var differing = 0, p = 0
-        let ones = SIMD16<Int32>(repeating: 1), zeros = SIMD16<Int32>(repeating: 0)
-        var lanesDiffering = zeros
-        while p + Lanes.scalarCount <= count {
-            let read = adc.actual.read(UnsafeRawPointer(x + p).loadUnaligned(as: Lanes.self))
-            let reference = adc.ideal.read(UnsafeRawPointer(ideal + p).loadUnaligned(as: Lanes.self))
-            lanesDiffering &+= ones.replacing(with: zeros, where: read .== reference)
-            let sum = UnsafeRawPointer(acc + p).loadUnaligned(as: Lanes.self) + shift * read
-            UnsafeMutableRawPointer(acc + p).storeBytes(of: sum, as: Lanes.self)
-            p += Lanes.scalarCount
-        }
-        differing = Int(lanesDiffering.wrappedSum())
-        while p < count {
-            let read = adc.actual.read(x[p])
-            differing &+= read != adc.ideal.read(ideal[p]) ? 1 : 0
-            acc[p] += shift * read
-            p += 1
-        }
-        return differing
     }
 
     /// The layer's input matrix for `images` of x: one row per physical row of every group, one
