@@ -115,7 +115,11 @@ final class EvalHardwareCommandTests: XCTestCase {
         let noisy = try json(base + ["--format", "json"])
         XCTAssertEqual(try noisy.field("nonideality").double("read_noise_sigma"), 0.3)
         XCTAssertTrue(try noisy.field("layers").array().allSatisfy { try $0.double("adc_codes_differing") > 0.01 })
-        XCTAssertNotEqual(try noisy.field("trials").doubles()[0], try noisy.field("trials").doubles()[1])
+        let trials = try noisy.field("trials").doubles()
+        XCTAssertNotEqual(trials[0], trials[1])
+        // Mean and sample standard deviation of the two trials.
+        XCTAssertEqual(try noisy.double("accuracy_mean"), (trials[0] + trials[1]) / 2, accuracy: 1e-6)
+        XCTAssertEqual(try noisy.double("accuracy_std"), abs(trials[0] - trials[1]) / 2.0.squareRoot(), accuracy: 1e-6)
         let table = runPimsim(base)
         XCTAssertTrue(table.out.contains("read noise sigma 0.3 (config)"), table.out)
         let overridden = try json(base + ["--read-noise-sigma", "0", "--format", "json"])
