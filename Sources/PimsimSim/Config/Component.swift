@@ -50,11 +50,18 @@ public struct BitsTable: Equatable, Sendable {
     public let source: String
 
     public func value(atBits b: Int) -> Double {
-        if bits.count == 1 || b <= bits[0] { return values[0] }
+        BitsTable.interpolate(bits: bits, at: b) { values[$0] }
+    }
+
+    /// The table rule over `bits` with the i-th value `value(i)` (a sweep keeps the values in a
+    /// vector of its own).
+    @inline(__always)
+    static func interpolate(bits: [Int], at b: Int, value: (Int) -> Double) -> Double {
+        if bits.count == 1 || b <= bits[0] { return value(0) }
         var upper = bits.firstIndex { $0 >= b } ?? bits.count - 1
-        if bits[upper] == b { return values[upper] }
+        if bits[upper] == b { return value(upper) }
         upper = max(upper, 1)
-        let (b0, b1, v0, v1) = (Double(bits[upper - 1]), Double(bits[upper]), values[upper - 1], values[upper])
+        let (b0, b1, v0, v1) = (Double(bits[upper - 1]), Double(bits[upper]), value(upper - 1), value(upper))
         return v0 * pow(v1 / v0, (Double(b) - b0) / (b1 - b0))
     }
 
@@ -94,18 +101,6 @@ public struct Component: Equatable, Sendable {
     public let areaUM2: Constant?
     public let areaByBits: BitsTable?
     public let staticMW: Constant?
-
-    /// Energy of one action at `bits` of ADC resolution (0 when the component has no action).
-    public func energyPerAction(adcBits: Int) -> Double {
-        if let energyByBits { return energyByBits.value(atBits: adcBits) }
-        return energyPJ?.value ?? 0
-    }
-
-    /// Area of one instance at `bits` of ADC resolution.
-    public func areaPerInstance(adcBits: Int) -> Double {
-        if let areaByBits { return areaByBits.value(atBits: adcBits) }
-        return areaUM2?.value ?? 0
-    }
 
     static let keys: Set<String> = ["name", "category", "per", "count", "action", "energy_pj", "energy_pj_by_adc_bits",
                                     "area_um2", "area_um2_by_adc_bits", "static_mw"]

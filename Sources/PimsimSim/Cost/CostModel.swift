@@ -20,51 +20,175 @@ public struct LayerCost: Equatable, Sendable {
     public var energyPJ: Double { dynamicPJ + staticPJ }
 }
 
+/// The totals of a priced design (all inferences of its profile).
+public struct CostTotals: Equatable, Sendable {
+    /// Sum over layers of dynamic + static energy (pJ).
+    public let energyPJ: Double
+    public let dynamicPJ: Double
+    public let staticPJ: Double
+    /// Sum over components of their area (um^2).
+    public let areaUM2: Double
+    /// Sum of layer latencies for one inference (ns).
+    public let latencyNS: Double
+    /// Time between inferences (ns).
+    public let intervalNS: Double
+
+    public var areaMM2: Double { areaUM2 / 1e6 }
+}
+
 /// Counts times per-action energies, static power times time, instances times area
-/// (docs/cost-model.md, "Cost"). Knows the config's tables, never a layer's shape.
+/// (docs/cost-model.md, "Cost"). Knows the config's constants (`CostConstants`), never a
+/// layer's shape: a design is priced from its `CostProfile`. `pimsim run` and every sweep point
+/// are priced by this one evaluation.
 public enum CostModel {
-    /// Dynamic energy (pJ) of `events` per component, at ADC resolution `adcBits`.
-    static func dynamicEnergy(_ c: Component, events: EventCounts) -> Double {
-        guard let action = c.action else { return 0 }
-        if action == .adcConversions {
-            // In resolution order, so the rounding of the sum is the same on every run.
-            return events.adcConversionsByBits.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * c.energyPerAction(adcBits: $1.key) }
-        }
-        return events.count(action) * c.energyPerAction(adcBits: 0)
+    /// The totals of `profile` priced with `constants`: per layer a dot product of its event
+    /// counts with the per-action energies, plus static power times its time.
+    public static func evaluate(_ profile: CostProfile, _ constants: CostConstants) -> CostTotals {
+        price(profile, constants) { _, _, _ in }
     }
 
-    /// Static power (mW) of the whole design: sum of instances * static_mw.
-    public static func staticPowerMW(_ instances: Instances, config: HardwareConfig) -> Double {
-        config.components.reduce(0) { $0 + ($1.staticMW?.value ?? 0) * $1.count.value * Double(instances.units($1.per)) }
+    /// The totals with the cost of every layer and of every component (`pimsim run`'s report).
+    public static func breakdown(_ profile: CostProfile, _ constants: CostConstants) -> (totals: CostTotals, layers: [LayerCost], components: [ComponentCost]) {
+        var layers: [LayerCost] = []
+        layers.reserveCapacity(profile.layers.count)
+        let totals = price(profile, constants) { _, byCategory, staticPJ in
+            var named: [Category: Double] = [:]
+            for (i, category) in Category.allCases.enumerated() where byCategory[i] != 0 { named[category] = byCategory[i] }
+            layers.append(LayerCost(dynamicByCategory: named, staticPJ: staticPJ))
+        }
+        let instances = organised(profile, constants)
+        let n = Double(profile.inferences)
+        let clock = Clock(constants)
+        let (_, _, share) = timeline(profile, clock)
+        // Whole-run counts per action, summed over layers in order.
+        var counts = Array(repeating: 0.0, count: Action.allCases.count)
+        var conversions: [Int: Double] = [:]
+        var staticTime = 0.0
+        for layer in profile.layers {
+            for a in counts.indices { counts[a] += layer.counts[a] }
+            let latency = clock.latency(layer.timing)
+            staticTime += latency * share * n
+            counts[busyIndex] += layer.timing.busyCycles(latencyNS: latency, cycleNS: clock.cycle) * n
+            counts[hopsIndex] += layer.travellingBits * constants[.interconnectHops] * n
+            conversions.merge(layer.adcConversions.map { ($0.bits, $0.count) }, uniquingKeysWith: +)
+        }
+        let sortedConversions = conversions.sorted { $0.key < $1.key }
+        let components = constants.layout.components.map { c -> ComponentCost in
+            let count = constants.values[c.count] * Double(instances.units(c.per))
+            var dynamic = 0.0
+            if let action = c.action {
+                dynamic = action == .adcConversions
+                    ? sortedConversions.reduce(0) { $0 + $1.value * constants.energy(c, adcBits: $1.key) }
+                    : counts[c.actionIndex] * constants.energy(c, adcBits: 0)
+            }
+            let staticMW = c.staticMW.map { constants.values[$0] } ?? 0
+            return ComponentCost(name: c.name, category: Category.allCases[c.category], per: c.per, instances: count,
+                                 dynamicPJ: dynamic, staticPJ: staticMW * count * staticTime,
+                                 areaUM2: area(c, profile, constants, instances))
+        }
+        return (totals, layers, components)
     }
 
-    /// Area (um^2) of component `c` in a design with `instances`; ADC area per layer resolution.
-    static func area(_ c: Component, instances: Instances, adcBitsByLayer: [Int]) -> Double {
-        if c.per == .adc, c.areaByBits != nil {
-            return zip(instances.adcsByLayer, adcBitsByLayer).reduce(0) { $0 + c.count.value * Double($1.0) * c.areaPerInstance(adcBits: $1.1) }
+    /// The latency and interval of one inference, and the share of each layer's latency it is
+    /// charged static power for (interval / latency when pipelined, else 1).
+    @inline(__always)
+    static func timeline(_ p: CostProfile, _ clock: Clock) -> (latency: Double, interval: Double, share: Double) {
+        var latency = 0.0, slowest = 0.0
+        for (i, layer) in p.layers.enumerated() {
+            let l = clock.latency(layer.timing)
+            latency += l
+            slowest = i == 0 ? l : max(slowest, l)
         }
-        return c.count.value * Double(instances.units(c.per)) * c.areaPerInstance(adcBits: 0)
+        let interval = p.mode == .pipelined ? slowest : latency
+        return (latency, interval, p.mode == .pipelined ? interval / latency : 1)
     }
 
-    /// Costs per layer and per component. `staticTimeNS[i]` is the time layer i is charged
-    /// static power for (1 mW * 1 ns = 1 pJ).
-    public static func cost(layerEvents: [EventCounts], staticTimeNS: [Double], instances: Instances, adcBitsByLayer: [Int],
-                            config: HardwareConfig) -> (layers: [LayerCost], components: [ComponentCost]) {
-        let staticMW = staticPowerMW(instances, config: config)
-        let layers = zip(layerEvents, staticTimeNS).map { events, time in
-            var byCategory: [Category: Double] = [:]
-            for c in config.components { byCategory[c.category, default: 0] += dynamicEnergy(c, events: events) }
-            return LayerCost(dynamicByCategory: byCategory, staticPJ: staticMW * time)
+    static let categoryCount = Category.allCases.count
+    static let busyIndex = Action.allCases.firstIndex(of: .busyCycles)!
+    static let hopsIndex = Action.allCases.firstIndex(of: .interconnectBitHops)!
+    static let onIndex = Action.allCases.firstIndex(of: .cellReadsOn)!
+    static let offIndex = Action.allCases.firstIndex(of: .cellReadsOff)!
+
+    /// The times of a point.
+    struct Clock {
+        let cycle: Double, sense: Double, conversion: Double
+
+        init(_ k: CostConstants) { (cycle, sense, conversion) = (k[.cycleNS], k[.senseNS], k[.adcConversionNS]) }
+
+        @inline(__always)
+        func latency(_ t: LayerTiming) -> Double { t.latencyNS(stepNS: t.stepNS(cycleNS: cycle, senseNS: sense, conversionNS: conversion)) }
+    }
+
+    /// The profile's instances in the point's macros and tiles.
+    @inline(__always)
+    static func organised(_ p: CostProfile, _ k: CostConstants) -> Instances {
+        p.instances.organised(arraysPerMacro: Int(k[.arraysPerMacro]), macrosPerTile: Int(k[.macrosPerTile]))
+    }
+
+    /// Static power (mW) of the whole design: sum of static_mw * count * units.
+    @inline(__always)
+    static func staticPowerMW(_ p: CostProfile, _ k: CostConstants, _ instances: Instances) -> Double {
+        var power = 0.0
+        for c in k.layout.components {
+            let s = c.staticMW.map { k.values[$0] } ?? 0
+            power += s * k.values[c.count] * Double(instances.units(c.per))
         }
-        let totalEvents = layerEvents.reduce(EventCounts(), +)
-        let totalTime = staticTimeNS.reduce(0, +)
-        let components = config.components.map { c in
-            let n = c.count.value * Double(instances.units(c.per))
-            return ComponentCost(name: c.name, category: c.category, per: c.per, instances: n,
-                                 dynamicPJ: dynamicEnergy(c, events: totalEvents),
-                                 staticPJ: (c.staticMW?.value ?? 0) * n * totalTime,
-                                 areaUM2: area(c, instances: instances, adcBitsByLayer: adcBitsByLayer))
+        return power
+    }
+
+    /// Area (um^2) of component `c`; an ADC's per layer, at the layer's resolution.
+    @inline(__always)
+    static func area(_ c: CostLayout.Slots, _ p: CostProfile, _ k: CostConstants, _ instances: Instances) -> Double {
+        let count = k.values[c.count]
+        if c.per == .adc, c.areaBits != nil {
+            return p.layers.reduce(0) { $0 + count * Double($1.adcs) * k.area(c, adcBits: $1.adcBits) }
         }
-        return (layers, components)
+        return count * Double(instances.units(c.per)) * k.area(c, adcBits: 0)
+    }
+
+    /// The evaluation both `evaluate` and `breakdown` run; `record(layer, energy by category,
+    /// static energy)` sees each layer.
+    @inline(__always)
+    static func price(_ p: CostProfile, _ k: CostConstants, record: (Int, SIMD8<Double>, Double) -> Void) -> CostTotals {
+        let clock = Clock(k)
+        // Static power is charged for the time each layer occupies the schedule.
+        let (latency, interval, share) = timeline(p, clock)
+        let n = Double(p.inferences)
+        let instances = organised(p, k)
+        let staticMW = staticPowerMW(p, k, instances)
+        let hops = k[.interconnectHops]
+        var energy = 0.0, dynamic = 0.0, staticEnergy = 0.0
+        for (i, layer) in p.layers.enumerated() {
+            let l = clock.latency(layer.timing)
+            var byCategory = SIMD8<Double>()  // one lane per `Category` (8 of them)
+            for c in k.layout.components {
+                guard let action = c.action else { continue }
+                let e: Double
+                switch action {
+                case .adcConversions:
+                    // In resolution order, so the rounding of the sum is the same on every run.
+                    e = layer.adcConversions.reduce(0) { $0 + $1.count * k.energy(c, adcBits: $1.bits) }
+                case .busyCycles:
+                    e = layer.timing.busyCycles(latencyNS: l, cycleNS: clock.cycle) * n * k.energy(c, adcBits: 0)
+                case .interconnectBitHops:
+                    e = layer.travellingBits * hops * n * k.energy(c, adcBits: 0)
+                case .cellReads:
+                    e = (layer.counts[onIndex] + layer.counts[offIndex]) * k.energy(c, adcBits: 0)
+                default:
+                    e = layer.counts[c.actionIndex] * k.energy(c, adcBits: 0)
+                }
+                byCategory[c.category] += e
+            }
+            var layerDynamic = 0.0
+            for j in 0..<categoryCount { layerDynamic += byCategory[j] }
+            let layerStatic = staticMW * (l * share * n)
+            record(i, byCategory, layerStatic)
+            energy += layerDynamic + layerStatic
+            dynamic += layerDynamic
+            staticEnergy += layerStatic
+        }
+        var areaUM2 = 0.0
+        for c in k.layout.components { areaUM2 += area(c, p, k, instances) }
+        return CostTotals(energyPJ: energy, dynamicPJ: dynamic, staticPJ: staticEnergy, areaUM2: areaUM2, latencyNS: latency, intervalNS: interval)
     }
 }

@@ -19,18 +19,56 @@ public struct NetworkMapping: Equatable, Sendable {
     public let digital: [DigitalStep]
 }
 
+/// What mapping a graph needs that no hwconfig changes: its weighted layers, the read-out
+/// chain after each, and the nodes the digital units run with the layer each is charged to.
+/// `NetworkMapper.prepare` makes it once per (split) graph; a sweep maps it on many configs.
+public struct MappingPlan: Sendable {
+    let graph: Graph
+    let layers: [LayerGeometry]
+    let chains: [NetworkMapper.Chain]
+    /// Nodes run by the digital units (not folded into a read-out), with their owner layer.
+    let digitalNodes: [(node: Int, owner: Int)]
+}
+
 /// Maps every weighted layer of a (split) graph onto the arrays of a `HardwareConfig`.
 /// Pure: geometry, read-out and densities only; no energy, area or time.
 public enum NetworkMapper {
     public static func map(_ graph: Graph, on config: HardwareConfig) throws -> NetworkMapping {
+        try map(prepare(graph), on: config)
+    }
+
+    /// The config-independent analysis of `graph`.
+    public static func prepare(_ graph: Graph) -> MappingPlan {
         var folded = Set<Int>()
-        var layers: [LayerMapping] = []
         var layerOfNode: [Int: Int] = [:]
-        var cells = 0
-        for geometry in graph.weightedLayers {
+        let layers = graph.weightedLayers
+        var chains: [Chain] = []
+        for (i, geometry) in layers.enumerated() {
             let chain = readoutChain(graph, from: geometry.nodeIndex)
             folded.formUnion(chain.nodes)
-            layerOfNode[geometry.nodeIndex] = layers.count
+            layerOfNode[geometry.nodeIndex] = i
+            chains.append(chain)
+        }
+        // Owner of every node: the weighted layer reached by following first inputs upwards.
+        var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() {
+            if let l = layerOfNode[i] { owner[i] = l; continue }
+            owner[i] = node.inputs.first.flatMap { graph.index(of: $0) }.flatMap { owner[$0] }
+        }
+        let digital = graph.nodes.indices.compactMap { i -> (node: Int, owner: Int)? in
+            guard !folded.contains(i), !graph.nodes[i].operation.isWeighted, let o = owner[i] else { return nil }
+            return (i, o)
+        }
+        return MappingPlan(graph: graph, layers: layers, chains: chains, digitalNodes: digital)
+    }
+
+    /// Maps a prepared graph on `config`.
+    public static func map(_ plan: MappingPlan, on config: HardwareConfig) throws -> NetworkMapping {
+        let graph = plan.graph
+        var layers: [LayerMapping] = []
+        layers.reserveCapacity(plan.layers.count)
+        var cells = 0
+        for (geometry, chain) in zip(plan.layers, plan.chains) {
             let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
             // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
             guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
@@ -39,16 +77,10 @@ public enum NetworkMapper {
             cells = total
             layers.append(layer)
         }
-        // Owner of every node: the weighted layer reached by following first inputs upwards.
-        var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
-        for (i, node) in graph.nodes.enumerated() {
-            if let l = layerOfNode[i] { owner[i] = l; continue }
-            owner[i] = node.inputs.first.flatMap { graph.index(of: $0) }.flatMap { owner[$0] }
-        }
-        var digital: [DigitalStep] = []
-        for (i, node) in graph.nodes.enumerated() where !folded.contains(i) && !node.operation.isWeighted {
-            guard let step = digitalStep(graph, index: i, config: config), let o = owner[i] else { continue }
-            digital.append(DigitalStep(name: node.name, ownerLayer: o, operations: step.operations, readBits: step.readBits, writeBits: step.writeBits))
+        let digital = plan.digitalNodes.compactMap { i, o -> DigitalStep? in
+            digitalStep(graph, index: i, config: config).map {
+                DigitalStep(name: graph.nodes[i].name, ownerLayer: o, operations: $0.operations, readBits: $0.readBits, writeBits: $0.writeBits)
+            }
         }
         return NetworkMapping(layers: layers, digital: digital)
     }
@@ -58,7 +90,7 @@ public enum NetworkMapper {
     /// The nodes after a layer that its read-out absorbs: batch norm (folded into thresholds), a
     /// residual add (resolved at the comparator reference, or digitally after an ADC) and a
     /// ternary or sign activation. Each must be the previous node's only consumer.
-    struct Chain {
+    struct Chain: Sendable {
         var nodes: [Int] = []
         var residual = false
         var activation: ActivationFunction?
