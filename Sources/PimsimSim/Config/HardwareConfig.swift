@@ -153,21 +153,8 @@ public struct HardwareConfig: Equatable, Sendable {
         let rule = try Constant.choice(try readout.field("adc_resolution_rule"), ADCResolutionRule.allCases.map(\.rawValue))
         let mode = try Constant.choice(try schedule.field("mode"), ScheduleMode.allCases.map(\.rawValue))
         let adcBits = try readout.optionalField("adc_bits").map { try Constant.read($0, unit: "bits", check: { try Double($0.int(min: 1)) }) }
-        if rule.value == ADCResolutionRule.fixed.rawValue, adcBits == nil {
-            throw InputError(file: file, location: "$.readout.adc_bits", expected: "a resolution (required when adc_resolution_rule is fixed)", found: "nothing")
-        }
         let componentsField = try root.field("components")
         let components = try componentsField.array().map(Component.read)
-        // A config that can cost nothing gives 0/0 ratios: it needs something with area and
-        // something that spends energy (per action or static).
-        guard components.contains(where: { ($0.areaUM2?.value ?? 0) > 0 || $0.areaByBits != nil }) else {
-            throw componentsField.error(expected: "components with some area (area_um2 > 0 or area_um2_by_adc_bits): a config that costs nothing cannot be compared",
-                                        found: components.isEmpty ? "no components" : "\(components.count) components without area")
-        }
-        guard components.contains(where: { ($0.energyPJ?.value ?? 0) > 0 || $0.energyByBits != nil || ($0.staticMW?.value ?? 0) > 0 }) else {
-            throw componentsField.error(expected: "components that spend energy (energy_pj > 0, energy_pj_by_adc_bits or static_mw > 0): a config that costs nothing cannot be compared",
-                                        found: "\(components.count) components without energy")
-        }
         var seen: Set<String> = []
         for (i, c) in components.enumerated() {
             guard seen.insert(c.name).inserted else {
@@ -195,9 +182,30 @@ public struct HardwareConfig: Equatable, Sendable {
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
             components: components)
-        if config.arrayColumns < Int(config.cellsPerTernaryWeight.value) {
-            throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(config.cellsPerTernaryWeight.value))) columns", found: "\(config.arrayColumns)")
-        }
+        try config.validate()
         return config
+    }
+
+    /// The checks that involve more than one field (parse checks each field on its own; `--set`
+    /// re-runs these on the changed config). Errors name the file and the JSON path.
+    public func validate() throws {
+        if adcRule == .fixed, adcBits == nil {
+            throw InputError(file: file, location: "$.readout.adc_bits", expected: "a resolution (required when adc_resolution_rule is fixed)", found: "nothing")
+        }
+        // A config that can cost nothing gives 0/0 ratios: it needs something with area and
+        // something that spends energy (per action or static).
+        guard components.contains(where: { ($0.areaUM2?.value ?? 0) > 0 || $0.areaByBits != nil }) else {
+            throw InputError(file: file, location: "$.components",
+                             expected: "components with some area (area_um2 > 0 or area_um2_by_adc_bits): a config that costs nothing cannot be compared",
+                             found: components.isEmpty ? "no components" : "\(components.count) components without area")
+        }
+        guard components.contains(where: { ($0.energyPJ?.value ?? 0) > 0 || $0.energyByBits != nil || ($0.staticMW?.value ?? 0) > 0 }) else {
+            throw InputError(file: file, location: "$.components",
+                             expected: "components that spend energy (energy_pj > 0, energy_pj_by_adc_bits or static_mw > 0): a config that costs nothing cannot be compared",
+                             found: "\(components.count) components without energy")
+        }
+        if arrayColumns < Int(cellsPerTernaryWeight.value) {
+            throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(cellsPerTernaryWeight.value))) columns", found: "\(arrayColumns)")
+        }
     }
 }

@@ -22,10 +22,11 @@ public struct CostLayout: Sendable {
         /// `energy_pj`, or the first of the values of `energy_pj_by_adc_bits` (over `energyBits`).
         public let energy: Int?
         public let energyBits: [Int]?
-        /// `area_um2`, or the first of the values of `area_um2_by_adc_bits` (over `areaBits`).
-        public let area: Int?
+        /// `area_um2`, or the first of the values of `area_um2_by_adc_bits` (over `areaBits`);
+        /// 0 when the component has none, and so for `staticMW`, so `--vary` can give one.
+        public let area: Int
         public let areaBits: [Int]?
-        public let staticMW: Int?
+        public let staticMW: Int
     }
 
     public let components: [Slots]
@@ -59,8 +60,8 @@ public struct CostConstants: Sendable {
                 actionIndex: c.action.flatMap { Action.allCases.firstIndex(of: $0) } ?? 0,
                 count: append([c.count.value]),
                 energy: c.energyByBits.map { append($0.values) } ?? c.energyPJ.map { append([$0.value]) }, energyBits: c.energyByBits?.bits,
-                area: c.areaByBits.map { append($0.values) } ?? c.areaUM2.map { append([$0.value]) }, areaBits: c.areaByBits?.bits,
-                staticMW: c.staticMW.map { append([$0.value]) })
+                area: c.areaByBits.map { append($0.values) } ?? append([c.areaUM2?.value ?? 0]), areaBits: c.areaByBits?.bits,
+                staticMW: append([c.staticMW?.value ?? 0]))
         }
         layout = CostLayout(components: slots, size: values.count)
         self.values = values
@@ -76,10 +77,10 @@ public struct CostConstants: Sendable {
         return BitsTable.interpolate(bits: bits, at: adcBits) { values[e + $0] }
     }
 
-    /// Area of one instance of component `c` at `adcBits` of resolution (0 without an area).
+    /// Area of one instance of component `c` at `adcBits` of resolution.
     @inline(__always)
     func area(_ c: CostLayout.Slots, adcBits: Int) -> Double {
-        guard let a = c.area else { return 0 }
+        let a = c.area
         guard let bits = c.areaBits else { return values[a] }
         return BitsTable.interpolate(bits: bits, at: adcBits) { values[a + $0] }
     }

@@ -81,7 +81,7 @@ public enum CostModel {
                     ? sortedConversions.reduce(0) { $0 + $1.value * constants.energy(c, adcBits: $1.key) }
                     : counts[c.actionIndex] * constants.energy(c, adcBits: 0)
             }
-            let staticMW = c.staticMW.map { constants.values[$0] } ?? 0
+            let staticMW = constants.values[c.staticMW]
             return ComponentCost(name: c.name, category: Category.allCases[c.category], per: c.per, instances: count,
                                  dynamicPJ: dynamic, staticPJ: staticMW * count * staticTime,
                                  areaUM2: area(c, profile, constants, instances))
@@ -130,8 +130,7 @@ public enum CostModel {
     static func staticPowerMW(_ p: CostProfile, _ k: CostConstants, _ instances: Instances) -> Double {
         var power = 0.0
         for c in k.layout.components {
-            let s = c.staticMW.map { k.values[$0] } ?? 0
-            power += s * k.values[c.count] * Double(instances.units(c.per))
+            power += k.values[c.staticMW] * k.values[c.count] * Double(instances.units(c.per))
         }
         return power
     }

@@ -4,13 +4,19 @@
 /// instances that do not depend on the organisation. It depends on the network, the split, the
 /// array geometry and the read-out only, so a sweep computes it once per geometry and prices
 /// every constant point from it (`CostModel.evaluate`).
-public struct CostProfile: Sendable {
-    public struct Layer: Sendable {
+public struct CostProfile: Equatable, Sendable {
+    /// ADC conversions at one resolution.
+    public struct Conversions: Equatable, Sendable {
+        public let bits: Int
+        public let count: Double
+    }
+
+    public struct Layer: Equatable, Sendable {
         /// Counts for all inferences, indexed by `Action.allCases` position; busy cycles and
         /// bit-hops are not here (they depend on the times and on the hops).
         public let counts: [Double]
         /// ADC conversions for all inferences by resolution, in increasing bits.
-        public let adcConversions: [(bits: Int, count: Double)]
+        public let adcConversions: [Conversions]
         /// Bits per inference that travel the interconnect.
         public let travellingBits: Double
         public let timing: LayerTiming
@@ -34,7 +40,7 @@ public struct CostProfile: Sendable {
             let events = schedule.layers[i].events.scaled(by: n)
             let counts = Action.allCases.map { $0 == .busyCycles || $0 == .interconnectBitHops ? 0 : events.count($0) }
             return Layer(counts: counts,
-                         adcConversions: events.adcConversionsByBits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                         adcConversions: events.adcConversionsByBits.sorted { $0.key < $1.key }.map { Conversions(bits: $0.key, count: $0.value) },
                          travellingBits: schedule.travellingBits[i], timing: LayerTiming(m), adcs: m.adcs, adcBits: m.readout.adcBits)
         }
         mode = schedule.mode
