@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"], swiftSettings: hostTuned),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"],
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA", "PimsimCLI"],
             swiftSettings: hostTuned),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),

@@ -38,11 +38,14 @@ public struct MappedDesign: Sendable {
     /// The schedule with the config's own times (per-layer reports).
     public let schedule: NetworkSchedule
     public let profile: CostProfile
+    /// ADC conversions of all inferences.
+    public let adcConversions: Double
 
     public init(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1) throws {
         mapping = try NetworkMapper.map(network.plan, on: config)
         schedule = Scheduler.schedule(mapping, config: config)
         profile = CostProfile(mapping, schedule: schedule, instances: Instances(mapping, config: config), inferences: inferences)
+        adcConversions = profile.layers.reduce(0) { total, layer in layer.adcConversions.reduce(total) { $0 + $1.count } }
     }
 }
 

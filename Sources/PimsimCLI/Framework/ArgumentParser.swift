@@ -108,7 +108,8 @@ public struct ParsedArguments: Sendable {
             let missing = spec.positionals[parsed.positionals.count]
             throw UsageError(command: spec.name, message: "missing argument \(missing)")
         }
-        if parsed.positionals.count > spec.positionals.count {
+        // A last positional named "NAME..." takes any number of arguments.
+        if parsed.positionals.count > spec.positionals.count, spec.positionals.last?.hasSuffix("...") != true {
             let extra = parsed.positionals[spec.positionals.count]
             throw UsageError(command: spec.name, message: "unexpected argument \"\(extra)\"")
         }

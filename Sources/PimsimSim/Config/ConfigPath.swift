@@ -147,6 +147,15 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
     /// The path as outputs name it: `array.cycle_ns`, `adc.energy_pj`.
     public let description: String
 
+    init(target: Target, description: String) {
+        (self.target, self.description) = (target, description)
+    }
+
+    /// The path of a section setting.
+    public init(setting: Setting) {
+        self.init(target: .setting(setting), description: setting.rawValue)
+    }
+
     /// Whether the setting prices a mapped design without changing its mapping.
     public var isCostSide: Bool {
         switch target {
@@ -192,7 +201,7 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
     /// Every path `config` has, in file order: its settings, then per component its count,
     /// per-action energy (or table entries), area (or table entries) and static power.
     public static func all(in config: HardwareConfig) -> [ConfigPath] {
-        var paths = Setting.allCases.map { ConfigPath(target: .setting($0), description: $0.rawValue) }
+        var paths = Setting.allCases.map { ConfigPath(setting: $0) }
         for (i, c) in config.components.enumerated() {
             var fields: [ComponentField] = [.count]
             if c.action != nil {
@@ -249,8 +258,8 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
             case .energyPJ: return c.energy
             case .areaUM2: return c.area
             case .staticMW: return c.staticMW
-            case .energyAtBits(let b): return c.energy.map { $0 + c.energyBits!.firstIndex(of: b)! }
-            case .areaAtBits(let b): return c.area + c.areaBits!.firstIndex(of: b)!
+            case .energyAtBits(let b): return c.energy.map { $0 + layout.tables[c.energyTable!].firstIndex(of: b)! }
+            case .areaAtBits(let b): return c.area + layout.tables[c.areaTable!].firstIndex(of: b)!
             }
         }
     }

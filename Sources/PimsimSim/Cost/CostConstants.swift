@@ -9,9 +9,9 @@ public struct CostLayout: Sendable {
         case cycleNS, senseNS, adcConversionNS, interconnectHops, arraysPerMacro, macrosPerTile
     }
 
-    /// The slots of one component (nil: the component has no such constant).
+    /// The slots of one component (nil: the component has no such constant). Plain numbers,
+    /// so the evaluation copies them for free.
     public struct Slots: Sendable {
-        public let name: String
         /// Index into `Category.allCases`.
         public let category: Int
         public let per: InstanceUnit
@@ -19,17 +19,25 @@ public struct CostLayout: Sendable {
         /// Position of `action` in `Action.allCases` (0 without an action).
         public let actionIndex: Int
         public let count: Int
-        /// `energy_pj`, or the first of the values of `energy_pj_by_adc_bits` (over `energyBits`).
+        /// `energy_pj`, or the first of the values of `energy_pj_by_adc_bits` (whose bits are
+        /// `tables[energyTable]`).
         public let energy: Int?
-        public let energyBits: [Int]?
-        /// `area_um2`, or the first of the values of `area_um2_by_adc_bits` (over `areaBits`);
-        /// 0 when the component has none, and so for `staticMW`, so `--vary` can give one.
+        public let energyTable: Int?
+        /// `area_um2`, or the first of the values of `area_um2_by_adc_bits` (over
+        /// `tables[areaTable]`); 0 when the component has none, and so for `staticMW`, so
+        /// `--vary` can give one.
         public let area: Int
-        public let areaBits: [Int]?
+        public let areaTable: Int?
         public let staticMW: Int
+        /// An ADC whose area depends on the resolution: its area is summed layer by layer.
+        public var areaByLayer: Bool { per == .adc && areaTable != nil }
     }
 
     public let components: [Slots]
+    /// Component names, in file order.
+    public let names: [String]
+    /// The resolutions (bits) of every table over ADC resolutions.
+    public let tables: [[Int]]
     /// Slots in all.
     public let size: Int
 }
@@ -54,16 +62,22 @@ public struct CostConstants: Sendable {
             values += v
             return values.count - v.count
         }
+        var tables: [[Int]] = []
+        func table(_ t: BitsTable?) -> Int? {
+            guard let t else { return nil }
+            tables.append(t.bits)
+            return tables.count - 1
+        }
         let slots = config.components.map { c in
             CostLayout.Slots(
-                name: c.name, category: Category.allCases.firstIndex(of: c.category)!, per: c.per, action: c.action,
+                category: Category.allCases.firstIndex(of: c.category)!, per: c.per, action: c.action,
                 actionIndex: c.action.flatMap { Action.allCases.firstIndex(of: $0) } ?? 0,
                 count: append([c.count.value]),
-                energy: c.energyByBits.map { append($0.values) } ?? c.energyPJ.map { append([$0.value]) }, energyBits: c.energyByBits?.bits,
-                area: c.areaByBits.map { append($0.values) } ?? append([c.areaUM2?.value ?? 0]), areaBits: c.areaByBits?.bits,
+                energy: c.energyByBits.map { append($0.values) } ?? c.energyPJ.map { append([$0.value]) }, energyTable: table(c.energyByBits),
+                area: c.areaByBits.map { append($0.values) } ?? append([c.areaUM2?.value ?? 0]), areaTable: table(c.areaByBits),
                 staticMW: append([c.staticMW?.value ?? 0]))
         }
-        layout = CostLayout(components: slots, size: values.count)
+        layout = CostLayout(components: slots, names: config.components.map(\.name), tables: tables, size: values.count)
         self.values = values
     }
 
@@ -73,15 +87,15 @@ public struct CostConstants: Sendable {
     @inline(__always)
     func energy(_ c: CostLayout.Slots, adcBits: Int) -> Double {
         guard let e = c.energy else { return 0 }
-        guard let bits = c.energyBits else { return values[e] }
-        return BitsTable.interpolate(bits: bits, at: adcBits) { values[e + $0] }
+        guard let t = c.energyTable else { return values[e] }
+        return BitsTable.interpolate(bits: layout.tables[t], at: adcBits) { values[e + $0] }
     }
 
     /// Area of one instance of component `c` at `adcBits` of resolution.
     @inline(__always)
     func area(_ c: CostLayout.Slots, adcBits: Int) -> Double {
         let a = c.area
-        guard let bits = c.areaBits else { return values[a] }
-        return BitsTable.interpolate(bits: bits, at: adcBits) { values[a + $0] }
+        guard let t = c.areaTable else { return values[a] }
+        return BitsTable.interpolate(bits: layout.tables[t], at: adcBits) { values[a + $0] }
     }
 }

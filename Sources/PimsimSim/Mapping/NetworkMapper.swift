@@ -171,23 +171,19 @@ public enum NetworkMapper {
 
         // Read-out: comparators when one array holds a group's whole dot product in one step.
         let comparators = chain.activation == .ternary ? 2 : (chain.activation == .sign ? 1 : 0)
-        var reasons: [String] = []
-        if config.readoutKinds == .adcOnly { reasons.append("\(config.name) reads out by ADC only") }
-        if rowTiles > 1 { reasons.append("\(rowsPerGroup) rows per group exceed \(R)") }
-        if sensed > 1 { reasons.append("\(cellsPerWeight) bit-sliced cells per weight") }
-        if bitCycles > 1 { reasons.append("\(bitCycles) bit-serial input cycles") }
-        if chain.activation == nil { reasons.append("output not followed by a ternary or sign activation") }
+        let conditions = ReadoutConditions(adcOnlyConfig: config.readoutKinds == .adcOnly ? config.name : nil, rowsPerGroup: rowsPerGroup, arrayRows: R,
+                                           slicedCells: sensed > 1 ? cellsPerWeight : 0, bitCycles: bitCycles, followedByActivation: chain.activation != nil)
         let senseAmpsPerArray = (C / cellsPerWeight) * comparators
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
+        let isSenseAmp = conditions.allowSenseAmp
         let readout: Readout
-        if reasons.isEmpty {
+        if isSenseAmp {
             readout = .senseAmp(comparators: comparators)
         } else {
             let rowsInTile = min(rowsPerGroup, R)
             readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
         }
-        let isSenseAmp = reasons.isEmpty
         let outputBits = chain.activation.map { $0 == .ternary ? 2 : 1 } ?? Int(config.accumulatorBits.value)
 
         // Densities: trained data when present, else the config's assumptions.
@@ -202,14 +198,13 @@ public enum NetworkMapper {
         if case .binary = g.precision.inputs { inputDensity = 1 }
 
         return LayerMapping(
-            name: g.name, nodeIndex: g.nodeIndex, precisionDescription: g.precision.description, groups: g.groups,
+            name: g.name, nodeIndex: g.nodeIndex, precision: g.precision, groups: g.groups,
             connections: g.connections, outChannels: g.outChannels, positions: g.positions, macs: g.macs,
             parameters: g.weightCount + (g.hasBias ? g.outChannels : 0),
             rowsPerInput: rowsPerInput, rowsPerGroup: rowsPerGroup, rowTiles: rowTiles, cellsPerWeight: cellsPerWeight,
             sensedColumnsPerWeight: sensed, onCellsPerNonzeroWeight: onCells, columnsPerGroup: columnsPerGroup,
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
-            utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
-            readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
+            utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout, readoutConditions: conditions,
             residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
