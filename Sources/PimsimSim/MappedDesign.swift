@@ -41,8 +41,14 @@ public struct MappedDesign: Sendable {
     /// ADC conversions of all inferences.
     public let adcConversions: Double
 
-    public init(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1) throws {
-        mapping = try NetworkMapper.map(network.plan, on: config)
+    /// Maps `network` on `config`, each layer's weights duplicated as `duplication` says.
+    public init(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1, duplication: Duplication = .none) throws {
+        var mapping = try NetworkMapper.map(network.plan, on: config)
+        if duplication != .none {
+            let copies = try Scheduler.duplicationFactors(mapping, config: config, duplication: duplication)
+            for i in mapping.layers.indices { mapping.layers[i].duplicates = copies[i] }
+        }
+        self.mapping = mapping
         schedule = Scheduler.schedule(mapping, config: config)
         profile = CostProfile(mapping, schedule: schedule, instances: Instances(mapping, config: config), inferences: inferences)
         adcConversions = profile.layers.reduce(0) { total, layer in layer.adcConversions.reduce(total) { $0 + $1.count } }

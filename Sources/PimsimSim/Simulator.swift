@@ -21,6 +21,10 @@ public struct SimulationResult: Equatable, Sendable {
     public let components: [ComponentCost]
     public let instances: Instances
     public let mode: ScheduleMode
+    /// How the layers' weights were duplicated (`LayerMapping.duplicates` has the copies).
+    public let duplication: Duplication
+    /// The array budget of `--duplicate auto` (nil otherwise).
+    public let arrayBudget: Int?
     /// Latency of one inference (ns).
     public let latencyNS: Double
     /// Time between inferences (ns).
@@ -54,14 +58,17 @@ public struct SimulationResult: Equatable, Sendable {
 
 /// The pipeline: split -> map -> schedule (event counts) -> cost (hwconfig tables).
 public enum Simulator {
-    /// Simulates `graph` split by `split` on `config` for `inferences` inferences.
-    public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1) throws -> SimulationResult {
-        try run(try SplitNetwork(graph, split: split), on: config, inferences: inferences)
+    /// Simulates `graph` split by `split` on `config` for `inferences` inferences, with each
+    /// layer's weights duplicated as `duplication` says.
+    public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1,
+                           duplication: Duplication = .none) throws -> SimulationResult {
+        try run(try SplitNetwork(graph, split: split), on: config, inferences: inferences, duplication: duplication)
     }
 
     /// Simulates an already split network (a sweep splits once per split, not once per point).
-    public static func run(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1) throws -> SimulationResult {
-        let design = try MappedDesign(network, on: config, inferences: inferences)
+    public static func run(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1,
+                           duplication: Duplication = .none) throws -> SimulationResult {
+        let design = try MappedDesign(network, on: config, inferences: inferences, duplication: duplication)
         let (totals, layerCosts, components) = CostModel.breakdown(design.profile, CostConstants(config))
         try totals.checkFinite(file: config.file ?? config.name)
         let n = Double(inferences)
@@ -73,6 +80,7 @@ public enum Simulator {
             network: network.name, hardware: config.name, split: network.split, inferences: inferences,
             parameters: network.parameters, macs: network.macs,
             layers: layers, components: components, instances: design.profile.instances, mode: design.schedule.mode,
+            duplication: duplication, arrayBudget: Scheduler.arrayBudget(duplication, config: config),
             latencyNS: totals.latencyNS, intervalNS: totals.intervalNS,
             unsplittable: network.unsplittable, testAccuracy: network.testAccuracy, totals: totals)
     }

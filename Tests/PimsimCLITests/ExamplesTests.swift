@@ -72,13 +72,26 @@ final class ExamplesTests: XCTestCase {
         }
     }
 
+    /// Copies the ONNX fixtures into `folder`, at `subfolder` (the README names them by their
+    /// repository path; help examples by their file name, as a user's own files).
+    static func copyONNXFixtures(into folder: String, subfolder: String = "") throws {
+        let target = (folder as NSString).appendingPathComponent(subfolder)
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in ["lenet5-twn.onnx", "resnet20-split72.onnx", "resnet18-shapes.onnx"] {
+            try FileManager.default.copyItem(atPath: try ResourceLocator.locate("Tests/Fixtures/onnx/\(name)"),
+                                             toPath: (target as NSString).appendingPathComponent(name))
+        }
+    }
+
     func testEveryReadmeCommandRuns() throws {
         let commands = try Self.readmeCommands()
         let pimsim = commands.filter { $0.hasPrefix("pimsim ") || $0.hasPrefix("swift run -c release pimsim ") }
         let others = Set(commands).subtracting(pimsim)
         XCTAssertEqual(others.subtracting(Self.notPimsim).sorted(), [], "README commands that no test runs")
         XCTAssertGreaterThanOrEqual(pimsim.count, 20)
-        try run(pimsim, in: try scratchFolder())
+        let folder = try scratchFolder()
+        try Self.copyONNXFixtures(into: folder, subfolder: "Tests/Fixtures/onnx")
+        try run(pimsim, in: folder)
     }
 
     func testEveryHelpExampleRuns() throws {
@@ -89,11 +102,12 @@ final class ExamplesTests: XCTestCase {
         try FileManager.default.copyItem(atPath: try ResourceLocator.locate("hwconfigs/reram-1t1r.json"),
                                          toPath: (folder as NSString).appendingPathComponent("my-array.json"))
         try Self.makeCIFAR(in: folder)
+        try Self.copyONNXFixtures(into: folder)
         var examples: [String] = []
         let overview = runPimsim(["help"]).out
         let names = overview.split(separator: "\n", omittingEmptySubsequences: false).drop { $0 != "Commands:" }.dropFirst().prefix { !$0.isEmpty }
             .map { String($0.split(separator: " ")[0]) }
-        XCTAssertEqual(names.count, 9, overview)
+        XCTAssertEqual(names.count, 10, overview)
         for name in names {
             let help = runPimsim([name, "--help"]).out
             let lines = help.split(separator: "\n").drop { $0 != "Examples:" }.dropFirst()

@@ -102,9 +102,40 @@ final class FuzzTests: XCTestCase {
         XCTAssertEqual(run.status, 6)
     }
 
+    /// Runs the built `pimsim` with each argument list (two at a time, in `folder`) and checks
+    /// every outcome: no signal, no hang, and exit 0, or 1 or 2 with exactly one stderr line.
+    /// Returns how many runs were rejected (exit 1 or 2).
+    static func runMutants(_ arguments: [[String]], in folder: String, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let pimsim = try XCTUnwrap(BuiltBinary.path("pimsim"), "pimsim is built beside the tests", file: file, line: line)
+        final class Results: @unchecked Sendable {
+            var outcomes: [BuiltBinary.Outcome?]
+            init(_ n: Int) { outcomes = Array(repeating: nil, count: n) }
+        }
+        let results = Results(arguments.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for i in stride(from: worker, to: arguments.count, by: 2) {
+                let outcome = try? BuiltBinary.run(pimsim, arguments[i], in: folder, timeLimit: 10)
+                lock.lock(); results.outcomes[i] = outcome; lock.unlock()
+            }
+        }
+        var rejected = 0
+        for (a, outcome) in zip(arguments, results.outcomes) {
+            let name = "pimsim " + a.joined(separator: " ")
+            guard let o = outcome else { XCTFail("\(name): could not start", file: file, line: line); continue }
+            XCTAssertFalse(o.signalled, "\(name): signal \(o.status)\n\(o.err.suffix(2000))", file: file, line: line)
+            XCTAssertFalse(o.timedOut, "\(name): no answer within 10 s", file: file, line: line)
+            guard !o.signalled, !o.timedOut, o.status != 0 else { continue }
+            rejected += 1
+            XCTAssertTrue(o.status == 1 || o.status == 2, "\(name): exit \(o.status)", file: file, line: line)
+            XCTAssertEqual(o.err.split(separator: "\n", omittingEmptySubsequences: false).count, 2, "\(name): one line on stderr:\n\(o.err.prefix(2000))", file: file, line: line)
+            XCTAssertTrue(o.err.hasPrefix("pimsim "), "\(name): \(o.err.prefix(500))", file: file, line: line)
+        }
+        return rejected
+    }
+
     /// 40 rounds over 9 documents: 360 runs, about 10 s on two cores.
     func testMutatedInputsNeverCrashOrHang() throws {
-        let pimsim = try XCTUnwrap(BuiltBinary.path("pimsim"), "pimsim is built beside the tests")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-fuzz-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -138,31 +169,7 @@ final class FuzzTests: XCTestCase {
                 cases.append((path, command.map { $0 == "FILE" ? path : $0 }))
             }
         }
-        final class Results: @unchecked Sendable {
-            var outcomes: [BuiltBinary.Outcome?]
-            init(_ n: Int) { outcomes = Array(repeating: nil, count: n) }
-        }
-        let results = Results(cases.count)
-        let lock = NSLock()
-        let arguments = cases.map(\.arguments)
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for i in stride(from: worker, to: arguments.count, by: 2) {
-                let outcome = try? BuiltBinary.run(pimsim, arguments[i], in: folder, timeLimit: 10)
-                lock.lock(); results.outcomes[i] = outcome; lock.unlock()
-            }
-        }
-        var rejected = 0
-        for (c, outcome) in zip(cases, results.outcomes) {
-            let name = "pimsim " + c.arguments.joined(separator: " ")
-            guard let o = outcome else { XCTFail("\(name): could not start"); continue }
-            XCTAssertFalse(o.signalled, "\(name): signal \(o.status)\n\(o.err.suffix(2000))")
-            XCTAssertFalse(o.timedOut, "\(name): no answer within 10 s")
-            guard !o.signalled, !o.timedOut, o.status != 0 else { continue }
-            rejected += 1
-            XCTAssertTrue(o.status == 1 || o.status == 2, "\(name): exit \(o.status)")
-            XCTAssertEqual(o.err.split(separator: "\n", omittingEmptySubsequences: false).count, 2, "\(name): one line on stderr:\n\(o.err.prefix(2000))")
-            XCTAssertTrue(o.err.hasPrefix("pimsim "), "\(name): \(o.err.prefix(500))")
-        }
+        let rejected = try Self.runMutants(cases.map(\.arguments), in: folder)
         // Most mutants must be rejected, or the test exercises nothing.
         XCTAssertGreaterThan(rejected, cases.count / 2, "\(rejected) of \(cases.count) rejected")
     }

@@ -38,14 +38,14 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 * 2 * 2 * 2)
-        XCTAssertEqual(lines[0], "point,network,hardware,array_rows,array_columns,columns_per_adc,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_pj,area_mm2,latency_ns,interval_ns,edp_pj_ns,energy_x,area_x,latency_x,edp_x")
+        XCTAssertEqual(lines[0], "point,network,hardware,array_rows,array_columns,columns_per_adc,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_pj,area_mm2,latency_ns,interval_ns,edp_pj_ns,energy_x,area_x,latency_x,edp_x,node_nm,vdd_v")
         XCTAssertTrue(lines[1].hasPrefix("0,resnet20,sram-16t1c,64,128,8,none,No Split,auto,269722,"), String(lines[1]))
         XCTAssertTrue(lines[4].hasPrefix("3,resnet20,sram-16t1c,64,128,8,72,All split to 72,adc,83098,"), String(lines[4]))
         // Full precision: energy and EDP agree with each other to the last digit.
         let fields = lines[4].split(separator: ",").map(String.init)
         let energy = try XCTUnwrap(Double(fields[15])), latency = try XCTUnwrap(Double(fields[17])), edp = try XCTUnwrap(Double(fields[19]))
         XCTAssertEqual(edp, energy * latency)  // pJ * ns
-        XCTAssertEqual(lines[2].split(separator: ",").suffix(4), ["1.0", "1.0", "1.0", "1.0"])  // none, adc: the reference
+        XCTAssertEqual(lines[2].split(separator: ",").suffix(6), ["1.0", "1.0", "1.0", "1.0", "65.0", "1.1"])  // none, adc: the reference, at 65 nm
     }
 
     func testJSONListsPointsAndSkippedPoints() throws {
@@ -106,7 +106,7 @@ final class SweepCommandTests: XCTestCase {
             (["--array-rows", "0"], "pimsim sweep: --array-rows: expected array rows R[,R...] (integers from 1 to 1048576) or A:B (powers of two from A to B), found \"0\""),
             (["--array-rows", "64:32"], "pimsim sweep: --array-rows: expected A:B with A and B powers of two from 1 to 1048576 and A <= B (e.g. 32:1024), found \"64:32\""),
             (["--readout", "foo"], "pimsim sweep: --readout: expected auto or adc, separated by commas (e.g. auto,adc), found \"foo\""),
-            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
+            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
             (["--hw", "isaac,isaac"], "pimsim sweep: --hw: expected each value once, found \"isaac\" twice"),
             (["--split", "72,72"], "pimsim sweep: --split: expected each value once, found \"72\" twice"),
             (["--split", "0"], "pimsim sweep: --split: expected none, a split size S"),

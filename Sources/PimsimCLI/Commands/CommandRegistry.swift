@@ -10,5 +10,6 @@ enum CommandRegistry {
         FpgaCommand.spec,
         TrainCommand.spec,
         EvalCommand.spec,
+        ConvertCommand.spec,
     ]
 }

@@ -52,7 +52,7 @@ enum FpgaCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 1
     ) { args, io in
-        let report = try FpgaRun(args)
+        let report = try FpgaRun(args, io: io)
         let format = try args.choice("--format", formats, default: "table")
         let text: String
         switch format {
@@ -75,14 +75,14 @@ struct FpgaRun {
     let ternaryModel: TernaryModel
     let designs: [DesignEstimate]
 
-    init(_ args: ParsedArguments) throws {
+    init(_ args: ParsedArguments, io: CommandIO) throws {
         guard let deviceName = args.value("--device") else {
             throw UsageError(command: args.command, message: "missing --device NAME|FILE")
         }
         if args.flag("--auto") && args.value("--macs") != nil {
             throw UsageError(command: args.command, message: "give either --macs or --auto, not both")
         }
-        let graph = try NetworkArguments.load(args)
+        let graph = try NetworkArguments.load(args, io: io)
         device = try FPGADevice.resolve(deviceName)
         library = try args.value("--operators").map { try OperatorLibrary.load(path: $0) } ?? OperatorLibrary.shipped()
         activations = ActivationMode(rawValue: try args.choice("--activations", ActivationMode.allCases.map(\.rawValue), default: "network"))!

@@ -107,10 +107,11 @@ enum MergeCommand {
                      energyPJ: try field("energy_pj"), areaMM2: try field("area_mm2"), latencyNS: try field("latency_ns"), intervalNS: try field("interval_ns"))
     }
 
-    /// The keys that name a point: from `hardware` up to `parameters`, without `split_label`.
+    /// The keys that name a point: from `hardware` up to `parameters`, without `split_label`,
+    /// and the technology node and supply.
     static func identityKeys(_ keys: [String]) -> [String] {
         guard let from = keys.firstIndex(of: "hardware"), let to = keys.firstIndex(of: "parameters"), from < to else { return [] }
-        return keys[from..<to].filter { $0 != "split_label" }
+        return keys[from..<to].filter { $0 != "split_label" } + keys.filter { $0 == "node_nm" || $0 == "vdd_v" }
     }
 
     // MARK: CSV

@@ -35,7 +35,7 @@ enum ParamsCommand {
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 1
     ) { args, io in
-        let graph = try NetworkArguments.load(args)
+        let graph = try NetworkArguments.load(args, io: io)
         let specs = try SplitSpec.parseList(args.value("--split") ?? "none")
         SplitWarnings.warnAboutUnusedRules(graph, specs: specs, io: io)
         let format = try args.choice("--format", formats, default: "table")

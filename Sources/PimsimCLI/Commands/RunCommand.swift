@@ -9,7 +9,7 @@ enum RunCommand {
     static let spec = CommandSpec(
         name: "run",
         summary: "Map a network onto ReRAM or SRAM crossbars: arrays, ADCs or sense amps, energy, area and latency per split configuration.",
-        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--set PATH=VALUE ...] [--precision W/A] [--format table|json|csv] [-o FILE]"],
+        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--set PATH=VALUE ...] [--precision W/A] [--node NM] [--vdd V] [--duplicate auto|none|N,N,...] [--max-arrays N] [--format table|json|csv] [-o FILE]"],
         discussion: """
         Splits NET (default resnet20) as each SPEC says (default: seed 000's five \
         configurations none,144:72,144,72,36; none for a trained net.json), maps every weighted layer onto the arrays of \
@@ -17,7 +17,10 @@ enum RunCommand {
         the counts with the config's per-action energies, static powers and areas \
         (docs/cost-model.md). A group whose dot product fits one array is read by comparators \
         against batch-norm-folded thresholds; one that does not is digitised by ADCs and added \
-        digitally. Ratios compare each configuration with no split.
+        digitally. Ratios compare each configuration with no split. Every component is scaled \
+        from the node it was published at to the config's technology node (--node, --vdd move \
+        it); --duplicate copies layers' weights so their copies split the positions (latency \
+        falls, arrays grow).
 
         With one configuration the table is per layer; with several, one row per configuration \
         plus an energy breakdown. Densities come from trained net.json data where present, \
@@ -29,6 +32,7 @@ enum RunCommand {
             ("pimsim run resnet20 --split none --hw isaac --precision 16/16", "ISAAC-style 16-bit baseline"),
             ("pimsim run resnet20 --binary --format json -o xnor.json", "XNOR-Net variant as JSON"),
             ("pimsim run resnet20 --split 144 --set adc.energy_pj_by_adc_bits.6=0.5 --set array.cycle_ns=5", "with two constants of the hwconfig changed"),
+            ("pimsim run vgg7 --split none --hw isaac --precision 16/16 --duplicate auto", "copies of early layers balance ISAAC's pipeline within its 168 tiles"),
         ],
         options: [
             OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
@@ -38,17 +42,21 @@ enum RunCommand {
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
+            OptionSpec("--duplicate", value: "auto|none|N,N,...", help: "Copies of each layer's weights: auto balances the schedule within the array budget, or one count per weighted layer (default none)."),
+            OptionSpec("--max-arrays", value: "N", help: "Array budget of --duplicate auto (default the config's chip: tiles_per_chip)."),
+            TechnologyArguments.node, TechnologyArguments.vdd,
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
-        let graph = try NetworkArguments.load(args, fallback: "resnet20")
+        let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
         let settings = try ConfigArguments.assignments(args)
         for (flag, path) in [("--array-rows", "array.rows"), ("--mode", "schedule.mode")] where args.value(flag) != nil && settings.contains(where: { $0.path == path }) {
             throw InputError(location: "--set \(path)", expected: "one of --set \(path) and \(flag)", found: "both")
         }
-        var config = try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName))
+        // --set gives published values, as the file does; --node and --vdd then scale them.
+        var config = try TechnologyArguments.apply(args, to: try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)))
         if let rows = try args.int("--array-rows") {
             guard rows <= HardwareConfig.maximumCount else {
                 throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
@@ -63,13 +71,18 @@ enum RunCommand {
         let specs = try args.value("--split").map { try SplitSpec.parseList($0) } ?? defaultSpecs
         SplitWarnings.warnAboutUnusedRules(graph, specs: specs, io: io)
         let inferences = try args.int("--inferences") ?? 1
+        let maxArrays = try args.int("--max-arrays")
+        let duplication = try Duplication.parse(args.value("--duplicate") ?? "none", maxArrays: maxArrays)
+        if maxArrays != nil, case .auto = duplication {} else if maxArrays != nil {
+            throw InputError(location: "--max-arrays", expected: "--duplicate auto (the budget is that of automatic duplication)", found: "--duplicate \(duplication.description)")
+        }
         let format = try args.choice("--format", ["table", "json", "csv"], default: "table")
         // Simulated for one inference: every report quantity is per inference, and the energy of
         // all N is N times it (static power is charged per inference's share of the schedule).
-        let reference = try Simulator.run(graph, on: config, split: .none)
+        let reference = try Simulator.run(graph, on: config, split: .none, duplication: duplication)
         var results: [SimulationResult] = []
         for spec in specs {
-            let result = spec == .none ? reference : try Simulator.run(graph, on: config, split: spec)
+            let result = spec == .none ? reference : try Simulator.run(graph, on: config, split: spec, duplication: duplication)
             for layer in result.unsplittable { io.progress("warning: split \(spec): layer \(layer) left whole (channels do not allow the split)") }
             results.append(result)
         }
@@ -172,6 +185,7 @@ enum RunCommand {
         var out = header(results[0], config: config, inferences: inferences) + "ratios (x) are to no split"
         if accuracy != nil { out += "; seed acc. = CIFAR-10 accuracy seed 000 reports for this configuration (published, not simulated)" }
         out += "\n\n" + table.render() + "\n" + breakdown.render()
+        for r in results where r.duplication != .none { out += "\n\(label(r.split)): " + duplicationLine(r) }
         for r in results {
             let adcLayers = r.layers.filter { $0.mapping.readout.kind == "adc" }
             guard !adcLayers.isEmpty else { continue }
@@ -187,28 +201,40 @@ enum RunCommand {
     }
 
     static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels) -> String {
-        var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC", "arrays", "util.", "read-out",
-                                        "ADCs", "sense amps", "ADC conv./inf."] + energyTitles(inferences) + ["latency us/inf."])
+        let copies = r.duplication != .none
+        var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC"] + (copies ? ["copies"] : [])
+                              + ["arrays", "util.", "read-out", "ADCs", "sense amps", "ADC conv./inf."] + energyTitles(inferences) + ["latency us/inf."])
         table.alignments[1] = .left
-        table.alignments[7] = .left
+        table.alignments[copies ? 8 : 7] = .left
         for l in r.layers {
             let m = l.mapping
             let readout = m.readout.kind == "adc" ? "adc \(m.readout.adcBits)b" : "sense_amp"
             table.append(cells: [.text(m.name), .text(m.precisionDescription), count(m.groups), count(m.connections),
-                                 .text("\(m.rowTiles)x\(m.columnTiles)"), count(m.arrays), .text(NumberFormat.fixed(m.utilisation, 2)),
-                                 .text(readout), count(m.adcs), count(m.senseAmps), .count(l.events.adcConversions)]
+                                 .text("\(m.rowTiles)x\(m.columnTiles)")] + (copies ? [count(m.duplicates)] : [])
+                         + [count(m.allArrays), .text(NumberFormat.fixed(m.utilisation, 2)),
+                            .text(readout), count(m.allADCs), count(m.allSenseAmps), .count(l.events.adcConversions)]
                          + energyCells(l.cost.energyPJ, inferences) + [us(l.schedule.latencyNS)])
         }
-        table.append(cells: [.text("total"), .text(""), .text(""), .text(""), .text(""), count(r.instances.arrays), .text(""), .text(""),
-                             count(r.instances.adcs), count(r.instances.senseAmps), .count(r.events.adcConversions)]
+        table.append(cells: [.text("total"), .text(""), .text(""), .text(""), .text("")] + (copies ? [.text("")] : [])
+                     + [count(r.instances.arrays), .text(""), .text(""),
+                        count(r.instances.adcs), count(r.instances.senseAmps), .count(r.events.adcConversions)]
                      + energyCells(r.energyPJ, inferences) + [us(r.latencyNS)])
         var out = header(r, config: config, inferences: inferences) + "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
-        out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n\n" + table.render() + "\n"
+        out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n"
+        if copies { out += duplicationLine(r) + "\n" }
+        out += "\n" + table.render() + "\n"
         let parts = NumberFormat.column(r.breakdown.map { $0.pJ / 1000 })
         out += "energy per inference by component: " + zip(r.breakdown, parts).map { "\($0.name) \($1) nJ" }.joined(separator: ", ") + "\n"
         if let note = staticNote(r, label: label) { out += note + "\n" }
         return out
+    }
+
+    /// "weights duplicated auto within 16,128 arrays (16,128 used): interval 12.3 us, latency 45.6 us".
+    static func duplicationLine(_ r: SimulationResult) -> String {
+        var s = "weights duplicated " + (r.arrayBudget.map { "auto within \(NumberFormat.grouped($0)) arrays" } ?? r.duplication.description)
+        s += " (\(NumberFormat.grouped(r.instances.arrays)) arrays used; copies per layer " + r.layers.map { "\($0.mapping.duplicates)" }.joined(separator: ",")
+        return s + "): interval \(NumberFormat.significant(r.intervalNS / 1000, 4)) us, latency \(NumberFormat.significant(r.latencyNS / 1000, 4)) us (\(r.mode.rawValue))"
     }
 
     // MARK: JSON and CSV (docs/outputs.md)
@@ -247,6 +273,7 @@ enum RunCommand {
                     ("energy_all_inferences_pj", .number(r.energyPJ * Double(inferences))),
                     ("area_mm2", .number(r.areaMM2)), ("latency_ns", .number(r.latencyNS)), ("interval_ns", .number(r.intervalNS)),
                     ("inferences_per_s", .number(r.inferencesPerSecond)),
+                    ("duplication", .string(r.duplication.description)), ("array_budget", r.arrayBudget.map(JSONValue.int) ?? .null),
                     ("densities", .string(r.usesAssumedDensities ? "assumed" : "measured")),
                     ("parameters_x", ratioJSON(Double(r.parameters), Double(reference.parameters))),
                     ("energy_x", ratioJSON(r.energyPJ, reference.energyPJ)), ("area_x", ratioJSON(r.areaMM2, reference.areaMM2)),
@@ -274,13 +301,15 @@ enum RunCommand {
             ("adc_bits", m.readout.kind == "adc" ? .int(m.readout.adcBits) : .null), ("readout_reason", .string(m.readoutReason)),
             ("comparators_per_output", .int(m.comparatorsPerOutput)),
             ("residual", .bool(m.residual)), ("row_tiles", .int(m.rowTiles)), ("column_tiles", .int(m.columnTiles)),
-            ("groups_per_array", .int(m.groupsPerArray)), ("arrays", .int(m.arrays)), ("utilisation", .number(m.utilisation)),
-            ("adcs", .int(m.adcs)), ("sense_amps", .int(m.senseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
+            ("groups_per_array", .int(m.groupsPerArray)), ("duplicates", .int(m.duplicates)), ("arrays_per_copy", .int(m.arrays)),
+            ("arrays", .int(m.allArrays)), ("utilisation", .number(m.utilisation)),
+            ("adcs", .int(m.allADCs)), ("sense_amps", .int(m.allSenseAmps)), ("adc_conversions", .number(l.events.adcConversions)),
             ("input_density", .number(m.inputDensity)), ("input_density_source", .string(m.inputDensitySource.rawValue)),
             ("weight_density", .number(m.weightDensity)), ("weight_density_source", .string(m.weightDensitySource.rawValue)),
             ("energy_pj", .number(l.cost.energyPJ)), ("dynamic_energy_pj", .number(l.cost.dynamicPJ)),
             ("static_energy_pj", .number(l.cost.staticPJ)),
             ("latency_ns", .number(l.schedule.latencyNS)), ("step_ns", .number(l.schedule.stepNS)), ("steps", .int(l.schedule.steps)),
+            ("transfer_ns", .number(l.schedule.transferNS)),
             ("energy_breakdown_pj", breakdownJSON(l.cost.dynamicByCategory, staticPJ: l.cost.staticPJ)),
             ("events", eventsJSON(l.events)),
         ])
@@ -304,7 +333,7 @@ enum RunCommand {
             for l in r.layers {
                 let m = l.mapping
                 csv.append(prefix + ["layer", m.name, m.precisionDescription, "\(m.connections)", "\(m.groups)", m.readout.kind,
-                                     m.readout.kind == "adc" ? "\(m.readout.adcBits)" : "", "\(m.arrays)", "\(m.adcs)", "\(m.senseAmps)",
+                                     m.readout.kind == "adc" ? "\(m.readout.adcBits)" : "", "\(m.allArrays)", "\(m.allADCs)", "\(m.allSenseAmps)",
                                      "\(l.events.adcConversions)", "\(m.parameters)", "\(m.macs)", "\(l.cost.energyPJ)",
                                      "\(l.cost.dynamicPJ)", "\(l.cost.staticPJ)", "\(l.cost.energyPJ * n)", "",
                                      "\(l.schedule.latencyNS)", "\(inferences)"])

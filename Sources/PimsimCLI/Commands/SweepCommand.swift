@@ -14,17 +14,18 @@ enum SweepCommand {
 
     static let spec = CommandSpec(
         name: "sweep",
-        summary: "Sweep hwconfig x array rows x columns x ADC sharing x any hwconfig setting x split x read-out: energy, area, latency, EDP, ADCs per design point; best points, Pareto front; CSV/JSON streamed; --shard for clusters.",
+        summary: "Sweep hwconfig x array rows x columns x ADC sharing x any hwconfig setting x split x read-out x node x supply: energy, area, latency, EDP, ADCs per design point; best points, Pareto front; CSV/JSON streamed; --shard for clusters.",
         usage: ["pimsim sweep [NET] [--hw CONFIG[,CONFIG...]] [--array-rows R[,R...]|A:B] [--columns C[,C...]|A:B] [--adc-sharing S[,S...]|A:B] "
-                + "[--vary PATH=A:B:N|A:B:Nlog|v1,v2,... ...] [--set PATH=VALUE ...] [--split SPEC[,SPEC...]] [--readout auto,adc] [--precision W/A] "
+                + "[--vary PATH=A:B:N|A:B:Nlog|v1,v2,... ...] [--set PATH=VALUE ...] [--split SPEC[,SPEC...]] [--readout auto,adc] [--node NM[,NM...]] [--vdd V[,V...]] [--precision W/A] "
                 + "[--pareto OBJ,OBJ[,OBJ]] [--format table|csv|json] [-o FILE] [--shard K/N] [--svg FILE] [--metric METRIC]"],
         discussion: """
         Simulates NET (default resnet20) at every point of the cross product of the axes, one \
         inference per point, exactly as `pimsim run` would with the same --hw, --array-rows and \
         --set settings. Axes nest in this order (the last innermost): hwconfig, array rows, \
-        columns, ADC sharing, --vary settings that change the mapping, split, read-out, --vary \
-        settings that only price it (energies, areas, static powers, counts, times, hops, \
-        organisation). Each mapping is computed once and its constant points priced from its \
+        columns, ADC sharing, --vary settings that change the mapping, split, read-out, \
+        technology node, supply, --vary settings that only price it (energies, areas, static \
+        powers, counts, times, hops, organisation). --node scales every config to each node \
+        (at its nominal supply unless --vdd; docs/cost-model.md, "Technology scaling"). Each mapping is computed once and its constant points priced from its \
         event counts, so constant axes run at hundreds of thousands of points per second. \
         --vary PATH=A:B:N gives N values from A to B, A:B:Nlog a geometric progression, \
         v1,v2,... a list; several --vary form a cross product; paths as in --set (pimsim hw \
@@ -48,6 +49,7 @@ enum SweepCommand {
             ("pimsim sweep --hw reram-1t1r --vary array.cycle_ns=1:100:400log --format csv --shard 1/2 -o part-1.csv", "the first of 2 shards (on a cluster: one per task)"),
             ("pimsim sweep --hw reram-1t1r --vary array.cycle_ns=1:100:400log --format csv --shard 2/2 -o part-2.csv", "the second; then pimsim merge part-1.csv part-2.csv -o all.csv"),
             ("pimsim sweep --hw reram-1t1r --metric edp --svg edp.svg", "EDP against array rows, one line per split and read-out"),
+            ("pimsim sweep --hw reram-1t1r --node 65,45,32,22,14,7 --vdd 0.8,0.9,1 --array-rows 144 --split none,144", "energy and area against the technology node and supply"),
         ],
         options: [
             OptionSpec("--hw", value: "CONFIG[,CONFIG...]", help: "Hardware config names or .json paths (default \(defaultHardware))."),
@@ -58,6 +60,7 @@ enum SweepCommand {
             ConfigArguments.set,
             OptionSpec("--split", value: "SPEC[,SPEC...]", help: "Split configurations (default none,144:72,144,72,36; none for a trained net.json)."),
             OptionSpec("--readout", value: "auto,adc", help: "Read-out axis: auto (the config's rule), adc (ADCs only) or both (default auto,adc)."),
+            TechnologyArguments.nodes, TechnologyArguments.vdds,
             NetworkArguments.precision,
             OptionSpec("--pareto", value: "OBJ,OBJ[,OBJ]", help: "Objectives of the Pareto front: two or three of \(SweepMetric.allCases.map(\.rawValue).joined(separator: ", ")) (default \(defaultObjectives))."),
             OptionSpec("--shard", value: "K/N", help: "Evaluate only the K-th of N equal slices of the space (csv or json; join with pimsim merge)."),
@@ -72,7 +75,7 @@ enum SweepCommand {
     }
 
     static func run(_ args: ParsedArguments, io: CommandIO) throws {
-        let graph = try NetworkArguments.load(args, fallback: "resnet20")
+        let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
         let format = try args.choice("--format", formats, default: formats[0])
         let objectives = try parseObjectives(args.value("--pareto") ?? defaultObjectives)
         let shard = try args.value("--shard").map { try Shard(parsing: $0) }
@@ -180,7 +183,8 @@ enum SweepCommand {
         let splits = try args.value("--split").map { try SplitSpec.parseList($0) } ?? (trained ? [.none] : SplitSpec.seedConfigurations)
         try DesignSpace.rejectRepeats(splits, flag: "--split")
         let readouts = try ReadoutChoice.parseList(args.value("--readout") ?? ReadoutChoice.allCases.map(\.rawValue).joined(separator: ","))
-        return try DesignSpace(configs: configs, rows: rows, columns: columns, adcSharing: sharing, varied: varied, splits: splits, readouts: readouts)
+        return try DesignSpace(configs: configs, rows: rows, columns: columns, adcSharing: sharing, varied: varied, splits: splits, readouts: readouts,
+                               nodes: try TechnologyArguments.nodeAxis(args), supplies: try TechnologyArguments.vddAxis(args))
     }
 
     /// The table's first line: the axes and the number of points.
@@ -191,6 +195,8 @@ enum SweepCommand {
         if let s = space.adcSharing { parts.append(count(s.count, "ADC sharing", "ADC sharings")) }
         parts += space.geometryAxes.map { count($0.values.count, "value of \($0.name)", "values of \($0.name)") }
         parts += [count(space.splits.count, "split", "splits"), count(space.readouts.count, "read-out", "read-outs")]
+        if let n = space.nodes { parts.append(count(n.count, "node", "nodes")) }
+        if let v = space.supplies { parts.append(count(v.count, "supply", "supplies")) }
         parts += space.costAxes.map { count($0.values.count, "value of \($0.name)", "values of \($0.name)") }
         return parts.joined(separator: " x ") + " = \(NumberFormat.grouped(space.count)) design points, one inference each"
     }

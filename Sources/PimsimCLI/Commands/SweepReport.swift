@@ -12,6 +12,8 @@ struct SweepColumns: Sendable {
         case ratio(Double?)
         /// A swept setting's value.
         case setting(SettingValue)
+        /// A quantity a point may not have (the node of a config without a technology section).
+        case optional(Double?)
     }
 
     /// A point as the columns see it: its index in the space, its position on the axes other
@@ -40,6 +42,8 @@ struct SweepColumns: Sendable {
     let network: String
     let space: DesignSpace
     let columns: [Column]
+    /// Keys of the cost-side axes (null in a skipped whole geometry's entry).
+    let costKeys: Set<String>
     /// JSON keys, quoted once.
     let quotedKeys: [String]
 
@@ -95,8 +99,13 @@ struct SweepColumns: Sendable {
         ratio("area x", "area_x", .area)
         ratio("latency x", "latency_x", .latency)
         ratio("EDP x", "edp_x", .edp)
+        add("node nm", "node_nm", inTable: space.nodes != nil, identifies: space.nodes != nil) { [space] in .optional(space.technology(ofPoint: $0.index, hardware: $0.point.hardware)?.nodeNM) }
+        add("VDD V", "vdd_v", inTable: space.nodes != nil || space.supplies != nil, identifies: space.nodes != nil || space.supplies != nil) { [space] in
+            .optional(space.technology(ofPoint: $0.index, hardware: $0.point.hardware)?.vddV)
+        }
         self.columns = columns
         quotedKeys = columns.map { JSONWriter.quote($0.key) }
+        costKeys = Set(space.costAxes.map(\.name) + (space.nodes != nil ? ["node_nm"] : []) + (space.nodes != nil || space.supplies != nil ? ["vdd_v"] : []))
     }
 
     /// The view of evaluated point `p` of `block` (its `point` has the geometry's indices only).
@@ -118,6 +127,7 @@ struct SweepColumns: Sendable {
             case .number(let d): out += d.description
             case .ratio(let r): if let r { out += r.description }
             case .setting(let s): out += CSVWriter.escape(s.description)
+            case .optional(let v): if let v { out += v.description }
             }
         }
         out += "\n"
@@ -143,6 +153,7 @@ struct SweepColumns: Sendable {
         case .ratio(let r): return r.map(JSONWriter.number) ?? "null"
         case .setting(.number(let d)): return JSONWriter.number(d)
         case .setting(.choice(let s)): return JSONWriter.quote(s)
+        case .optional(let v): return v.map(JSONWriter.number) ?? "null"
         }
     }
 
@@ -151,7 +162,6 @@ struct SweepColumns: Sendable {
     func jsonLine(_ s: SkippedPoints) -> String {
         let v = View(index: s.first, point: space.point(s.first), metrics: nil, reference: nil)
         var pairs: [(String, JSONValue)] = [("first_point", .int(s.first)), ("points", .int(s.count))]
-        let costKeys = Set(space.costAxes.map(\.name))
         for column in columns where column.identifies || column.key == "split_label" {
             pairs.append((column.key, s.wholeGeometry && costKeys.contains(column.key) ? .null : Self.jsonValue(column.cell(v))))
         }
@@ -167,6 +177,7 @@ struct SweepColumns: Sendable {
         case .ratio(let r): return r.map(JSONValue.number) ?? .null
         case .setting(.number(let d)): return .number(d)
         case .setting(.choice(let s)): return .string(s)
+        case .optional(let v): return v.map(JSONValue.number) ?? .null
         }
     }
 
@@ -184,8 +195,7 @@ struct SweepColumns: Sendable {
 
     /// "reram-1t1r rows 64 split 27:9 read-out auto" (+ other axes): a point in a message.
     func describe(_ v: View, costAxes: Bool = true) -> String {
-        let costKeys = Set(space.costAxes.map(\.name))
-        return columns.filter { $0.identifies && (costAxes || !costKeys.contains($0.key)) }.map { column in
+        columns.filter { $0.identifies && (costAxes || !costKeys.contains($0.key)) }.map { column in
             let value = Self.text(column.cell(v))
             switch column.key {
             case "hardware": return value
@@ -206,6 +216,7 @@ struct SweepColumns: Sendable {
         case .number(let d): return NumberFormat.significant(d)
         case .ratio(let r): return r.map { NumberFormat.ratio($0) } ?? "-"
         case .setting(let s): return s.description
+        case .optional(let v): return v.map { NumberFormat.significant($0) } ?? "-"
         }
     }
 

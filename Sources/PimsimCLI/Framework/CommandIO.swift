@@ -7,6 +7,8 @@ import PimsimReports
 public final class CommandIO: @unchecked Sendable {
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
+    private var notes: [String] = []
+    private let notesLock = NSLock()
 
     public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
         self.writeOut = out
@@ -25,8 +27,34 @@ public final class CommandIO: @unchecked Sendable {
     /// Writes result text to standard output as it is (a streamed output's next piece).
     public func write(_ text: String) { writeOut(text) }
 
-    /// Writes progress or a warning to standard error.
-    public func progress(_ text: String) { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
+    /// Writes progress or a warning to standard error (after any pending notes).
+    public func progress(_ text: String) {
+        flushNotes()
+        writeErr(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// A note about the input (what an ONNX import detected) for standard error: written before
+    /// the next progress line or when the command succeeds, and dropped if the command fails
+    /// first, so that a failure stays one line.
+    public func note(_ text: String) {
+        notesLock.lock(); defer { notesLock.unlock() }
+        notes.append(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// Writes the pending notes (the command succeeded, or it reports progress).
+    public func flushNotes() {
+        notesLock.lock()
+        let pending = notes
+        notes = []
+        notesLock.unlock()
+        for text in pending { writeErr(text) }
+    }
+
+    /// Drops the pending notes (the command failed: its error is the line to read).
+    public func discardNotes() {
+        notesLock.lock(); defer { notesLock.unlock() }
+        notes = []
+    }
 
     /// Writes `text` to `path` if given (reporting the file on stderr), else to standard output;
     /// errors name `flag`, the option that gave the path.

@@ -35,14 +35,18 @@ public enum CommandLineInterface {
         do {
             let parsed = try ParsedArguments.parse(rest, for: spec)
             try spec.run(parsed, io)
+            io.flushNotes()
             return 0
         } catch let error as UsageError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 2
         } catch let error as InputError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         } catch {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         }
@@ -75,7 +79,7 @@ public enum CommandLineInterface {
         }
         out += "\nRun 'pimsim help <command>' or 'pimsim <command> --help' for a command's options and examples;\n"
         out += "'pimsim --version' for the release.\n"
-        out += "Networks: a net.json path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
+        out += "Networks: a net.json or ONNX (.onnx) path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
         return out
     }
 }

@@ -14,20 +14,38 @@ enum NetworkArguments {
     static let precision = OptionSpec("--precision", value: "W/A", help: "Override every weighted layer's precision, e.g. 16/16 or ternary/ternary.")
 
     /// Loads the network named by positional `index` (or `fallback` when absent), at the
-    /// precision `--precision` gives if the command has that flag.
-    static func load(_ args: ParsedArguments, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
-        let graph = try loadAsGiven(args, positional: index, fallback: fallback)
+    /// precision `--precision` gives if the command has that flag. For an ONNX file, a one-line
+    /// summary of the import (and any notes) goes to standard error unless the command fails.
+    static func load(_ args: ParsedArguments, io: CommandIO, positional index: Int = 0, fallback: String? = nil) throws -> Graph {
+        try loadWithReport(args, io: io, positional: index, fallback: fallback).graph
+    }
+
+    /// `load`, also returning the ONNX import report when NET is an ONNX file.
+    /// `summary: false` leaves the one-line summary to the caller (convert prints the full report).
+    static func loadWithReport(_ args: ParsedArguments, io: CommandIO, positional index: Int = 0, fallback: String? = nil,
+                               summary: Bool = true) throws -> (graph: Graph, onnx: ONNXImport?) {
+        let (graph, onnx) = try loadAsGiven(args, positional: index, fallback: fallback)
+        if let onnx, let file = args.positional(index) {
+            if summary {
+                io.note(onnx.summary(file: file))
+                for note in onnx.notes { io.note("note: \(file): \(note)") }
+            }
+        }
+        return (try applyPrecision(graph, args, file: args.positional(index) ?? fallback), onnx)
+    }
+
+    static func applyPrecision(_ graph: Graph, _ args: ParsedArguments, file: String?) throws -> Graph {
         guard let spec = args.value(precision.name) else { return graph }
         let layerPrecision = try LayerPrecision(spec: spec)
         do {
             return try graph.withPrecision(layerPrecision)
         } catch let error as InputError {
             // e.g. trained ternary weights cannot be costed as int16: name the file and the flag.
-            throw InputError(file: args.positional(index) ?? fallback, location: "\(precision.name) \(spec)", expected: error.expected, found: error.found)
+            throw InputError(file: file, location: "\(precision.name) \(spec)", expected: error.expected, found: error.found)
         }
     }
 
-    static func loadAsGiven(_ args: ParsedArguments, positional index: Int, fallback: String?) throws -> Graph {
+    static func loadAsGiven(_ args: ParsedArguments, positional index: Int, fallback: String?) throws -> (Graph, ONNXImport?) {
         guard let name = args.positional(index) ?? fallback else {
             throw UsageError(command: args.command, message: "missing argument NET")
         }
@@ -36,7 +54,7 @@ enum NetworkArguments {
         let adapted = input != nil || classes != nil || args.flag("--binary")
         if ModelZoo.names.contains(name) {
             do {
-                return try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary"))
+                return (try ModelZoo.network(named: name, input: input, classes: classes, binary: args.flag("--binary")), nil)
             } catch let error as InputError {
                 // e.g. --input too small for a kernel: name the network and the flag, not just a JSON path.
                 throw error.inFile(([name] + ["--input", "--classes"].compactMap { flag in args.value(flag).map { "\(flag) \($0)" } }).joined(separator: " "))
@@ -45,7 +63,7 @@ enum NetworkArguments {
         if adapted {
             throw InputError(location: "--input/--classes/--binary", expected: "a zoo network name (these flags adapt built-in networks)", found: "\"\(name)\"")
         }
-        return try NetworkLoader.load(name)
+        return try NetworkLoader.loadWithReport(name)
     }
 }
 

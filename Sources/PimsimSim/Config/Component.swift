@@ -88,7 +88,8 @@ public struct BitsTable: Equatable, Sendable {
 /// and any static power (leakage, or a cited power with no per-action breakdown).
 ///
 /// Energy of a component = events(action) * energy_pj + instances * static_mw * time_ns
-/// (1 mW * 1 ns = 1 pJ). Area = instances * area_um2.
+/// (1 mW * 1 ns = 1 pJ). Area = instances * area_um2. The cost model reads the constants
+/// through `CostConstants`, times `factors`.
 public struct Component: Equatable, Sendable {
     public let name: String
     public let category: Category
@@ -101,12 +102,30 @@ public struct Component: Equatable, Sendable {
     public let areaUM2: Constant?
     public let areaByBits: BitsTable?
     public let staticMW: Constant?
+    /// The node and supply the constants above were published at, and how they scale (required
+    /// when the config has a `technology` section; docs/hwconfig.md).
+    public let reference: TechnologyReference?
+    /// Factors from `reference` to the config's node and supply (identity without a technology
+    /// section). The constants above stay as published; the cost model uses them times these.
+    public internal(set) var factors: ScaleFactors = .identity
 
     static let keys: Set<String> = ["name", "category", "per", "count", "action", "energy_pj", "energy_pj_by_adc_bits",
-                                    "area_um2", "area_um2_by_adc_bits", "static_mw"]
+                                    "area_um2", "area_um2_by_adc_bits", "static_mw", "reference"]
 
-    static func read(_ r: JSONReader) throws -> Component {
+    /// Reads a component; `model` is the config's scaling model (nil without a technology
+    /// section, when a `reference` is an error).
+    static func read(_ r: JSONReader, model: ScalingModel?) throws -> Component {
         try r.rejectUnknownKeys(keys)
+        let referenceField = try r.optionalField("reference")
+        let reference: TechnologyReference?
+        switch (referenceField, model) {
+        case (let field?, let model?): reference = try TechnologyReference.read(field, model: model)
+        case (nil, _?):
+            throw InputError(file: r.file, location: r.path + ".reference", expected: "the node and supply its constants were published at (required with a technology section)", found: "nothing")
+        case (let field?, nil):
+            throw field.error(expected: "no reference without a technology section (add one, docs/hwconfig.md)", found: "a reference")
+        case (nil, nil): reference = nil
+        }
         let action = try r.optionalField("action").map { Action(rawValue: try $0.oneOf(Action.allCases.map(\.rawValue)))! }
         let energy = try r.optionalField("energy_pj").map { try Constant.read($0, unit: "pJ") }
         let energyByBits = try r.optionalField("energy_pj_by_adc_bits").map { try BitsTable.read($0, unit: "pJ") }
@@ -125,6 +144,7 @@ public struct Component: Equatable, Sendable {
             action: action, energyPJ: energy, energyByBits: energyByBits,
             areaUM2: try r.optionalField("area_um2").map { try Constant.read($0, unit: "um^2") },
             areaByBits: try r.optionalField("area_um2_by_adc_bits").map { try BitsTable.read($0, unit: "um^2") },
-            staticMW: try r.optionalField("static_mw").map { try Constant.read($0, unit: "mW") })
+            staticMW: try r.optionalField("static_mw").map { try Constant.read($0, unit: "mW") },
+            reference: reference)
     }
 }

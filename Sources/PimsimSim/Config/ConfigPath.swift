@@ -34,8 +34,10 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
         case readoutKinds = "readout.kinds", adcResolutionRule = "readout.adc_resolution_rule", adcBits = "readout.adc_bits"
         case adcSharing = "readout.adc_sharing", adcConversionNS = "readout.adc_conversion_ns", senseNS = "readout.sense_ns"
         case arraysPerMacro = "organisation.arrays_per_macro", macrosPerTile = "organisation.macros_per_tile"
+        case tilesPerChip = "organisation.tiles_per_chip"
         case accumulatorBits = "digital.accumulator_bits", interconnectHops = "digital.interconnect_hops"
-        case scheduleMode = "schedule.mode"
+        case inputReuse = "digital.input_reuse", interconnectTraffic = "digital.interconnect_traffic"
+        case scheduleMode = "schedule.mode", transferRate = "schedule.transfer_bits_per_ns_per_tile"
         case inputNonzero = "assumed_densities.input_nonzero", weightNonzero = "assumed_densities.weight_nonzero"
         case inputBitOne = "assumed_densities.input_bit_one"
 
@@ -48,6 +50,7 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
             case .interconnectHops: return .interconnectHops
             case .arraysPerMacro: return .arraysPerMacro
             case .macrosPerTile: return .macrosPerTile
+            case .transferRate: return .transferRate
             default: return nil
             }
         }
@@ -56,9 +59,9 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
         var kind: Kind {
             switch self {
             case .rows, .columns, .cellsPerTernaryWeight, .bitsPerCell, .inputBitsPerCycle, .adcSharing, .arraysPerMacro,
-                 .macrosPerTile, .accumulatorBits:
+                 .macrosPerTile, .tilesPerChip, .accumulatorBits:
                 return .count
-            case .cycleNS, .adcConversionNS: return .positive
+            case .cycleNS, .adcConversionNS, .transferRate: return .positive
             case .senseNS, .interconnectHops: return .nonNegative
             case .adcBits: return .resolution
             case .inputNonzero, .weightNonzero, .inputBitOne: return .fraction
@@ -66,6 +69,8 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
             case .readoutKinds: return .choice(ReadoutKinds.allCases.map(\.rawValue))
             case .adcResolutionRule: return .choice(ADCResolutionRule.allCases.map(\.rawValue))
             case .scheduleMode: return .choice(ScheduleMode.allCases.map(\.rawValue))
+            case .inputReuse: return .choice(InputReuse.allCases.map(\.rawValue))
+            case .interconnectTraffic: return .choice(InterconnectTraffic.allCases.map(\.rawValue))
             }
         }
     }
@@ -196,7 +201,7 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
 
     /// The section names of a hwconfig (a component with one of these names is addressed as
     /// `components.NAME.FIELD`).
-    static let sections: Set<String> = Set(Setting.allCases.map { String($0.rawValue.prefix { $0 != "." }) }).union(["components"])
+    static let sections: Set<String> = Set(Setting.allCases.map { String($0.rawValue.prefix { $0 != "." }) }).union(["components", "technology"])
 
     /// Every path `config` has, in file order: its settings, then per component its count,
     /// per-action energy (or table entries), area (or table entries) and static power.
@@ -274,6 +279,13 @@ extension HardwareConfig {
             guard case .number(let v) = value else { return old }
             return Constant(v, unit: old.unit, source: source)
         }
+        /// A time constant with a technology reference: the value given is the published one,
+        /// scaled like the file's (docs/cost-model.md, "Technology scaling").
+        func time(_ setting: TimeSetting) throws {
+            guard let i = c.timeReferences.firstIndex(where: { $0.setting == setting }) else { c[setting] = constant(c[setting]); return }
+            c.timeReferences[i].published = constant(c.timeReferences[i].published)
+            c = try c.rescaled(targetLocation: "$.technology.vdd_v")
+        }
         switch path.target {
         case .setting(let s):
             let text = value.description
@@ -284,15 +296,19 @@ extension HardwareConfig {
             case .bitsPerCell: c.bitsPerCell = constant(bitsPerCell)
             case .inputEncoding: (c.inputEncoding, c.inputEncodingSource) = (InputEncoding(rawValue: text)!, source)
             case .inputBitsPerCycle: c.inputBitsPerCycle = constant(inputBitsPerCycle)
-            case .cycleNS: c.arrayCycleNS = constant(arrayCycleNS)
+            case .cycleNS: try time(.arrayCycle)
             case .readoutKinds: (c.readoutKinds, c.readoutKindsSource) = (ReadoutKinds(rawValue: text)!, source)
             case .adcResolutionRule: (c.adcRule, c.adcRuleSource) = (ADCResolutionRule(rawValue: text)!, source)
             case .adcBits: c.adcBits = constant(adcBits ?? Constant(0, unit: "bits", source: source))
             case .adcSharing: c.adcSharing = constant(adcSharing)
-            case .adcConversionNS: c.adcConversionNS = constant(adcConversionNS)
-            case .senseNS: c.senseNS = constant(senseNS)
+            case .adcConversionNS: try time(.adcConversion)
+            case .senseNS: try time(.sense)
             case .arraysPerMacro: c.arraysPerMacro = constant(arraysPerMacro)
             case .macrosPerTile: c.macrosPerTile = constant(macrosPerTile)
+            case .tilesPerChip: c.tilesPerChip = constant(tilesPerChip ?? Constant(0, unit: "tiles", source: source))
+            case .inputReuse: (c.inputReuse, c.inputReuseSource) = (InputReuse(rawValue: text)!, source)
+            case .interconnectTraffic: (c.interconnectTraffic, c.interconnectTrafficSource) = (InterconnectTraffic(rawValue: text)!, source)
+            case .transferRate: c.transferBitsPerNSPerTile = constant(transferBitsPerNSPerTile ?? Constant(0, unit: "bits/ns", source: source))
             case .accumulatorBits: c.accumulatorBits = constant(accumulatorBits)
             case .interconnectHops: c.interconnectHops = constant(interconnectHops)
             case .scheduleMode: (c.scheduleMode, c.scheduleModeSource) = (ScheduleMode(rawValue: text)!, source)
@@ -318,7 +334,7 @@ extension HardwareConfig {
                 energyByBits: { if case .energyAtBits(let b) = field { return entry(old.energyByBits, b) }; return old.energyByBits }(),
                 areaUM2: field == .areaUM2 ? given("um^2") : old.areaUM2,
                 areaByBits: { if case .areaAtBits(let b) = field { return entry(old.areaByBits, b) }; return old.areaByBits }(),
-                staticMW: field == .staticMW ? given("mW") : old.staticMW)
+                staticMW: field == .staticMW ? given("mW") : old.staticMW, reference: old.reference, factors: old.factors)
         }
         try c.validate()
         return c

@@ -67,11 +67,26 @@ public enum CostModel {
     /// The times of a point.
     struct Clock {
         let cycle: Double, sense: Double, conversion: Double
+        /// The global-buffer rate (nil: transfers are free), and the organisation it goes through.
+        let rate: Double?
+        let arraysPerMacro: Double, macrosPerTile: Double
 
-        init(_ k: CostConstants) { (cycle, sense, conversion) = (k[.cycleNS], k[.senseNS], k[.adcConversionNS]) }
+        init(_ k: CostConstants) {
+            (cycle, sense, conversion) = (k[.cycleNS], k[.senseNS], k[.adcConversionNS])
+            rate = k[.transferRate] > 0 ? k[.transferRate] : nil
+            (arraysPerMacro, macrosPerTile) = (k[.arraysPerMacro], k[.macrosPerTile])
+        }
 
         @inline(__always)
-        func latency(_ t: LayerTiming) -> Double { t.latencyNS(stepNS: t.stepNS(cycleNS: cycle, senseNS: sense, conversionNS: conversion)) }
+        func step(_ t: LayerTiming) -> Double { t.stepNS(cycleNS: cycle, senseNS: sense, conversionNS: conversion) }
+
+        @inline(__always)
+        func latency(_ t: LayerTiming) -> Double {
+            t.latencyNS(stepNS: step(t), transferNS: t.transferNS(rate: rate, arraysPerMacro: arraysPerMacro, macrosPerTile: macrosPerTile))
+        }
+
+        @inline(__always)
+        func busy(_ t: LayerTiming) -> Double { t.busyCycles(stepNS: step(t), cycleNS: cycle) }
     }
 
     /// The latency and interval of one inference, and the share of each layer's latency it is
@@ -107,7 +122,7 @@ public enum CostModel {
         // Static power is charged for the time the layers occupy the schedule.
         let time = latency * share * n
         var busy = 0.0
-        for timing in p.timings { busy += timing.busyCycles(latencyNS: clock.latency(timing), cycleNS: clock.cycle) }
+        for timing in p.timings { busy += clock.busy(timing) }
         busy *= n
         let hops = p.travellingBits * k[.interconnectHops] * n
         let instances = organised(p, k)
@@ -129,7 +144,7 @@ public enum CostModel {
             }
             let count = k.values[slots.count]
             let units = count * Double(instances.units(slots.per))
-            let s = product(time, k.values[slots.staticMW] * units)
+            let s = product(time, k.staticPower(slots) * units)
             var a = 0.0
             if slots.areaByLayer {
                 for r in p.resolutions.indices { a += count * p.adcsAt[r] * k.area(slots, adcBits: p.resolutions[r]) }
@@ -156,7 +171,7 @@ public enum CostModel {
         let (_, _, share) = timeline(p, clock)
         let n = Double(p.inferences)
         let instances = organised(p, k)
-        let staticMW = k.layout.components.reduce(0) { $0 + k.values[$1.staticMW] * k.values[$1.count] * Double(instances.units($1.per)) }
+        let staticMW = k.layout.components.reduce(0) { $0 + k.staticPower($1) * k.values[$1.count] * Double(instances.units($1.per)) }
         return p.layers.map { layer in
             let l = clock.latency(layer.timing)
             var byCategory: [Category: Double] = [:]
@@ -167,7 +182,7 @@ public enum CostModel {
                 case .adcConversions:
                     e = layer.adcConversions.reduce(0) { $0 + $1.count * k.energy(slots, adcBits: $1.bits) }
                 case .busyCycles:
-                    e = layer.timing.busyCycles(latencyNS: l, cycleNS: clock.cycle) * n * k.energy(slots, adcBits: 0)
+                    e = clock.busy(layer.timing) * n * k.energy(slots, adcBits: 0)
                 case .interconnectBitHops:
                     e = layer.travellingBits * k[.interconnectHops] * n * k.energy(slots, adcBits: 0)
                 default:

@@ -21,6 +21,7 @@ public struct CostProfile: Equatable, Sendable {
         /// Bits per inference that travel the interconnect.
         public let travellingBits: Double
         public let timing: LayerTiming
+        /// ADCs of all copies.
         public let adcs: Int
         /// The layer's ADC resolution (0 for a comparator read-out).
         public let adcBits: Int
@@ -66,7 +67,7 @@ public struct CostProfile: Equatable, Sendable {
             let conversions = events.adcConversionsByBits.sorted { $0.key < $1.key }.map { Conversions(bits: $0.key, count: $0.value) }
             for bits in [m.readout.adcBits] + conversions.map(\.bits) where !resolutions.contains(bits) { resolutions.append(bits) }
             layers.append(Layer(counts: counts, adcConversions: conversions, travellingBits: schedule.travellingBits[i], timing: LayerTiming(m),
-                                adcs: m.adcs, adcBits: m.readout.adcBits))
+                                adcs: m.allADCs, adcBits: m.readout.adcBits))
         }
         resolutions.sort()
         var conversionsAt = [Double](repeating: 0, count: resolutions.count), adcsAt = conversionsAt

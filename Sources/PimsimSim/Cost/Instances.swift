@@ -1,5 +1,5 @@
 /// How many of each instance unit a mapped network occupies: every layer keeps its weights in
-/// arrays of its own (weight-stationary, no duplication). Macros = ceil(arrays / arrays per
+/// arrays of its own (weight-stationary), times its copies. Macros = ceil(arrays / arrays per
 /// macro), tiles = ceil(macros / macros per tile), one chip.
 public struct Instances: Equatable, Sendable {
     public let arrays: Int
@@ -14,12 +14,12 @@ public struct Instances: Equatable, Sendable {
     public let adcs: Int
 
     public init(_ mapping: NetworkMapping, config: HardwareConfig) {
-        arrays = mapping.layers.reduce(0) { $0 + $1.arrays }
+        arrays = mapping.layers.reduce(0) { $0 + $1.allArrays }
         rows = arrays * config.arrayRows
         columns = arrays * config.arrayColumns
         cells = rows * config.arrayColumns
-        senseAmps = mapping.layers.reduce(0) { $0 + $1.senseAmps }
-        adcsByLayer = mapping.layers.map(\.adcs)
+        senseAmps = mapping.layers.reduce(0) { $0 + $1.allSenseAmps }
+        adcsByLayer = mapping.layers.map(\.allADCs)
         adcs = adcsByLayer.reduce(0, +)
         (macros, tiles) = Instances.organise(arrays: arrays, arraysPerMacro: Int(config.arraysPerMacro.value), macrosPerTile: Int(config.macrosPerTile.value))
     }

@@ -15,7 +15,7 @@ public struct DigitalStep: Equatable, Sendable {
 
 /// A whole network placed on arrays.
 public struct NetworkMapping: Equatable, Sendable {
-    public let layers: [LayerMapping]
+    public internal(set) var layers: [LayerMapping]
     public let digital: [DigitalStep]
 }
 
@@ -89,7 +89,8 @@ public enum NetworkMapper {
 
     /// The nodes after a layer that its read-out absorbs: batch norm (folded into thresholds), a
     /// residual add (resolved at the comparator reference, or digitally after an ADC) and a
-    /// ternary or sign activation. Each must be the previous node's only consumer.
+    /// ternary or sign activation, or a ReLU (one digital operation per output after the ADC,
+    /// with no buffer round trip). Each must be the previous node's only consumer.
     struct Chain: Sendable {
         var nodes: [Int] = []
         var residual = false
@@ -109,7 +110,7 @@ public enum NetworkMapper {
             case .add where !chain.residual:
                 chain.nodes.append(next)
                 chain.residual = true
-            case .activation(let f) where f == .ternary || f == .sign:
+            case .activation(let f) where f == .ternary || f == .sign || f == .relu:
                 chain.nodes.append(next)
                 chain.activation = f
                 return chain
@@ -172,7 +173,7 @@ public enum NetworkMapper {
         // Read-out: comparators when one array holds a group's whole dot product in one step.
         let comparators = chain.activation == .ternary ? 2 : (chain.activation == .sign ? 1 : 0)
         let conditions = ReadoutConditions(adcOnlyConfig: config.readoutKinds == .adcOnly ? config.name : nil, rowsPerGroup: rowsPerGroup, arrayRows: R,
-                                           slicedCells: sensed > 1 ? cellsPerWeight : 0, bitCycles: bitCycles, followedByActivation: chain.activation != nil)
+                                           slicedCells: sensed > 1 ? cellsPerWeight : 0, bitCycles: bitCycles, followedByActivation: comparators > 0)
         let senseAmpsPerArray = (C / cellsPerWeight) * comparators
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
@@ -184,7 +185,7 @@ public enum NetworkMapper {
             let rowsInTile = min(rowsPerGroup, R)
             readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
         }
-        let outputBits = chain.activation.map { $0 == .ternary ? 2 : 1 } ?? Int(config.accumulatorBits.value)
+        let outputBits = comparators == 2 ? 2 : (comparators == 1 ? 1 : Int(config.accumulatorBits.value))
 
         // Densities: trained data when present, else the config's assumptions.
         let data = graph.nodes[g.nodeIndex].data
@@ -205,11 +206,25 @@ public enum NetworkMapper {
             sensedColumnsPerWeight: sensed, onCellsPerNonzeroWeight: onCells, columnsPerGroup: columnsPerGroup,
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout, readoutConditions: conditions,
-            residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
-            digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
+            residual: chain.residual, inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
+            outputBits: outputBits, inputBits: inputBits,
+            digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0) + (chain.activation == .relu ? 1 : 0),
+            comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
             senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
+    }
+
+    /// Input values a group's arrays read from the buffer per inference. Without reuse every
+    /// position reads its k x k x c window (c = input channels per group); with a line buffer an
+    /// output row reads its first window whole and then min(stride, k) new columns per position:
+    /// Ho * (k*k*c + (Wo - 1) * k*min(s, k)*c).
+    static func inputReadsPerGroup(_ g: LayerGeometry, reuse: InputReuse) -> Int {
+        guard reuse == .lineBuffer, case .conv2d(let conv) = g.operation, g.kernel > 1 || conv.stride > 1 else {
+            return g.positions * g.connections
+        }
+        let k = g.kernel, c = g.inChannels / g.groups
+        return g.output.height * (k * k * c + (g.output.width - 1) * k * min(conv.stride, k) * c)
     }
 
     static func cellLimitError(_ g: LayerGeometry, config: HardwareConfig) -> InputError {

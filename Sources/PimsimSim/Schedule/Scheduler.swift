@@ -3,8 +3,11 @@ public struct LayerSchedule: Equatable, Sendable {
     public let events: EventCounts
     /// One array step: evaluate and read out (ns).
     public let stepNS: Double
-    /// Steps per inference: positions * input slices * phases (positions run one after another
-    /// on the layer's arrays; all arrays of the layer step together).
+    /// Loading the layer's inputs from and storing its outputs to the global buffer (ns; 0
+    /// without `schedule.transfer_bits_per_ns_per_tile`). Part of `latencyNS`.
+    public let transferNS: Double
+    /// Steps per inference of one copy: ceil(positions / copies) * input slices * phases
+    /// (positions run one after another on a copy's arrays; all arrays of a copy step together).
     public let steps: Int
     public let latencyNS: Double
 }
@@ -23,21 +26,31 @@ public struct NetworkSchedule: Equatable, Sendable {
     public let travellingBits: [Double]
 }
 
-/// What a layer's time is made of (docs/cost-model.md, "Schedule"): its steps, its arrays and
-/// its read-out. The times themselves are constants of the config, so a sweep over them
-/// re-times a layer without re-mapping it.
+/// What a layer's time is made of (docs/cost-model.md, "Schedule"): its steps, its arrays, its
+/// read-out and its global-buffer traffic. The times themselves are constants of the config, so
+/// a sweep over them re-times a layer without re-mapping it.
 public struct LayerTiming: Equatable, Sendable {
-    /// Steps per inference: positions * input slices * phases.
+    /// Steps per inference of one copy: ceil(positions / copies) * input slices * phases.
     public let steps: Int
+    /// Steps of all copies together: positions * input slices * phases.
+    public let work: Int
+    /// Arrays of one copy.
     public let arrays: Int
+    public let copies: Int
     /// Conversions each ADC makes per step (the ADC sharing serialises columns); nil for a
     /// comparator read-out.
     public let conversionsPerADC: Int?
+    /// Bits loaded from and stored to the global buffer: the layer's input values (each once)
+    /// and its outputs.
+    public let transferBits: Double
 
-    public init(_ m: LayerMapping) {
-        steps = m.positions * m.bitCycles * m.phases
+    public init(_ m: LayerMapping, copies: Int? = nil) {
+        self.copies = copies ?? m.duplicates
+        steps = (m.positions + self.copies - 1) / self.copies * m.bitCycles * m.phases
+        work = m.positions * m.bitCycles * m.phases
         arrays = m.arrays
         if case .adc = m.readout { conversionsPerADC = m.conversionsPerADC } else { conversionsPerADC = nil }
+        transferBits = m.uniqueInputBits + Double(m.outputs) * Double(m.outputBits)
     }
 
     /// One array step: t_arr + t_sense for comparators, max(t_arr, q * t_conv) for ADCs
@@ -48,13 +61,22 @@ public struct LayerTiming: Equatable, Sendable {
         return max(cycleNS, Double(q) * conversionNS)
     }
 
-    /// Steps x step time.
+    /// Loading the inputs and storing the outputs at `rate` bits/ns per tile through the tiles of
+    /// all copies, ceil(arrays x copies / (arrays per macro x macros per tile)); 0 without a rate.
     @inline(__always)
-    public func latencyNS(stepNS: Double) -> Double { Double(steps) * stepNS }
+    public func transferNS(rate: Double?, arraysPerMacro: Double, macrosPerTile: Double) -> Double {
+        guard let rate else { return 0 }
+        let tiles = (Double(arrays) * Double(copies) / (arraysPerMacro * macrosPerTile)).rounded(.up)
+        return transferBits / (rate * tiles)
+    }
 
-    /// Array cycles spent evaluating: arrays x latency / t_arr.
+    /// Steps x step time, plus the transfer.
     @inline(__always)
-    public func busyCycles(latencyNS: Double, cycleNS: Double) -> Double { Double(arrays) * latencyNS / cycleNS }
+    public func latencyNS(stepNS: Double, transferNS: Double) -> Double { Double(steps) * stepNS + transferNS }
+
+    /// Array cycles spent evaluating: arrays x work x step / t_arr.
+    @inline(__always)
+    public func busyCycles(stepNS: Double, cycleNS: Double) -> Double { Double(arrays) * Double(work) * stepNS / cycleNS }
 }
 
 /// Turns a mapping into event counts and cycles (docs/cost-model.md, "Schedule"). Knows array
@@ -62,7 +84,9 @@ public struct LayerTiming: Equatable, Sendable {
 public enum Scheduler {
     public static func schedule(_ mapping: NetworkMapping, config: HardwareConfig) -> NetworkSchedule {
         var layers = mapping.layers.map { schedule($0, config: config) }
-        var travelling = layers.map(\.events.bufferWriteBits)
+        var travelling = zip(mapping.layers, layers).map { m, l in
+            l.events.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? m.uniqueInputBits : 0)
+        }
         for step in mapping.digital {
             var e = EventCounts()
             e.digitalAdditions = Double(step.operations)
@@ -70,7 +94,7 @@ public enum Scheduler {
             e.bufferWriteBits = Double(step.writeBits)
             travelling[step.ownerLayer] += Double(step.writeBits)
             let l = layers[step.ownerLayer]
-            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, transferNS: l.transferNS, steps: l.steps, latencyNS: l.latencyNS)
         }
         let total = layers.reduce(0) { $0 + $1.latencyNS }
         let interval = config.scheduleMode == .pipelined ? (layers.map(\.latencyNS).max() ?? 0) : total
@@ -79,8 +103,8 @@ public enum Scheduler {
             let (m, l) = pair
             var e = l.events
             e.interconnectBitHops = travelling[i] * config.interconnectHops.value
-            e.idleCycles = Double(m.arrays) * max(0, interval - l.latencyNS) / cycle
-            return LayerSchedule(events: e, stepNS: l.stepNS, steps: l.steps, latencyNS: l.latencyNS)
+            e.idleCycles = max(0, Double(m.allArrays) * interval / cycle - e.busyCycles)
+            return LayerSchedule(events: e, stepNS: l.stepNS, transferNS: l.transferNS, steps: l.steps, latencyNS: l.latencyNS)
         }
         return NetworkSchedule(layers: layers, mode: config.scheduleMode, latencyNS: total, intervalNS: interval, travellingBits: travelling)
     }
@@ -92,9 +116,9 @@ public enum Scheduler {
         let P = Double(m.positions), G = Double(m.groups), n = Double(m.connections)
         let outPerGroup = Double(m.outChannels / m.groups)
         let timing = LayerTiming(m)
-        let steps = timing.steps
+        let work = timing.work
         var e = EventCounts()
-        e.arrayActivations = Double(m.arrays) * Double(steps)
+        e.arrayActivations = Double(m.arrays) * Double(work)
         // Unique row drives: non-zero inputs (or input bit slices) of every group and position.
         let drivesPerGroup = P * n * m.inputDensity * Double(m.bitCycles)
         e.wordlineDrives = drivesPerGroup * G * Double(m.columnTiles)
@@ -106,16 +130,24 @@ public enum Scheduler {
         case .senseAmp(let comparators):
             e.comparatorDecisions = Double(m.outputs) * Double(comparators)
         case .adc(let bits):
-            let conversions = Double(steps) * G * Double(m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
+            let conversions = Double(work) * G * Double(m.rowTiles) * outPerGroup * Double(m.sensedColumnsPerWeight)
             e.adcConversionsByBits[bits] = conversions
             e.digitalAdditions = conversions + Double(m.outputs) * Double(m.digitalOpsPerOutput)
         }
-        e.bufferReadBits = P * G * Double(m.columnTiles) * n * Double(m.inputBits)
+        e.bufferReadBits = G * Double(m.columnTiles) * Double(m.inputReadsPerGroup) * Double(m.inputBits)
             + (m.residual ? Double(m.outputs) * Double(m.outputBits) : 0)
         e.bufferWriteBits = Double(m.outputs) * Double(m.outputBits)
         let stepNS = timing.stepNS(cycleNS: config.arrayCycleNS.value, senseNS: config.senseNS.value, conversionNS: config.adcConversionNS.value)
-        let latency = timing.latencyNS(stepNS: stepNS)
-        e.busyCycles = timing.busyCycles(latencyNS: latency, cycleNS: config.arrayCycleNS.value)
-        return LayerSchedule(events: e, stepNS: stepNS, steps: steps, latencyNS: latency)
+        let transfer = transferNS(m, config: config, copies: m.duplicates)
+        let latency = timing.latencyNS(stepNS: stepNS, transferNS: transfer)
+        e.busyCycles = timing.busyCycles(stepNS: stepNS, cycleNS: config.arrayCycleNS.value)
+        return LayerSchedule(events: e, stepNS: stepNS, transferNS: transfer, steps: timing.steps, latencyNS: latency)
+    }
+
+    /// Time to load a layer's input values (each once: G x W, no column-tile copies) and store its
+    /// outputs through `copies` x its arrays' tiles at the config's transfer rate (0 without one).
+    static func transferNS(_ m: LayerMapping, config: HardwareConfig, copies: Int) -> Double {
+        LayerTiming(m, copies: copies).transferNS(rate: config.transferBitsPerNSPerTile?.value, arraysPerMacro: config.arraysPerMacro.value,
+                                                  macrosPerTile: config.macrosPerTile.value)
     }
 }

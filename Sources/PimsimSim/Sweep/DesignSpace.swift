@@ -116,18 +116,21 @@ public struct DesignPoint: Hashable, Sendable {
     public var geometry: [Int]
     public var split: Int
     public var readout: Int
+    public var node: Int
+    public var supply: Int
     /// One index per cost-side `--vary` axis.
     public var cost: [Int]
 
-    public init(hardware: Int, row: Int, column: Int = 0, sharing: Int = 0, geometry: [Int] = [], split: Int, readout: Int, cost: [Int] = []) {
+    public init(hardware: Int, row: Int, column: Int = 0, sharing: Int = 0, geometry: [Int] = [], split: Int, readout: Int,
+                node: Int = 0, supply: Int = 0, cost: [Int] = []) {
         (self.hardware, self.row, self.column, self.sharing, self.geometry) = (hardware, row, column, sharing, geometry)
-        (self.split, self.readout, self.cost) = (split, readout, cost)
+        (self.split, self.readout, self.node, self.supply, self.cost) = (split, readout, node, supply, cost)
     }
 }
 
 /// The cross product of a sweep's axes, enumerated in this nesting order (the last innermost):
 /// hwconfig, array rows, columns, ADC sharing, geometry-side `--vary` axes, split, read-out,
-/// cost-side `--vary` axes. Cost-side axes are innermost so that the points of one geometry
+/// technology node, supply, cost-side `--vary` axes. Cost-side axes are innermost so that the points of one geometry
 /// (one mapping) are consecutive. A point is identified by its index in this order; the order
 /// of every output and the slices of `--shard` follow it.
 public struct DesignSpace: Sendable {
@@ -140,6 +143,12 @@ public struct DesignSpace: Sendable {
     public let geometryAxes: [ConstantAxis]
     public let splits: [SplitSpec]
     public let readouts: [ReadoutChoice]
+    /// Technology nodes (nm) and supplies (V) (`--node`, `--vdd`; nil: each config's own; a node
+    /// without a supply axis is at its nominal supply). Cost-side: they scale the constants.
+    public let nodes: [Double]?
+    public let supplies: [Double]?
+    /// `configs` at every node and supply (nodes outer): see `technologies(_:nodes:supplies:)`.
+    public let technologies: [[HardwareConfig]]
     public let costAxes: [ConstantAxis]
     /// Points in the space.
     public let count: Int
@@ -149,9 +158,10 @@ public struct DesignSpace: Sendable {
     let radices: [Int]
 
     /// The space of the given axes; `varied` are split into geometry-side and cost-side axes.
-    /// Throws when the space has more points than a 64-bit index can number.
+    /// Throws when the space has more points than a 64-bit index can number, or when a node or
+    /// supply is not one the configs can be scaled to.
     public init(configs: [HardwareConfig], rows: [Int], columns: [Int]? = nil, adcSharing: [Int]? = nil, varied: [ConstantAxis] = [],
-                splits: [SplitSpec], readouts: [ReadoutChoice]) throws {
+                splits: [SplitSpec], readouts: [ReadoutChoice], nodes: [Double]? = nil, supplies: [Double]? = nil) throws {
         self.configs = configs
         self.rows = rows
         self.columns = columns
@@ -159,9 +169,11 @@ public struct DesignSpace: Sendable {
         geometryAxes = varied.filter { !$0.isCostSide }
         self.splits = splits
         self.readouts = readouts
+        (self.nodes, self.supplies) = (nodes, supplies)
+        technologies = try Self.technologies(configs, nodes: nodes, supplies: supplies)
         costAxes = varied.filter(\.isCostSide)
         radices = [configs.count, rows.count, columns?.count ?? 1, adcSharing?.count ?? 1] + geometryAxes.map(\.values.count)
-            + [splits.count, readouts.count] + costAxes.map(\.values.count)
+            + [splits.count, readouts.count, nodes?.count ?? 1, supplies?.count ?? 1] + costAxes.map(\.values.count)
         var total = 1
         for r in radices {
             let (product, overflow) = total.multipliedReportingOverflow(by: r)
@@ -171,7 +183,7 @@ public struct DesignSpace: Sendable {
             total = product
         }
         count = total
-        costCount = costAxes.reduce(1) { $0 * $1.values.count }
+        costCount = costAxes.reduce((nodes?.count ?? 1) * (supplies?.count ?? 1)) { $0 * $1.values.count }
     }
 
     /// The position of point `index` on every axis.
@@ -183,12 +195,12 @@ public struct DesignSpace: Sendable {
         }
         let g = geometryAxes.count
         return DesignPoint(hardware: digits[0], row: digits[1], column: digits[2], sharing: digits[3], geometry: Array(digits[4..<(4 + g)]),
-                           split: digits[4 + g], readout: digits[5 + g], cost: Array(digits[(6 + g)...]))
+                           split: digits[4 + g], readout: digits[5 + g], node: digits[6 + g], supply: digits[7 + g], cost: Array(digits[(8 + g)...]))
     }
 
     /// The index of `point` (the inverse of `point(_:)`).
     public func index(of point: DesignPoint) -> Int {
-        let digits = [point.hardware, point.row, point.column, point.sharing] + point.geometry + [point.split, point.readout] + point.cost
+        let digits = [point.hardware, point.row, point.column, point.sharing] + point.geometry + [point.split, point.readout, point.node, point.supply] + point.cost
         return zip(digits, radices).reduce(0) { $0 * $1.1 + $1.0 }
     }
 
@@ -220,14 +232,38 @@ public struct DesignSpace: Sendable {
 
     /// Writes the cost-side settings of point `index` into `constants` (a vector of the point's
     /// hwconfig); `slots[a]` is the slot of cost axis `a` there (`costSlots(hardware:layout:)`).
+    /// Returns the point's technology (node and supply) as an index into
+    /// `technologies[hardware]`.
     @inline(__always)
-    public func setCostValues(of index: Int, slots: [Int], in constants: inout CostConstants) {
+    public func setCostValues(of index: Int, slots: [Int], in constants: inout CostConstants) -> Int {
         var rest = index
         for a in costAxes.indices.reversed() {
             let axis = costAxes[a]
             let digit: Int
             (rest, digit) = rest.quotientAndRemainder(dividingBy: axis.values.count)
             if case .number(let v) = axis.values[digit] { constants.values[slots[a]] = v }
+        }
+        return rest % (technologyCount)
+    }
+
+    /// Node and supply combinations: |nodes| x |supplies| (1 without those axes).
+    public var technologyCount: Int { (nodes?.count ?? 1) * (supplies?.count ?? 1) }
+
+    /// The node and supply of point `index` on config `hardware` (nil for a config without a
+    /// technology section).
+    public func technology(ofPoint index: Int, hardware: Int) -> Technology? {
+        let costValues = costAxes.reduce(1) { $0 * $1.values.count }
+        return technologies[hardware][(index / costValues) % technologyCount].technology
+    }
+
+    /// Each config at each node and supply of the axes (`--node`, `--vdd`), nodes outer: the
+    /// point's hwconfig as its cost-side constants are scaled. Without those axes, the config.
+    static func technologies(_ configs: [HardwareConfig], nodes: [Double]?, supplies: [Double]?) throws -> [[HardwareConfig]] {
+        guard nodes != nil || supplies != nil else { return configs.map { [$0] } }
+        return try configs.map { config in
+            try (nodes.map { $0.map(Optional.some) } ?? [nil]).flatMap { node in
+                try (supplies.map { $0.map(Optional.some) } ?? [nil]).map { try config.retargeted(nodeNM: node, vddV: $0) }
+            }
         }
     }
 

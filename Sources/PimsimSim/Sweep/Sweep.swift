@@ -107,6 +107,9 @@ public enum Sweep {
         let networks: [Result<SplitNetwork, SweepFailure>]
         let constants: [CostConstants]
         let slots: [[Int]]
+        /// The constants' factors at each node and supply of the space, per hwconfig (nil without
+        /// those axes: the config's own).
+        let technologyFactors: [[[Double]]?]
 
         public init(_ graph: Graph, space: DesignSpace) {
             self.graph = graph
@@ -117,6 +120,9 @@ public enum Sweep {
             let constants = space.configs.map { CostConstants($0) }
             self.constants = constants
             slots = space.configs.indices.map { space.costSlots(hardware: $0, layout: constants[$0].layout) }
+            technologyFactors = space.technologies.map { configs in
+                space.technologyCount > 1 || space.nodes != nil || space.supplies != nil ? configs.map { CostConstants($0).factors } : nil
+            }
         }
 
         /// The split network of split `index` of the space (or its reason).
@@ -199,8 +205,10 @@ public enum Sweep {
             var constants = plan.constants[p.hardware]
             let slots = plan.slots[p.hardware]
             let file = config.file ?? config.name
+            let factors = plan.technologyFactors[p.hardware]
             for j in i..<end {
-                space.setCostValues(of: j, slots: slots, in: &constants)
+                let technology = space.setCostValues(of: j, slots: slots, in: &constants)
+                if let factors { constants.factors = factors[technology] }
                 let totals = CostModel.evaluate(design.profile, constants)
                 do {
                     try totals.checkFinite(file: file)
