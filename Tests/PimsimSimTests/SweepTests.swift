@@ -66,8 +66,9 @@ final class SweepTests: XCTestCase {
         }
     }
 
-    /// Random points of a space with geometry- and cost-side settings equal `Simulator.run` on
-    /// the config with the same settings (what `pimsim run --set` does), to the last bit.
+    /// Random points of a space with geometry- and cost-side settings, nodes and supplies equal
+    /// `Simulator.run` on the config with the same settings (what `pimsim run --set --node
+    /// --vdd` does), to the last bit.
     func testRandomPointsOfAConstantSpaceEqualRunsWithTheSameSettings() throws {
         let graph = try ModelZoo.network(named: "resnet20")
         let base = try configs()
@@ -77,8 +78,8 @@ final class SweepTests: XCTestCase {
             "readout.adc_conversion_ns=0.5,3", "assumed_densities.input_nonzero=0.25,0.75", "schedule.mode=layer_by_layer,pipelined",
         ].map { try ConstantAxis.parse($0, configs: base) }
         let s = try DesignSpace(configs: base, rows: [64, 144], columns: [128, 256], adcSharing: [4, 16], varied: axes,
-                                splits: [.none, .uniform(72)], readouts: [.auto, .adc])
-        XCTAssertGreaterThan(s.count, 1_000_000)
+                                splits: [.none, .uniform(72)], readouts: [.auto, .adc], nodes: [45, 22], supplies: [0.8, 1])
+        XCTAssertGreaterThan(s.count, 4_000_000)
         let plan = Sweep.Plan(graph, space: s)
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var checked = 0
@@ -90,6 +91,7 @@ final class SweepTests: XCTestCase {
             let p = s.point(index)
             var config = try s.configuration(for: p)
             for (a, axis) in s.costAxes.enumerated() { config = try config.setting(axis.paths[p.hardware], to: axis.values[p.cost[a]], source: "test") }
+            config = try config.retargeted(nodeNM: s.nodes![p.node], vddV: s.supplies![p.supply])  // what run --node --vdd does after --set
             let direct = try Simulator.run(graph, on: config, split: s.splits[p.split])
             XCTAssertEqual(block.points.first?.metrics, SweepMetrics(direct), "point \(index): \(p)")
             checked += 1
