@@ -59,6 +59,37 @@ final class ExplorationCommandTests: XCTestCase {
         }
     }
 
+    /// With node and supply axes around the cost-side `--vary` axes, every row is labelled with
+    /// the values it was costed at: it equals `pimsim run --node --vdd --set` with the row's
+    /// values. The JSON lists the node and supply axes.
+    func testNodeSupplyAndVaryColumnsNameTheValuesEachPointWasCostedAt() throws {
+        let common = ["--hw", "reram-1t1r", "--array-rows", "144", "--split", "144"]
+        let sweep = runPimsim(["sweep"] + common + ["--readout", "auto", "--node", "45,22", "--vdd", "0.8,1", "--vary", "array.cycle_ns=5,10",
+                                                    "--vary", "sense_amp.energy_pj=0.02,0.05", "--format", "csv"])
+        XCTAssertEqual(sweep.status, 0, sweep.err)
+        let rows = try records(sweep.out)
+        XCTAssertEqual(rows.count, 2 * 2 * 2 * 2)
+        // Nesting order: node, supply, then the --vary axes (the last innermost).
+        XCTAssertEqual(rows.map { "\($0["node_nm"]!) \($0["vdd_v"]!) \($0["array.cycle_ns"]!) \($0["sense_amp.energy_pj"]!)" }.prefix(5),
+                       ["45.0 0.8 5 0.02", "45.0 0.8 5 0.05", "45.0 0.8 10 0.02", "45.0 0.8 10 0.05", "45.0 1.0 5 0.02"])
+        for row in rows {
+            let run = runPimsim(["run"] + common + ["--node", row["node_nm"]!, "--vdd", row["vdd_v"]!, "--set", "array.cycle_ns=\(row["array.cycle_ns"]!)",
+                                                    "--set", "sense_amp.energy_pj=\(row["sense_amp.energy_pj"]!)", "--format", "json"])
+            XCTAssertEqual(run.status, 0, run.err)
+            let c = try JSONReader.parse(run.out, file: nil).field("configurations").array()[0]
+            for key in ["energy_pj", "area_mm2", "latency_ns"] {
+                XCTAssertEqual(Double(row[key]!), try c.double(key), "point \(row["point"]!) \(key)")
+            }
+        }
+        let json = runPimsim(["sweep"] + common + ["--node", "45,22", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.err)
+        let axes = try JSONReader.parse(json.out, file: nil).field("axes")
+        XCTAssertEqual(try axes.field("node_nm").array().map { try $0.double() }, [45, 22])
+        XCTAssertTrue(json.out.contains("\"vdd_v\": null"), "no --vdd: each node's nominal supply")
+        XCTAssertEqual(runPimsim(["sweep"] + common + ["--node", "45,22", "--metric", "energy", "--svg", "/tmp/x.svg"]).err,
+                       "pimsim sweep: --metric: expected a sweep over hwconfig, rows, split and read-out only, unsharded (lines against array rows); the Pareto scatter (--svg without --metric) takes any space, found other axes or --shard\n")
+    }
+
     /// Every slicing into shards, merged, is byte-identical to the unsharded sweep, in CSV and
     /// JSON, also when a geometry that cannot be built (27:9) or the cost-side points of one
     /// geometry straddle shards, and when a shard holds no evaluated point.

@@ -87,7 +87,8 @@ enum SweepCommand {
             throw InputError(location: "--metric", expected: "--svg FILE (the metric is what the SVG plots)", found: "no --svg")
         }
         let space = try designSpace(args, trained: graph.hasTrainedData)
-        if lineMetric != nil, space.columns != nil || space.adcSharing != nil || !space.geometryAxes.isEmpty || !space.costAxes.isEmpty || shard != nil {
+        if lineMetric != nil, space.columns != nil || space.adcSharing != nil || !space.geometryAxes.isEmpty || !space.costAxes.isEmpty
+            || space.nodes != nil || space.supplies != nil || shard != nil {
             throw InputError(location: "--metric", expected: "a sweep over hwconfig, rows, split and read-out only, unsharded (lines against array rows); the Pareto scatter (--svg without --metric) takes any space",
                              found: "other axes or --shard")
         }

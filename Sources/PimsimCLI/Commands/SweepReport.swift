@@ -78,8 +78,9 @@ struct SweepColumns: Sendable {
         add("split", "split", identifies: true, numeric: false) { [space] in .text(space.splits[$0.point.split].description) }
         add("split label", "split_label", inTable: false, numeric: false) { [space] in .text(label(space.splits[$0.point.split])) }
         add("read-out", "readout", identifies: true, numeric: false) { [space] in .text(space.readouts[$0.point.readout].rawValue) }
-        // A cost-side value from the point's index (the view's point carries the geometry only).
-        var stride = space.costCount
+        // A cost-side value from the point's index (the view's point carries the geometry only);
+        // the cost-side axes are the innermost, inside the node and supply.
+        var stride = space.costCount / space.technologyCount
         for axis in space.costAxes {
             stride /= axis.values.count
             add(axis.name, axis.name, identifies: true, numeric: numeric(axis)) { [stride] in .setting(axis.values[($0.index / stride) % axis.values.count]) }

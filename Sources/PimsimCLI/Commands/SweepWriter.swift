@@ -130,6 +130,8 @@ struct SweepWriter {
                     ("columns_per_adc", space.adcSharing.map { .array($0.map(JSONValue.int)) } ?? .null),
                     ("vary", .object(vary)),
                     ("split", .array(space.splits.map { .string($0.description) })), ("readout", .array(space.readouts.map { .string($0.rawValue) })),
+                    ("node_nm", space.nodes.map { .array($0.map(JSONValue.number)) } ?? .null),
+                    ("vdd_v", space.supplies.map { .array($0.map(JSONValue.number)) } ?? .null),
                 ])),
                 ("set", .object(settings.map { ($0.path, .string($0.value)) })),
                 ("points_in_space", .int(space.count)),
