@@ -55,7 +55,11 @@ final class ExplorationCommandTests: XCTestCase {
             for key in ["energy_pj", "area_mm2", "latency_ns", "interval_ns"] {
                 XCTAssertEqual(Double(row[key]!), try c.double(key), "point \(row["point"]!) \(key)")  // to the last digit
             }
-            XCTAssertEqual(Int(row["adcs"]!), try c.int("adcs"))
+            // What the mapping fixes (written once per geometry) and the totals.
+            for key in ["parameters", "macs", "arrays", "adcs", "sense_amps"] {
+                XCTAssertEqual(Int(row[key]!), try c.int(key), "point \(row["point"]!) \(key)")
+            }
+            XCTAssertEqual(Double(row["adc_conversions"]!), try c.double("adc_conversions"), "point \(row["point"]!)")
         }
     }
 

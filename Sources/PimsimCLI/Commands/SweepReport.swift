@@ -36,7 +36,24 @@ struct SweepColumns: Sendable {
         let identifies: Bool
         /// Whether the values are numbers (right-aligned in tables) rather than names.
         let numeric: Bool
+        /// Whether the value is the same for every point of a geometry (its cost-side points):
+        /// a line template renders it once per geometry.
+        let perGeometry: Bool
+        /// A cost-side axis: its values rendered once for CSV and JSON, and the stride of its
+        /// index in the point index.
+        let axis: (stride: Int, csv: [String], json: [String])?
         let cell: @Sendable (View) -> Cell
+    }
+
+    /// A line of CSV or JSON for the points of one geometry: the cells the points share
+    /// rendered once, with the separators and keys around them, and the others filled in per
+    /// point (`line`).
+    enum Piece {
+        case text(String)
+        /// Column `i`'s cell.
+        case cell(Int)
+        /// A cost-side axis's rendered value at (point index / stride) mod count.
+        case axis(values: [String], stride: Int)
     }
 
     let network: String
@@ -52,12 +69,14 @@ struct SweepColumns: Sendable {
         self.space = space
         var columns: [Column] = []
         func add(_ title: String, _ key: String, inTable: Bool = true, scale: Double = 1, identifies: Bool = false, numeric: Bool = true,
-                 _ cell: @escaping @Sendable (View) -> Cell) {
-            columns.append(Column(title: title, key: key, inTable: inTable, tableScale: scale, identifies: identifies, numeric: numeric, cell: cell))
+                 perGeometry: Bool = false, axis: (stride: Int, csv: [String], json: [String])? = nil, _ cell: @escaping @Sendable (View) -> Cell) {
+            columns.append(Column(title: title, key: key, inTable: inTable, tableScale: scale, identifies: identifies, numeric: numeric,
+                                  perGeometry: perGeometry, axis: axis, cell: cell))
         }
         func numeric(_ axis: ConstantAxis) -> Bool { !axis.paths[0].takesChoices }
-        func metric(_ title: String, _ key: String, inTable: Bool = true, scale: Double = 1, _ value: @escaping @Sendable (SweepMetrics) -> Cell) {
-            add(title, key, inTable: inTable, scale: scale) { value($0.metrics!) }
+        func metric(_ title: String, _ key: String, inTable: Bool = true, scale: Double = 1, perGeometry: Bool = false,
+                    _ value: @escaping @Sendable (SweepMetrics) -> Cell) {
+            add(title, key, inTable: inTable, scale: scale, perGeometry: perGeometry) { value($0.metrics!) }
         }
         func ratio(_ title: String, _ key: String, _ metric: SweepMetric) {
             // nil (shown "-", written null) when the reference was skipped or has no area or energy.
@@ -67,30 +86,38 @@ struct SweepColumns: Sendable {
             }) }
         }
         add("point", "point", inTable: false, identifies: false) { .int($0.index) }
-        add("network", "network", inTable: false, numeric: false) { [network] _ in .text(network) }
-        add("hardware", "hardware", identifies: true, numeric: false) { [space] in .text(space.configs[$0.point.hardware].name) }
-        add("rows", "array_rows", identifies: true) { [space] in .int(space.rows[$0.point.row]) }
-        add("columns", "array_columns", inTable: space.columns != nil, identifies: space.columns != nil) { [space] in .int(space.columns(of: $0.point)) }
-        add("cols/ADC", "columns_per_adc", inTable: space.adcSharing != nil, identifies: space.adcSharing != nil) { [space] in .int(space.adcSharing(of: $0.point)) }
-        for (a, axis) in space.geometryAxes.enumerated() {
-            add(axis.name, axis.name, identifies: true, numeric: numeric(axis)) { .setting(axis.values[$0.point.geometry[a]]) }
+        add("network", "network", inTable: false, numeric: false, perGeometry: true) { [network] _ in .text(network) }
+        add("hardware", "hardware", identifies: true, numeric: false, perGeometry: true) { [space] in .text(space.configs[$0.point.hardware].name) }
+        add("rows", "array_rows", identifies: true, perGeometry: true) { [space] in .int(space.rows[$0.point.row]) }
+        add("columns", "array_columns", inTable: space.columns != nil, identifies: space.columns != nil, perGeometry: true) { [space] in
+            .int(space.columns(of: $0.point))
         }
-        add("split", "split", identifies: true, numeric: false) { [space] in .text(space.splits[$0.point.split].description) }
-        add("split label", "split_label", inTable: false, numeric: false) { [space] in .text(label(space.splits[$0.point.split])) }
-        add("read-out", "readout", identifies: true, numeric: false) { [space] in .text(space.readouts[$0.point.readout].rawValue) }
+        add("cols/ADC", "columns_per_adc", inTable: space.adcSharing != nil, identifies: space.adcSharing != nil, perGeometry: true) { [space] in
+            .int(space.adcSharing(of: $0.point))
+        }
+        for (a, axis) in space.geometryAxes.enumerated() {
+            add(axis.name, axis.name, identifies: true, numeric: numeric(axis), perGeometry: true) { .setting(axis.values[$0.point.geometry[a]]) }
+        }
+        add("split", "split", identifies: true, numeric: false, perGeometry: true) { [space] in .text(space.splits[$0.point.split].description) }
+        add("split label", "split_label", inTable: false, numeric: false, perGeometry: true) { [space] in .text(label(space.splits[$0.point.split])) }
+        add("read-out", "readout", identifies: true, numeric: false, perGeometry: true) { [space] in .text(space.readouts[$0.point.readout].rawValue) }
         // A cost-side value from the point's index (the view's point carries the geometry only);
         // the cost-side axes are the innermost, inside the node and supply.
         var stride = space.costCount / space.technologyCount
         for axis in space.costAxes {
             stride /= axis.values.count
-            add(axis.name, axis.name, identifies: true, numeric: numeric(axis)) { [stride] in .setting(axis.values[($0.index / stride) % axis.values.count]) }
+            let rendered = (stride, axis.values.map { Self.csv(.setting($0)) }, axis.values.map { Self.json(.setting($0)) })
+            add(axis.name, axis.name, identifies: true, numeric: numeric(axis), axis: rendered) { [stride] in
+                .setting(axis.values[($0.index / stride) % axis.values.count])
+            }
         }
-        metric("parameters", "parameters") { .int($0.parameters) }
-        metric("MACs", "macs", inTable: false) { .int($0.macs) }
-        metric("arrays", "arrays") { .int($0.arrays) }
-        metric("ADCs", "adcs") { .int($0.adcs) }
-        metric("sense amps", "sense_amps") { .int($0.senseAmps) }
-        metric("ADC conv.", "adc_conversions", inTable: false) { .number($0.adcConversions) }
+        // What the mapping fixes (MappedDesign), the same at every cost-side point.
+        metric("parameters", "parameters", perGeometry: true) { .int($0.parameters) }
+        metric("MACs", "macs", inTable: false, perGeometry: true) { .int($0.macs) }
+        metric("arrays", "arrays", perGeometry: true) { .int($0.arrays) }
+        metric("ADCs", "adcs", perGeometry: true) { .int($0.adcs) }
+        metric("sense amps", "sense_amps", perGeometry: true) { .int($0.senseAmps) }
+        metric("ADC conv.", "adc_conversions", inTable: false, perGeometry: true) { .number($0.adcConversions) }
         metric(SweepMetric.energy.title, "energy_pj", scale: 1e-3) { .number($0.energyPJ) }
         metric(SweepMetric.area.title, "area_mm2") { .number($0.areaMM2) }
         metric(SweepMetric.latency.title, "latency_ns", scale: 1e-3) { .number($0.latencyNS) }
@@ -100,8 +127,12 @@ struct SweepColumns: Sendable {
         ratio("area x", "area_x", .area)
         ratio("latency x", "latency_x", .latency)
         ratio("EDP x", "edp_x", .edp)
-        add("node nm", "node_nm", inTable: space.nodes != nil, identifies: space.nodes != nil) { [space] in .optional(space.technology(ofPoint: $0.index, hardware: $0.point.hardware)?.nodeNM) }
-        add("VDD V", "vdd_v", inTable: space.nodes != nil || space.supplies != nil, identifies: space.nodes != nil || space.supplies != nil) { [space] in
+        // Without node and supply axes, each config's own.
+        let technologyAxes = space.nodes != nil || space.supplies != nil
+        add("node nm", "node_nm", inTable: space.nodes != nil, identifies: space.nodes != nil, perGeometry: !technologyAxes) { [space] in
+            .optional(space.technology(ofPoint: $0.index, hardware: $0.point.hardware)?.nodeNM)
+        }
+        add("VDD V", "vdd_v", inTable: technologyAxes, identifies: technologyAxes, perGeometry: !technologyAxes) { [space] in
             .optional(space.technology(ofPoint: $0.index, hardware: $0.point.hardware)?.vddV)
         }
         self.columns = columns
@@ -118,32 +149,47 @@ struct SweepColumns: Sendable {
 
     var csvHeader: String { columns.map { CSVWriter.escape($0.key) }.joined(separator: ",") + "\n" }
 
-    /// One CSV line (RFC 4180), numbers at full precision.
-    func csvLine(_ v: View, into out: inout String) {
+    /// The line template of the points of `v`'s geometry: a CSV line (RFC 4180, numbers at full
+    /// precision, ending in a newline) or a one-line JSON object (keys in column order).
+    func template(_ v: View, json: Bool) -> [Piece] {
+        var pieces: [Piece] = []
+        var text = json ? "{" : ""
         for (i, column) in columns.enumerated() {
-            if i > 0 { out += "," }
-            switch column.cell(v) {
-            case .text(let s): out += CSVWriter.escape(s)
-            case .int(let n): out += String(n)
-            case .number(let d): out += d.description
-            case .ratio(let r): if let r { out += r.description }
-            case .setting(let s): out += CSVWriter.escape(s.description)
-            case .optional(let v): if let v { out += v.description }
+            if i > 0 { text += json ? ", " : "," }
+            if json { text += quotedKeys[i] + ": " }
+            if column.perGeometry {
+                text += json ? Self.json(column.cell(v)) : Self.csv(column.cell(v))
+                continue
             }
+            if !text.isEmpty { pieces.append(.text(text)) }
+            text = ""
+            pieces.append(column.axis.map { .axis(values: json ? $0.json : $0.csv, stride: $0.stride) } ?? .cell(i))
         }
-        out += "\n"
+        pieces.append(.text(text + (json ? "}" : "\n")))
+        return pieces
     }
 
-    /// One point as a one-line JSON object, keys in column order.
-    func jsonLine(_ v: View, into out: inout String) {
-        out += "{"
-        for (i, column) in columns.enumerated() {
-            if i > 0 { out += ", " }
-            out += quotedKeys[i]
-            out += ": "
-            out += Self.json(column.cell(v))
+    /// The line of point `v` from the template of its geometry.
+    func line(_ v: View, _ template: [Piece], json: Bool, into out: inout String) {
+        for piece in template {
+            switch piece {
+            case .text(let s): out += s
+            case .cell(let i): out += json ? Self.json(columns[i].cell(v)) : Self.csv(columns[i].cell(v))
+            case .axis(let values, let stride): out += values[(v.index / stride) % values.count]
+            }
         }
-        out += "}"
+    }
+
+    /// A cell as CSV writes it: numbers at full precision, a missing value empty.
+    static func csv(_ cell: Cell) -> String {
+        switch cell {
+        case .text(let s): return CSVWriter.escape(s)
+        case .int(let n): return String(n)
+        case .number(let d): return d.description
+        case .ratio(let r): return r?.description ?? ""
+        case .setting(let s): return CSVWriter.escape(s.description)
+        case .optional(let v): return v?.description ?? ""
+        }
     }
 
     static func json(_ cell: Cell) -> String {

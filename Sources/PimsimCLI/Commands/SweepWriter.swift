@@ -74,14 +74,14 @@ struct SweepWriter {
         var out = BlockOutput(summary: SweepSummary(objectives: objectives))
         out.skipped = block.skipped
         out.evaluated = block.points.count
+        let json = format == "json", lines = json || format == "csv"
+        var template: (geometry: Int, pieces: [SweepColumns.Piece])?
         for (k, p) in block.points.enumerated() {
             let view = columns.view(p, in: block)
-            switch format {
-            case "csv": columns.csvLine(view, into: &out.text)
-            case "json":
-                if k > 0 { out.text += SweepJSON.separator(k) }
-                columns.jsonLine(view, into: &out.text)
-            default: break
+            if lines {
+                if template?.geometry != p.geometry { template = (p.geometry, columns.template(view, json: json)) }
+                if json, k > 0 { out.text += SweepJSON.separator(k) }
+                columns.line(view, template!.pieces, json: json, into: &out.text)
             }
             out.summary.add(k, p.metrics) { columns.identity(view) }
             if keepRows { out.rows.append(view) }

@@ -238,10 +238,9 @@ public struct DesignSpace: Sendable {
     public func setCostValues(of index: Int, slots: [Int], in constants: inout CostConstants) -> Int {
         var rest = index
         for a in costAxes.indices.reversed() {
-            let axis = costAxes[a]
             let digit: Int
-            (rest, digit) = rest.quotientAndRemainder(dividingBy: axis.values.count)
-            if case .number(let v) = axis.values[digit] { constants.values[slots[a]] = v }
+            (rest, digit) = rest.quotientAndRemainder(dividingBy: costAxes[a].values.count)
+            if case .number(let v) = costAxes[a].values[digit] { constants.values[slots[a]] = v }
         }
         return rest % (technologyCount)
     }

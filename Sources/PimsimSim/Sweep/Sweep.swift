@@ -206,6 +206,7 @@ public enum Sweep {
             let slots = plan.slots[p.hardware]
             let file = config.file ?? config.name
             let factors = plan.technologyFactors[p.hardware]
+            let referenceDesign = lastReference.flatMap { r in r.design.flatMap { d in r.network.map { (design: d, network: $0) } } }
             for j in i..<end {
                 let technology = space.setCostValues(of: j, slots: slots, in: &constants)
                 if let factors { constants.factors = factors[technology] }
@@ -217,9 +218,9 @@ public enum Sweep {
                     continue
                 }
                 var reference: SweepMetrics?
-                if let r = lastReference, let rd = r.design, let rn = r.network {
-                    let t = CostModel.evaluate(rd.profile, constants)
-                    if (try? t.checkFinite(file: file)) != nil { reference = SweepMetrics(network: rn, design: rd, totals: t) }
+                if let r = referenceDesign {
+                    let t = CostModel.evaluate(r.design.profile, constants)
+                    if (try? t.checkFinite(file: file)) != nil { reference = SweepMetrics(network: r.network, design: r.design, totals: t) }
                 }
                 points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: SweepMetrics(network: network, design: design, totals: totals),
                                                reference: reference))
