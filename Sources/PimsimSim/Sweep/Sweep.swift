@@ -134,15 +134,16 @@ public enum Sweep {
         public let reason: String
     }
 
-    /// Evaluates points `range` of `plan.space` in blocks of `blockSize`, several blocks at a
-    /// time on all cores. Each block goes through `transform` on a worker (formatting, local
+    /// Evaluates points `range` of `plan.space` in blocks of at most `blockSize` (smaller when
+    /// the range is, so every core gets blocks), several blocks at a time on all cores. Each block goes through `transform` on a worker (formatting, local
     /// summaries), then through `consume` on the calling thread, in order. `progress(done)` is
     /// called after each batch of blocks with the points done so far.
     public static func run<T: Sendable>(_ plan: Plan, range: Range<Int>, blockSize: Int = 4096,
                                         transform: @escaping @Sendable (SweepBlock) -> T,
                                         consume: (T) throws -> Void, progress: ((Int) -> Void)? = nil) rethrows {
-        let blocks = (range.count + blockSize - 1) / blockSize
         let wave = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let blockSize = max(1, min(blockSize, (range.count + wave - 1) / wave))
+        let blocks = (range.count + blockSize - 1) / blockSize
         var next = 0
         while next < blocks {
             let n = min(wave, blocks - next)
