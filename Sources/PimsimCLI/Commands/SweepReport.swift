@@ -56,6 +56,10 @@ struct SweepColumns: Sendable {
         case axis(values: [String], stride: Int)
     }
 
+    /// The most values of a cost-side axis rendered up front (a longer axis, rare, is rendered
+    /// point by point rather than held twice more as text).
+    static let renderedValuesLimit = 1 << 16
+
     let network: String
     let space: DesignSpace
     let columns: [Column]
@@ -106,7 +110,8 @@ struct SweepColumns: Sendable {
         var stride = space.costCount / space.technologyCount
         for axis in space.costAxes {
             stride /= axis.values.count
-            let rendered = (stride, axis.values.map { Self.csv(.setting($0)) }, axis.values.map { Self.json(.setting($0)) })
+            let rendered = axis.values.count > Self.renderedValuesLimit ? nil
+                : (stride, axis.values.map { Self.csv(.setting($0)) }, axis.values.map { Self.json(.setting($0)) })
             add(axis.name, axis.name, identifies: true, numeric: numeric(axis), axis: rendered) { [stride] in
                 .setting(axis.values[($0.index / stride) % axis.values.count])
             }
