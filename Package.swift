@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"]),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFunctional", "PimsimFPGA"]),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFunctional", "PimsimFPGA", "PimsimCLI"]),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels", "PimsimKernelBase"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),

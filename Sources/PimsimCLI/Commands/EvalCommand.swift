@@ -76,7 +76,7 @@ enum EvalCommand {
             OutputArguments.format(["table", "json"]),
             OutputArguments.outputFile,
         ],
-        positionals: ["NET"], requiredPositionals: 1, repeatsLastPositional: true
+        positionals: ["NET..."], requiredPositionals: 1
     ) { args, io in
         if args.value(HardwareArguments.hw.name) != nil { return try HardwareEvaluation.run(args, io: io) }
         if let flag = HardwareEvaluation.flags.sorted().first(where: { args.value($0) != nil }) {

@@ -7,12 +7,15 @@ public struct OptionSpec: Sendable {
     /// Name of the value in usage text (`SPEC`); nil for a boolean flag.
     public let valueName: String?
     public let help: String
+    /// Whether the option may be given more than once (each value is kept, in order).
+    public let repeatable: Bool
 
-    public init(_ name: String, short: String? = nil, value valueName: String? = nil, help: String) {
+    public init(_ name: String, short: String? = nil, value valueName: String? = nil, help: String, repeatable: Bool = false) {
         self.name = name
         self.short = short
         self.valueName = valueName
         self.help = help
+        self.repeatable = repeatable
     }
 
     /// A boolean flag.
@@ -36,12 +39,10 @@ public struct CommandSpec: Sendable {
     /// Names of positional arguments, in order; the last may be optional (see `requiredPositionals`).
     public let positionals: [String]
     public let requiredPositionals: Int
-    /// The last positional may be given any number of times (e.g. several NET files).
-    public let repeatsLastPositional: Bool
     public let run: @Sendable (ParsedArguments, CommandIO) throws -> Void
 
     public init(name: String, summary: String, usage: [String], discussion: String, examples: [(command: String, comment: String)],
-                options: [OptionSpec], positionals: [String] = [], requiredPositionals: Int = 0, repeatsLastPositional: Bool = false,
+                options: [OptionSpec], positionals: [String] = [], requiredPositionals: Int = 0,
                 run: @escaping @Sendable (ParsedArguments, CommandIO) throws -> Void) {
         self.name = name
         self.summary = summary
@@ -51,7 +52,6 @@ public struct CommandSpec: Sendable {
         self.options = options
         self.positionals = positionals
         self.requiredPositionals = requiredPositionals
-        self.repeatsLastPositional = repeatsLastPositional
         self.run = run
     }
 

@@ -73,9 +73,10 @@ enum HardwareArguments {
     static let hw = OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName)).")
     static let arrayRows = OptionSpec("--array-rows", value: "R", help: "Override the config's array rows.")
 
-    /// The config `--hw` names (default `HardwareConfig.defaultName`) with `--array-rows` applied.
-    static func config(_ args: ParsedArguments) throws -> HardwareConfig {
-        var config = try HardwareConfig.load(args.value(hw.name) ?? HardwareConfig.defaultName)
+    /// The config `--hw` names (default `HardwareConfig.defaultName`) with `settings` (`--set`:
+    /// published values, as the file gives them) and then `--array-rows` applied.
+    static func config(_ args: ParsedArguments, settings: [(path: String, value: String)] = []) throws -> HardwareConfig {
+        var config = try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value(hw.name) ?? HardwareConfig.defaultName))
         if let rows = try args.int(arrayRows.name) {
             guard rows <= HardwareConfig.maximumCount else {
                 throw InputError(location: arrayRows.name, expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
