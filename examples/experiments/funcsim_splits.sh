@@ -43,7 +43,7 @@ for sweep in conductance=0:0.2:5 sa-offset=0:2:3; do
     --svg "$OUT/$name.svg" | tee "$OUT/$name.txt"
 done
 {
-  echo "Networks (test accuracy: \`pimsim eval\`, integer evaluation; command: as recorded in the file):"
+  echo "Networks (test accuracy: \`pimsim eval NET $EVAL_OPTS\`, integer evaluation; command: as recorded in the file):"
   echo
   echo "| file | split | test accuracy | training command |"
   echo "|---|---|---|---|"
