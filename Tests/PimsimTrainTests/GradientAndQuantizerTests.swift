@@ -77,3 +77,18 @@ final class WeightQuantizerTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.step.rate(base: 0.1, progress: 0.8), 0.001, accuracy: 1e-8)
     }
 }
+
+final class ChanceLevelTests: XCTestCase {
+    /// Chance is 1/classes; the warning band reaches 2 points above it and includes everything below.
+    func testWithinTwoPointsOfChance() {
+        XCTAssertEqual(ChanceLevel.chance(classes: 10), 0.1)
+        XCTAssertTrue(ChanceLevel.isNearChance(0.088, classes: 10), "8.8 %, the README run of issue 10, is below chance")
+        XCTAssertTrue(ChanceLevel.isNearChance(0.12, classes: 10))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.121, classes: 10))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.374, classes: 10))
+        XCTAssertTrue(ChanceLevel.isNearChance(0.03, classes: 100))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.031, classes: 100))
+        XCTAssertTrue(ChanceLevel.isNearChance(0.515, classes: 2))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.53, classes: 2))
+    }
+}

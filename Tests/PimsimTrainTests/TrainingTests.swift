@@ -70,7 +70,15 @@ final class TrainingTests: XCTestCase {
         let grouped = try XCTUnwrap(graph.node(named: "s1b1c1"))
         guard case .binary? = grouped.data.weights, case .perChannel(let scales)? = grouped.data.scale else { return XCTFail("s1b1c1 is not binary with per-channel scales") }
         XCTAssertEqual(scales.count, 16)
-        XCTAssertNotNil(graph.node(named: "s1b1c1.group_act")?.data.thresholds)
+        // The group batch norm is folded into per-channel thresholds of the group activation.
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_bn")?.inputs, ["s1b1c1"])
+        XCTAssertNil(graph.node(named: "s1b1c1.group_bn")?.data.batchNorm)
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_act")?.data.thresholds?.high.count, 16)
+        XCTAssertEqual(graph.node(named: "s3b3c2.group_act")?.data.thresholds?.high.count, 64)
+        // Metadata: the split network's parameters as seed 000 counts them, thresholds apart.
+        let shapeOnly = try NetworkSplitter.split(try ModelZoo.network(named: "resnet20", input: t.dataset.shape, classes: 10, binary: true), spec: .uniform(72)).graph
+        XCTAssertEqual(graph.metadata.notes["parameters"], "\(ParameterAccounting.report(for: shapeOnly).parameters)")
+        XCTAssertEqual(graph.metadata.notes["group_threshold_constants"], "672", "one sign threshold per channel of the 18 grouped convolutions")
         XCTAssertNotNil(graph.node(named: "s1b1c2.bn")?.data.batchNorm, "batch norm before a residual add is kept")
         let again = try TernaryEvaluator.evaluate(try NetJSON.decode(NetJSON.encode(graph)), images: t.dataset.testImages, labels: t.dataset.testLabels,
                                                   shape: t.dataset.shape, classes: 10, workers: 2)

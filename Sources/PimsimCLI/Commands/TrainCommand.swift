@@ -122,6 +122,9 @@ enum TrainCommand {
         try NetJSON.write(graph, to: output)
         io.progress("wrote \(output)")
         io.print("test accuracy \(percent(result.accuracy)) (\(result.correct)/\(result.total), integer evaluation of \(output))")
+        if ChanceLevel.isNearChance(result.accuracy, classes: dataset.classes) {
+            io.progress("warning: test accuracy \(percent(result.accuracy)) is within \(NumberFormat.fixed(ChanceLevel.margin * 100, 0)) points of chance (\(percent(ChanceLevel.chance(classes: dataset.classes))) for \(dataset.classes) classes): the network has not learned; train longer (--epochs) or change --lr (docs/training.md)")
+        }
     }
 
     static func nonNegative(_ args: ParsedArguments, _ name: String) throws -> Double? {

@@ -38,7 +38,8 @@ final class Network: @unchecked Sendable {
             switch node.operation {
             case .conv2d, .linear:
                 let geometry = graph.layerGeometry(at: i)!
-                let std = (2 / Float(geometry.connections)).squareRoot()  // He et al. 2015 initialisation
+                let fanIn = plan.initConnections[node.name] ?? geometry.connections
+                let std = (2 / Float(fanIn)).squareRoot()  // He et al. 2015 initialisation
                 let w = Parameter((0..<geometry.weightCount).map { _ in rng.nextGaussian() * std }, workers: workerCount, decays: true,
                                   quantizer: plan.quantizers[node.name], outChannels: geometry.outChannels)
                 let b = geometry.hasBias ? Parameter([Float](repeating: 0, count: geometry.outChannels), workers: workerCount, decays: false) : nil

@@ -157,8 +157,9 @@ public final class Trainer {
 extension Trainer {
     /// Exports the trained network and evaluates exactly what was exported: the graph is
     /// encoded as net.json text, decoded again, and run by `TernaryEvaluator` on the test set.
-    /// The returned graph (to be written out) carries that accuracy in its metadata and, per
-    /// weighted layer, the weight density and the measured input density.
+    /// The returned graph (to be written out) carries that accuracy in its metadata, with the
+    /// parameter count and, apart from it, the group-threshold constants (`ParameterAccounting`),
+    /// and, per weighted layer, the weight density and the measured input density.
     public func exportEvaluated(notes: [String: String]) throws -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
         guard network.parameters.allSatisfy({ $0.value.allSatisfy(\.isFinite) }) else {
             throw InputError(location: "--lr", expected: "training that stays finite (a lower --lr)", found: "NaN or infinite weights: training diverged")
@@ -173,8 +174,12 @@ extension Trainer {
             }
             return n
         }
-        let metadata = NetworkMetadata(dataset: dataset.name, testAccuracy: result.accuracy, notes: notes)
-        let graph = try Graph(name: exported.name, nodes: nodes, output: exported.nodes[exported.outputIndex].name, metadata: metadata)
+        let output = exported.nodes[exported.outputIndex].name
+        let count = ParameterAccounting.report(for: try Graph(name: exported.name, nodes: nodes, output: output))
+        var metadata = NetworkMetadata(dataset: dataset.name, testAccuracy: result.accuracy, notes: notes)
+        metadata.notes["parameters"] = "\(count.parameters)"
+        metadata.notes["group_threshold_constants"] = "\(count.groupThresholdConstants)"
+        let graph = try Graph(name: exported.name, nodes: nodes, output: output, metadata: metadata)
         return (graph, result)
     }
 }
