@@ -177,6 +177,10 @@ public struct LayerCostModel: Sendable {
         }
     }
 
-    /// ceil of a LUT estimate, ignoring floating-point noise below 1e-6 (300 + 1.1 * 10 is 311).
-    static func roundUp(_ x: Double) -> Int { Int((x - 1e-6).rounded(.up)) }
+    /// ceil of a LUT estimate, ignoring floating-point noise below 1e-6 (300 + 1.1 * 10 is 311);
+    /// saturating at `Count.ceiling` like every resource count.
+    static func roundUp(_ x: Double) -> Int {
+        let ceiling = Count<LUT6>.ceiling
+        return x < Double(ceiling) ? Int((x - 1e-6).rounded(.up)) : ceiling
+    }
 }

@@ -28,8 +28,13 @@ public struct LayerWorkload: Sendable, Equatable {
 
     /// Weights: MH * MW.
     public var weights: Int { outputs * connections }
-    /// MAC units of a fully unrolled array (one per weight); more would idle.
-    public var fullUnroll: Int { weights }
+    /// The most MAC units one layer's array may have: 2^24 (16,777,216), thousands of times any
+    /// FPGA's capacity, so resource counts stay far inside 64-bit integers.
+    public static let maximumMACUnits = 1 << 24
+
+    /// MAC units of a fully unrolled array (one per weight; more would idle), at most
+    /// `maximumMACUnits`.
+    public var fullUnroll: Int { min(weights, Self.maximumMACUnits) }
 
     /// The workloads of every weighted layer of `graph`, in order.
     public static func all(in graph: Graph) -> [LayerWorkload] {

@@ -60,8 +60,10 @@ public struct OperatorLibrary: Sendable, Equatable {
         let dspUnit = try primitive.oneOf(DSPPrimitive.allCases.map(\.rawValue))
         dspPrimitive = DSPPrimitive(rawValue: dspUnit)!
         var sources: [String: String] = [:]
-        func int(_ reader: JSONReader, _ key: String, unit: String, min: Int = 0) throws -> Int {
-            let s = try reader.sourcedInt(key, unit: unit, min: min)
+        // Per-operator costs up to 2^20 (a million LUT6 for one adder is beyond any real core);
+        // weight bits up to 64.
+        func int(_ reader: JSONReader, _ key: String, unit: String, min: Int = 0, max: Int = 1 << 20) throws -> Int {
+            let s = try reader.sourcedInt(key, unit: unit, min: min, max: max)
             sources[reader.path + "." + key] = s.source
             return s.value
         }
@@ -105,14 +107,14 @@ public struct OperatorLibrary: Sendable, Equatable {
         guard !shapeList.isEmpty else { throw try shapes.field("value").error(expected: "at least one [depth, width] pair") }
         bram18Shapes = try shapeList.map { item in
             let pair = try item.ints(min: 1)
-            guard pair.count == 2 else { throw item.error(expected: "a [depth, width] pair of integers >= 1") }
+            guard pair.count == 2, pair.allSatisfy({ $0 <= 1 << 20 }) else { throw item.error(expected: "a [depth, width] pair of integers from 1 to 2^20") }
             return BRAMShape(depth: pair[0], width: pair[1])
         }
         sources[shapes.path] = try shapes.sourceText()
         let bits = try root.field("weight_bits")
         try bits.rejectUnknownKeys(Set(WeightType.allCases.map(\.rawValue)))
         var weightBits: [WeightType: Int] = [:]
-        for type in WeightType.allCases { weightBits[type] = try int(bits, type.rawValue, unit: "bit", min: 1) }
+        for type in WeightType.allCases { weightBits[type] = try int(bits, type.rawValue, unit: "bit", min: 1, max: 64) }
         self.weightBits = weightBits
         self.sources = sources
         self.file = file

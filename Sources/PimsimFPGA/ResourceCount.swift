@@ -28,10 +28,20 @@ public struct Count<Unit: ResourceUnit>: Hashable, Comparable, Sendable, CustomS
 
     public static var zero: Count { Count(0) }
 
-    public static func + (a: Count, b: Count) -> Count { Count(a.value + b.value) }
-    public static func += (a: inout Count, b: Count) { a.value += b.value }
+    /// Counts saturate here (2^62) instead of overflowing: a design that needs more of anything
+    /// fits no device, and an extreme input must never trap.
+    public static var ceiling: Int { 1 << 62 }
+
+    public static func + (a: Count, b: Count) -> Count {
+        let (sum, overflow) = a.value.addingReportingOverflow(b.value)
+        return Count(overflow ? ceiling : min(sum, ceiling))
+    }
+    public static func += (a: inout Count, b: Count) { a = a + b }
     /// `count` copies of a per-instance cost.
-    public static func * (a: Count, count: Int) -> Count { Count(a.value * count) }
+    public static func * (a: Count, count: Int) -> Count {
+        let (product, overflow) = a.value.multipliedReportingOverflow(by: count)
+        return Count(overflow ? ceiling : min(product, ceiling))
+    }
     public static func < (a: Count, b: Count) -> Bool { a.value < b.value }
 
     /// `"49600 LUT6"`.

@@ -45,7 +45,7 @@ public struct ResourceUse: Sendable, Equatable {
 
 /// One resource of a fit check: required against available, in one unit.
 public struct ResourceLine: Sendable, Equatable {
-    /// `luts`, `lutram`, `ffs`, `dsps`, `brams`, `slices`.
+    /// `lut6`, `lutram_lut6`, `ffs`, `dsps`, `bram18`, `slices` (the names of `pimsim fpga`'s JSON).
     public let key: String
     /// The unit both numbers are in, e.g. `LUT6`, `DSP48E1`, `BRAM18`.
     public let unit: String
@@ -62,18 +62,18 @@ public struct FitReport: Sendable, Equatable {
 
     public init(_ use: ResourceUse, on device: FPGADevice) {
         lines = [
-            ResourceLine(key: "luts", unit: LUT6.symbol, required: use.luts.value, available: device.luts.value),
-            ResourceLine(key: "lutram", unit: LUT6.symbol, required: use.lutramLUTs.value, available: device.lutramLUTs.value),
+            ResourceLine(key: "lut6", unit: LUT6.symbol, required: use.luts.value, available: device.luts.value),
+            ResourceLine(key: "lutram_lut6", unit: LUT6.symbol, required: use.lutramLUTs.value, available: device.lutramLUTs.value),
             ResourceLine(key: "ffs", unit: FlipFlop.symbol, required: use.ffs.value, available: device.ffs.value),
             ResourceLine(key: "dsps", unit: device.dspPrimitive.rawValue, required: use.dsps.value, available: device.dsps.value),
-            ResourceLine(key: "brams", unit: BRAM18.symbol, required: use.bram18.value, available: device.bram18.value),
+            ResourceLine(key: "bram18", unit: BRAM18.symbol, required: use.bram18.value, available: device.bram18.value),
             ResourceLine(key: "slices", unit: Slice.symbol, required: use.minimumSlices(on: device).value, available: device.slices.value),
         ]
     }
 
     public var fits: Bool { lines.allSatisfy(\.fits) }
 
-    /// The resources that do not fit, e.g. `["brams"]`.
+    /// The resources that do not fit, e.g. `["bram18"]`.
     public var exceeded: [String] { lines.filter { !$0.fits }.map(\.key) }
 
     public func line(_ key: String) -> ResourceLine { lines.first { $0.key == key }! }

@@ -17,11 +17,18 @@ public struct Sourced<Value: Sendable & Equatable>: Sendable, Equatable {
 }
 
 extension JSONReader {
+    /// The largest integer an FPGA config file may give (2^30 = 1,073,741,824: hundreds of times
+    /// the largest device's LUT count), so products of two stay within 64-bit integers.
+    static let maximumConfigInt = 1 << 30
+
     /// Reads `{"value", "unit", "source"}` at member `key`, requiring `unit` to be `unit` and the
-    /// value to be an integer >= `min`.
-    func sourcedInt(_ key: String, unit: String, min: Int = 0) throws -> Sourced<Int> {
+    /// value to be an integer from `min` to `max`.
+    func sourcedInt(_ key: String, unit: String, min: Int = 0, max: Int = JSONReader.maximumConfigInt) throws -> Sourced<Int> {
         let member = try sourcedMember(key, unit: unit)
-        return Sourced(try member.field("value").int(min: min), source: try member.sourceText())
+        let field = try member.field("value")
+        let value = try field.int(min: min)
+        guard value <= max else { throw field.error(expected: "an integer from \(min) to \(SizeLimits.describe(max))") }
+        return Sourced(value, source: try member.sourceText())
     }
 
     /// Reads `{"value", "unit", "source"}` at member `key` with a finite number > 0.
@@ -35,7 +42,9 @@ extension JSONReader {
         let member = try sourcedMember(key, unit: unit)
         let field = try member.field("value")
         let value = try field.double()
-        guard value >= min else { throw field.error(expected: "a number >= \(min)") }
+        guard value >= min, value <= Double(JSONReader.maximumConfigInt) else {
+            throw field.error(expected: "a number from \(min) to \(SizeLimits.describe(JSONReader.maximumConfigInt))")
+        }
         return Sourced(value, source: try member.sourceText())
     }
 

@@ -10,13 +10,29 @@ public struct CSVWriter: Sendable {
         rows.append(row)
     }
 
+    /// The document; linear in its size (fields are scanned as UTF-8 bytes, not characters).
     public func render() -> String {
-        ([headers] + rows).map { $0.map(CSVWriter.escape).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        var out = ""
+        out.reserveCapacity(([headers] + rows).reduce(0) { $0 + $1.reduce($1.count) { $0 + $1.utf8.count } })
+        for row in [headers] + rows {
+            for (i, field) in row.enumerated() {
+                if i > 0 { out += "," }
+                out += CSVWriter.escape(field)
+            }
+            out += "\n"
+        }
+        return out
     }
 
     /// Quotes a field that contains a comma, quote or line break.
     public static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+        else { return field }
+        var quoted = "\""
+        quoted.reserveCapacity(field.utf8.count + 2)
+        for scalar in field.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
+        }
+        return quoted + "\""
     }
 }

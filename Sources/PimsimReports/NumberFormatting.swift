@@ -35,6 +35,23 @@ public enum NumberFormat {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// Values of one table column in one notation: `significant(_:_:)`'s fixed form when every
+    /// non-zero magnitude lies in 1e-3 ..< 1e6, else exponent form for all (non-finite values
+    /// print as themselves).
+    public static func column(_ values: [Double], _ significantDigits: Int = 4) -> [String] {
+        let exponent = values.contains { $0.isFinite && $0 != 0 && (abs($0) >= 1e6 || abs($0) < 1e-3) }
+        return values.map { v in
+            guard exponent, v.isFinite, v != 0 else { return significant(v, significantDigits) }
+            return String(format: "%.\(significantDigits - 1)e", v)
+        }
+    }
+
+    /// Counts of one table column in one notation: grouped integers while every value is an
+    /// exact integer below 2^53, else exponent form for all.
+    public static func countColumn(_ values: [Double]) -> [String] {
+        values.allSatisfy { abs($0) < 9.007e15 } ? values.map(groupedCount) : values.map { v in v == 0 ? "0" : String(format: "%.3e", v) }
+    }
+
     /// A ratio such as "3.22x".
     public static func ratio(_ value: Double, _ digits: Int = 2) -> String { fixed(value, digits) + "x" }
 }

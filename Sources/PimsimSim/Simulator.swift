@@ -21,6 +21,10 @@ public struct SimulationResult: Equatable, Sendable {
     public let components: [ComponentCost]
     public let instances: Instances
     public let mode: ScheduleMode
+    /// How the layers' weights were duplicated (`LayerMapping.duplicates` has the copies).
+    public let duplication: Duplication
+    /// The array budget of `--duplicate auto` (nil otherwise).
+    public let arrayBudget: Int?
     /// Latency of one inference (ns).
     public let latencyNS: Double
     /// Time between inferences (ns).
@@ -52,10 +56,14 @@ public struct SimulationResult: Equatable, Sendable {
 
 /// The pipeline: split -> map -> schedule (event counts) -> cost (hwconfig tables).
 public enum Simulator {
-    /// Simulates `graph` split by `split` on `config` for `inferences` inferences.
-    public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1) throws -> SimulationResult {
+    /// Simulates `graph` split by `split` on `config` for `inferences` inferences, with each
+    /// layer's weights duplicated as `duplication` says.
+    public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1,
+                           duplication: Duplication = .none) throws -> SimulationResult {
         let outcome = try NetworkSplitter.split(graph, spec: split)
-        let mapping = try NetworkMapper.map(outcome.graph, on: config)
+        var mapping = try NetworkMapper.map(outcome.graph, on: config)
+        let copies = try Scheduler.duplicationFactors(mapping, config: config, duplication: duplication)
+        for i in mapping.layers.indices { mapping.layers[i].duplicates = copies[i] }
         let schedule = Scheduler.schedule(mapping, config: config)
         let instances = Instances(mapping, config: config)
         let n = Double(inferences)
@@ -73,6 +81,7 @@ public enum Simulator {
             parameters: ParameterAccounting.report(for: outcome.graph).parameters,
             macs: outcome.graph.weightedLayers.reduce(0) { $0 + $1.macs },
             layers: layers, components: cost.components, instances: instances, mode: schedule.mode,
+            duplication: duplication, arrayBudget: Scheduler.arrayBudget(duplication, config: config),
             latencyNS: schedule.latencyNS, intervalNS: schedule.intervalNS,
             unsplittable: outcome.unsplittable.map(\.layer), testAccuracy: graph.metadata.testAccuracy)
         // Finite but huge constants (e.g. cycle_ns 1e308) overflow to infinity here.

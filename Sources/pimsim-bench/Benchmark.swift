@@ -9,6 +9,11 @@ struct Benchmark {
     var work: (operations: Double, unit: String)? = nil
     let body: () -> Void
 
+    /// Says on stderr that suite `name` is skipped because its resources could not be loaded.
+    static func skip(_ name: String, because error: Error) {
+        FileHandle.standardError.write(Data("\(name): skipped: \(error)\n".utf8))
+    }
+
     /// Median milliseconds.
     func run() -> Double {
         body()

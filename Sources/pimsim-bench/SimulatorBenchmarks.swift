@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 import PimsimSim
 
@@ -8,7 +9,7 @@ enum SimulatorBenchmarks {
         guard let graph = try? ModelZoo.network(named: "resnet20"),
               let reram = try? HardwareConfig.load("reram-1t1r"),
               let isaac = try? HardwareConfig.load("isaac") else {
-            print("sim: cannot load resnet20 or hwconfigs/ (set PIMSIM_HOME to the repository)")
+            FileHandle.standardError.write(Data("sim: skipped: cannot load resnet20 or hwconfigs/ (set PIMSIM_HOME to the repository)\n".utf8))
             return []
         }
         func allSplits(_ config: HardwareConfig) -> () -> Void {

@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 import PimsimSim
 
@@ -10,7 +11,7 @@ enum SweepBenchmarks {
               let configs = try? ["reram-1t1r", "sram-16t1c", "isaac"].map({ try HardwareConfig.load($0) }),
               let rows = try? DesignSpace.parseRows("8:4096"),
               let splits = try? SplitSpec.parseList("none;288:144;144:72;576:288;144:48;576:144;288,144,96,72,48,36,24,18,12,9,6,3") else {
-            print("sweep: cannot load resnet20 or hwconfigs/ (set PIMSIM_HOME to the repository)")
+            FileHandle.standardError.write(Data("sweep: skipped: cannot load resnet20 or hwconfigs/ (set PIMSIM_HOME to the repository)\n".utf8))
             return []
         }
         let space = DesignSpace(configs: configs, rows: rows, splits: splits, readouts: ReadoutChoice.allCases)

@@ -27,29 +27,33 @@ final class FpgaCommandTests: XCTestCase {
         XCTAssertFalse(rows.contains { $0.first == "binary" }, "--macs TYPE=N estimates only the types named")
     }
 
+    func design(_ root: [String: Any], _ type: String) -> [String: Any]? {
+        (root["designs"] as? [[String: Any]])?.first { $0["weight_type"] as? String == type }
+    }
+
     func testTableIXAsJSON() throws {
         let root = try json(Self.tableIX)
-        let float = try XCTUnwrap(root["float"] as? [String: Any])
-        let ternary = try XCTUnwrap(root["ternary"] as? [String: Any])
-        XCTAssertEqual(float["luts"] as? Int, 49_600)
+        let float = try XCTUnwrap(design(root, "float"))
+        let ternary = try XCTUnwrap(design(root, "ternary"))
+        XCTAssertEqual(float["lut6"] as? Int, 49_600)
         XCTAssertEqual(float["dsps"] as? Int, 200)
-        XCTAssertEqual(float["macs"] as? Int, 100)
+        XCTAssertEqual(float["mac_units"] as? Int, 100)
         XCTAssertEqual(float["fits"] as? Bool, true)
-        XCTAssertEqual(ternary["luts"] as? Int, 23_490)
+        XCTAssertEqual(ternary["lut6"] as? Int, 23_490)
         XCTAssertEqual(ternary["dsps"] as? Int, 0)
-        XCTAssertEqual(ternary["macs"] as? Int, 90)
-        XCTAssertNil(root["binary"])
+        XCTAssertEqual(ternary["mac_units"] as? Int, 90)
+        XCTAssertNil(design(root, "binary"))
         let device = try XCTUnwrap(root["device"] as? [String: Any])
         let available = try XCTUnwrap(device["available"] as? [String: Int])
-        let units = try XCTUnwrap(device["units"] as? [String: String])
+        let units = try XCTUnwrap(root["units"] as? [String: String])
         XCTAssertEqual(available["slices"], 74_650)
         XCTAssertEqual(units["slices"], "slice")
-        XCTAssertEqual(available["luts"], 298_600)
-        XCTAssertEqual(units["luts"], "LUT6")
+        XCTAssertEqual(available["lut6"], 298_600)
+        XCTAssertEqual(units["lut6"], "LUT6")
         XCTAssertEqual(available["dsps"], 1_920)
         XCTAssertEqual(units["dsps"], "DSP48E1")
-        XCTAssertEqual(available["brams"], 1_910)
-        XCTAssertEqual(units["brams"], "BRAM18")
+        XCTAssertEqual(available["bram18"], 1_910)
+        XCTAssertEqual(units["bram18"], "BRAM18")
     }
 
     func testResNet20AutoGivesAPerLayerReportForEveryWeightType() throws {
@@ -58,15 +62,31 @@ final class FpgaCommandTests: XCTestCase {
         XCTAssertEqual(text.out.components(separatedBy: "\ns3b3c2 ").count - 1, 3, "one per-layer table per weight type")
         let root = try json(["fpga", "resnet20", "--device", "xc7k480t", "--auto"])
         for type in ["float", "ternary", "binary"] {
-            let design = try XCTUnwrap(root[type] as? [String: Any], type)
-            for key in ["luts", "dsps", "brams", "ffs", "macs"] { XCTAssertNotNil(design[key] as? Int, "\(type).\(key)") }
+            let design = try XCTUnwrap(design(root, type), type)
+            for key in ["lut6", "dsps", "bram18", "ffs", "mac_units"] { XCTAssertNotNil(design[key] as? Int, "\(type).\(key)") }
             XCTAssertEqual(design["fits"] as? Bool, true, type)
             XCTAssertEqual(design["auto"] as? Bool, true, type)
             let layers = try XCTUnwrap(design["layers"] as? [[String: Any]])
             XCTAssertEqual(layers.count, 20, type)
-            XCTAssertEqual(layers.reduce(0) { $0 + ($1["luts"] as! Int) }, design["luts"] as? Int, "\(type): layers add up to the total")
+            XCTAssertEqual(layers.reduce(0) { $0 + ($1["lut6"] as! Int) }, design["lut6"] as? Int, "\(type): layers add up to the total")
         }
-        XCTAssertEqual((root["float"] as! [String: Any])["macs_per_layer"] as? Int, 30, "20 layers x 30 x 496 LUT6 = 297,600 of 298,600")
+        XCTAssertEqual(design(root, "float")?["mac_units_per_layer"] as? Int, 30, "20 layers x 30 x 496 LUT6 = 297,600 of 298,600")
+    }
+
+    /// CSV: a row per layer and a total per design; the totals equal the JSON's.
+    func testCSVHasLayerAndTotalRows() throws {
+        let run = runPimsim(["fpga", "lenet5", "--device", "xc7z020", "--macs", "8", "--format", "csv"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let lines = run.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        XCTAssertEqual(Array(header.prefix(5)), ["network", "device", "weight_type", "row_kind", "layer"])
+        XCTAssertEqual(lines.count, 1 + 3 * (4 + 1), "three weight types, four layers and a total each")
+        let root = try json(["fpga", "lenet5", "--device", "xc7z020", "--macs", "8"])
+        let lut6 = header.firstIndex(of: "lut6")!, kind = header.firstIndex(of: "row_kind")!, type = header.firstIndex(of: "weight_type")!
+        for t in ["float", "ternary", "binary"] {
+            let total = try XCTUnwrap(lines.first { $0[kind] == "total" && $0[type] == t })
+            XCTAssertEqual(Int(total[lut6]), design(root, t)?["lut6"] as? Int, t)
+        }
     }
 
     func testUnknownDeviceIsAOneLineErrorWithASuggestion() {

@@ -10,8 +10,8 @@ final class ParamsCommandTests: XCTestCase {
     }
 
     func testSplit72ReportsSeedReductionAndGroupedConvolutions() throws {
-        let none = try json(["params", "resnet20", "--split", "none", "--format", "json"])
-        let split = try json(["params", "resnet20", "--split", "72", "--format", "json"])
+        let none = try json(["params", "resnet20", "--split", "none", "--format", "json"]).field("configurations").array()[0]
+        let split = try json(["params", "resnet20", "--split", "72", "--format", "json"]).field("configurations").array()[0]
         XCTAssertEqual(try none.int("parameters") - split.int("parameters"), 186_624)
         let layers = try split.field("layers").array()
         let sixteenChannel3x3 = try layers.filter { try $0.string("name").hasPrefix("s1b") && $0.string("op") == "conv2d" && !$0.string("name").hasSuffix(".pw") }
@@ -27,6 +27,26 @@ final class ParamsCommandTests: XCTestCase {
         let report = try json(["params", "resnet20-paper", "--split", "none,144:72,144,72,36", "--format", "json"])
         let totals = try report.field("configurations").array().map { try $0.int("parameters") }
         XCTAssertEqual(totals, [270_538, 263_882, 129_738, 83_914, 59_722])
+        XCTAssertEqual(try report.int("unsplit_parameters"), 270_538)
+        // One configuration: the same shape, a list of one.
+        let one = try json(["params", "resnet20-paper", "--split", "72", "--format", "json"])
+        XCTAssertEqual(try one.keys(), try report.keys())
+        XCTAssertEqual(try one.field("configurations").array().map { try $0.int("parameters") }, [83_914])
+    }
+
+    func testCSVHasALayerRowPerLayerAndATotalPerConfiguration() throws {
+        let result = runPimsim(["params", "resnet20-paper", "--split", "none,72", "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = result.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        XCTAssertEqual(Array(header.prefix(5)), ["network", "split", "split_label", "row_kind", "layer"])
+        let kind = header.firstIndex(of: "row_kind")!, parameters = header.firstIndex(of: "parameters")!
+        let totals = lines.filter { $0[kind] == "total" }.map { Int($0[parameters]) }
+        XCTAssertEqual(totals, [270_538, 83_914])
+        for split in ["none", "72"] {
+            let layers = lines.dropFirst().filter { $0[1] == split && $0[kind] == "layer" }.map { Int($0[parameters])! }
+            XCTAssertEqual(layers.reduce(0, +), split == "none" ? 270_538 : 83_914, "layer rows add up to the total")
+        }
     }
 
     func testTableShowsTheSeedConfigurations() {
@@ -83,7 +103,7 @@ final class ParamsCommandTests: XCTestCase {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pimsim-zoo-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertEqual(runPimsim(["zoo", "lenet5", "-o", path]).status, 0)
-        XCTAssertEqual(try json(["params", path, "--format", "json"]).int("parameters"), 582_634)
+        XCTAssertEqual(try json(["params", path, "--format", "json"]).field("configurations").array()[0].int("parameters"), 582_634)
     }
 
     func testZooAdaptsInputShape() throws {

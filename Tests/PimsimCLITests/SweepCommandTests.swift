@@ -38,14 +38,14 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 * 2 * 2 * 2)
-        XCTAssertEqual(lines[0], "hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_nj,area_mm2,latency_us,interval_us,edp_pj_s,energy_x,area_x,latency_x,edp_x")
-        XCTAssertTrue(lines[1].hasPrefix("sram-16t1c,64,128,none,No Split,auto,269722,"), String(lines[1]))
-        XCTAssertTrue(lines[4].hasPrefix("sram-16t1c,64,128,72,All split to 72,adc,83098,"), String(lines[4]))
+        XCTAssertEqual(lines[0], "network,hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_pj,area_mm2,latency_ns,interval_ns,edp_pj_ns,energy_x,area_x,latency_x,edp_x,node_nm,vdd_v")
+        XCTAssertTrue(lines[1].hasPrefix("resnet20,sram-16t1c,64,128,none,No Split,auto,269722,"), String(lines[1]))
+        XCTAssertTrue(lines[4].hasPrefix("resnet20,sram-16t1c,64,128,72,All split to 72,adc,83098,"), String(lines[4]))
         // Full precision: energy and EDP agree with each other to the last digit.
         let fields = lines[4].split(separator: ",").map(String.init)
-        let energy = try XCTUnwrap(Double(fields[12])), latency = try XCTUnwrap(Double(fields[14])), edp = try XCTUnwrap(Double(fields[16]))
-        XCTAssertEqual(edp, energy * latency / 1e3, accuracy: edp * 1e-12)  // nJ * us = 1e3 pJ*s
-        XCTAssertEqual(lines[2].split(separator: ",").suffix(4), ["1.0", "1.0", "1.0", "1.0"])  // none, adc: the reference
+        let energy = try XCTUnwrap(Double(fields[13])), latency = try XCTUnwrap(Double(fields[15])), edp = try XCTUnwrap(Double(fields[17]))
+        XCTAssertEqual(edp, energy * latency)  // pJ * ns
+        XCTAssertEqual(lines[2].split(separator: ",").suffix(6), ["1.0", "1.0", "1.0", "1.0", "65.0", "1.1"])  // none, adc: the reference, at 65 nm
     }
 
     func testJSONListsPointsAndSkippedPoints() throws {
@@ -59,7 +59,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(points.count, 4)
         for p in points {
             for key in ["hardware", "split", "readout"] { XCTAssertNoThrow(try p.string(key), key) }
-            for key in ["array_rows", "parameters", "arrays", "adcs", "sense_amps", "energy_nj", "area_mm2", "latency_us", "edp_pj_s",
+            for key in ["array_rows", "parameters", "arrays", "adcs", "sense_amps", "energy_pj", "area_mm2", "latency_ns", "edp_pj_ns",
                         "energy_x", "area_x", "latency_x", "edp_x"] {
                 XCTAssertNoThrow(try p.field(key).double(), key)
             }
@@ -72,7 +72,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(try skipped[0].string("reason").contains("layer \"conv1\""))
         XCTAssertEqual(err.split(separator: "\n").filter { $0.hasPrefix("sweep: skipped reram-1t1r rows ") }.count, 2, err)
         let best = try root.field("best").field("energy").int(min: 0)
-        let energies = try points.map { try $0.double("energy_nj") }
+        let energies = try points.map { try $0.double("energy_pj") }
         XCTAssertEqual(energies[best], energies.min())
         XCTAssertFalse(try root.field("pareto_energy_area").ints(min: 0).isEmpty)
     }
@@ -85,11 +85,11 @@ final class SweepCommandTests: XCTestCase {
         let run = runPimsim(["run"] + common + ["--format", "json"])
         XCTAssertEqual(run.status, 0, run.err)
         let configuration = try JSONReader.parse(run.out, file: nil).field("configurations").array()[0]
-        XCTAssertEqual(Double(fields[12]), try configuration.double("energy_pj") / 1e3)
-        XCTAssertEqual(Double(fields[13]), try configuration.double("area_mm2"))
-        XCTAssertEqual(Int(fields[9]), try configuration.int("adcs"))
+        XCTAssertEqual(Double(fields[13]), try configuration.double("energy_pj"))
+        XCTAssertEqual(Double(fields[14]), try configuration.double("area_mm2"))
+        XCTAssertEqual(Int(fields[10]), try configuration.int("adcs"))
         let ternary = runPimsim(["sweep", "--hw", "isaac", "--array-rows", "128", "--split", "none", "--readout", "adc", "--format", "csv"])
-        XCTAssertNotEqual(ternary.out.split(separator: "\n")[1].split(separator: ",")[12], fields[12])
+        XCTAssertNotEqual(ternary.out.split(separator: "\n")[1].split(separator: ",")[13], fields[13])
     }
 
     func testRepeatedRunsGiveIdenticalOutput() {
@@ -105,7 +105,7 @@ final class SweepCommandTests: XCTestCase {
             (["--array-rows", "0"], "pimsim sweep: --array-rows: expected array rows R[,R...] (integers from 1 to 1048576) or A:B (powers of two from A to B), found \"0\""),
             (["--array-rows", "64:32"], "pimsim sweep: --array-rows: expected A:B with A and B powers of two from 1 to 1048576 and A <= B (e.g. 32:1024), found \"64:32\""),
             (["--readout", "foo"], "pimsim sweep: --readout: expected auto or adc, separated by commas (e.g. auto,adc), found \"foo\""),
-            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
+            (["--hw", "reram-1t1r,nosuch"], "pimsim sweep: --hw: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c) or a .json path, found \"nosuch\""),
             (["--hw", "isaac,isaac"], "pimsim sweep: --hw: expected each value once, found \"isaac\" twice"),
             (["--split", "72,72"], "pimsim sweep: --split: expected each value once, found \"72\" twice"),
             (["--split", "0"], "pimsim sweep: --split: expected none, a split size S"),

@@ -1,4 +1,5 @@
 import Foundation
+import PimsimCore
 import XCTest
 
 final class TrainCommandTests: XCTestCase {
@@ -16,6 +17,43 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(eval.out.contains("test accuracy \(accuracy) %"), eval.out)
         XCTAssertTrue(eval.out.contains("equals the accuracy recorded by pimsim train"), eval.out)
         XCTAssertTrue(eval.out.contains("conv2  ternary/ternary"), eval.out)
+        // Every long phase reports progress on stderr: export, then integer evaluation.
+        XCTAssertTrue(train.err.contains("exporting lenet5: folding batch norm"), train.err)
+        XCTAssertTrue(train.err.contains("integer evaluation of the exported network: 200/200 test images"), train.err)
+        XCTAssertTrue(eval.err.contains("eval: integer evaluation of lenet5: 200/200 test images"), eval.err)
+        // Activations that cannot fit in memory are an error before any allocation.
+        let huge = runPimsim(["eval", path, "--threads", "10000000000"])
+        XCTAssertEqual(huge.status, 1)
+        XCTAssertTrue(huge.err.hasPrefix("pimsim eval: \(path): expected a network whose evaluation (100 images per thread) that fits in memory"), huge.err)
+    }
+
+    func testABatchThatCannotFitInMemoryIsAnError() {
+        let r = runPimsim(["train", "--model", "lenet5", "--batch", "100000000000", "-o", "/tmp/x.json"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.hasPrefix("pimsim train: --model lenet5: expected a model and batch (100000000000 images of 1x28x28) that fits in memory"), r.err)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+    }
+
+    /// A network trained split is labelled by its split (metadata notes.split), not "No Split".
+    func testTrainedSplitNetworkIsLabelledByItsSplit() throws {
+        let path = NSTemporaryDirectory() + "pimsim-train-split-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let train = runPimsim(["train", "--model", "lenet5", "--split", "150:75", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "-o", path])
+        XCTAssertEqual(train.status, 0, train.err)
+        let run = runPimsim(["run", path])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("split none (150 -> 2 x 75 (trained))"), run.out)
+        XCTAssertFalse(run.out.contains("No Split"), run.out)
+        let json = try JSONReader.parse(runPimsim(["run", path, "--format", "json"]).out, file: nil)
+        XCTAssertEqual(try json.string("trained_split"), "150:75")
+        XCTAssertEqual(try json.field("configurations").array()[0].string("split_label"), "150 -> 2 x 75 (trained)")
+        let params = try JSONReader.parse(runPimsim(["params", path, "--format", "json"]).out, file: nil)
+        XCTAssertEqual(try params.string("trained_split"), "150:75")
+        let sweep = runPimsim(["sweep", path, "--hw", "reram-1t1r", "--array-rows", "128", "--format", "csv"])
+        XCTAssertTrue(sweep.out.contains(",150 -> 2 x 75 (trained),"), sweep.out)
+        // A shape-only network has no trained split.
+        let shapeOnly = runPimsim(["run", "lenet5", "--split", "none", "--format", "json"]).out
+        XCTAssertTrue(shapeOnly.contains("\"trained_split\": null,"), shapeOnly)
     }
 
     func testTrainErrors() {

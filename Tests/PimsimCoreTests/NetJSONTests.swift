@@ -101,15 +101,15 @@ final class NetJSONErrorTests: XCTestCase {
     }
 
     func testNegativeSize() throws {
-        assertMessage(message(try withNodeField(1, "out_channels", .int(-2))), contains: ["$.nodes[1].out_channels", ">= 1", "-2"])
+        assertMessage(message(try withNodeField(1, "out_channels", .int(-2))), contains: ["$.nodes[1].out_channels", "an integer from 1 to 16,777,216 (2^24)", "-2"])
     }
 
     func testZeroKernel() throws {
-        assertMessage(message(try withNodeField(1, "kernel", .int(0))), contains: ["$.nodes[1].kernel", ">= 1", "found 0"])
+        assertMessage(message(try withNodeField(1, "kernel", .int(0))), contains: ["$.nodes[1].kernel", "an integer from 1 to 16,777,216 (2^24)", "found 0"])
     }
 
     func testNegativeInputShape() throws {
-        assertMessage(message(try withNodeField(0, "shape", .ints([1, -4, 4]))), contains: ["$.nodes[0].shape[1]", ">= 1"])
+        assertMessage(message(try withNodeField(0, "shape", .ints([1, -4, 4]))), contains: ["$.nodes[0].shape[1]", "an integer from 1 to 16,777,216 (2^24)"])
     }
 
     func testGroupsThatDoNotDivideChannels() throws {

@@ -46,6 +46,6 @@ final class AutoFoldingTests: XCTestCase {
         let estimator = FPGAEstimator(model: try Fixtures.model(), layers: [try Fixtures.layer("alexnet", "fc8")])
         let float = estimator.estimate(.float, parallelism: .auto)
         XCTAssertFalse(float.fits)
-        XCTAssertEqual(float.fit.exceeded, ["brams"], "4096 x 1000 x 32 bits = 131 Mb > 955 x 36 Kb")
+        XCTAssertEqual(float.fit.exceeded, ["bram18"], "4096 x 1000 x 32 bits = 131 Mb > 955 x 36 Kb")
     }
 }

@@ -19,6 +19,30 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(csv.render(), "split,label\n\"144:72,288:144\",\"say \"\"hi\"\"\"\n")
     }
 
+    /// A 10 MB field with commas and quotes is quoted once, in one pass.
+    func testCSVQuotesHugeFields() {
+        let field = String(repeating: "a,\"", count: 3_000_000)
+        var csv = CSVWriter(headers: ["name"])
+        csv.append([field])
+        let text = csv.render()
+        XCTAssertEqual(text.utf8.count, "name\n".utf8.count + 2 + 3_000_000 * 4 + 1)
+        XCTAssertTrue(text.hasSuffix("a,\"\"\"\n"))
+    }
+
+    /// A column never mixes fixed and exponent notation.
+    func testTableColumnsUseOneNotation() {
+        var t = TextTable(headers: ["x", "energy"])
+        t.append(cells: [.text("a"), .number(1.9e6)])
+        t.append(cells: [.text("b"), .number(487_903)])
+        t.append(cells: [.text("c"), .number(0)])
+        XCTAssertEqual(t.rows.map { $0[1] }, ["1.900e+06", "4.879e+05", "0"])
+        var u = TextTable(headers: ["x", "count"])
+        u.append(cells: [.text("a"), .count(1.3e20)])
+        u.append(cells: [.text("b"), .count(131_082)])
+        XCTAssertEqual(u.rows.map { $0[1] }, ["1.300e+20", "1.311e+05"])
+        XCTAssertEqual(NumberFormat.column([1558, 0.3789, 189.2]), ["1558", "0.3789", "189.2"])
+    }
+
     func testNumberFormats() {
         XCTAssertEqual(NumberFormat.grouped(270_538), "270,538")
         XCTAssertEqual(NumberFormat.grouped(-1_000), "-1,000")

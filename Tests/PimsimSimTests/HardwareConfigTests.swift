@@ -11,7 +11,7 @@ final class HardwareConfigTests: XCTestCase {
     }
 
     func testShippedConfigsLoadAndCiteEverySource() throws {
-        for name in ["reram-1t1r", "sram-16t1c", "isaac"] {
+        for name in ["reram-1t1r", "sram-16t1c", "isaac", "neurosim-rram-22nm"] {
             let config = try HardwareConfig.load(name)
             XCTAssertEqual(config.name, name)
             // Every entry but a component's heading line ("components.NAME") carries a source.
@@ -83,7 +83,7 @@ final class HardwareConfigTests: XCTestCase {
 
     func testUnknownNameAndMissingFile() throws {
         XCTAssertThrowsError(try HardwareConfig.load("reram")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("--hw: expected a hwconfig name (isaac, reram-1t1r, sram-16t1c)"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("--hw: expected a hwconfig name (isaac, neurosim-rram-22nm, reram-1t1r, sram-16t1c)"), "\(error)")
         }
         XCTAssertThrowsError(try HardwareConfig.load("/nonexistent/hw.json")) { error in
             XCTAssertEqual("\(error)", "/nonexistent/hw.json: expected an existing file, found no such file")

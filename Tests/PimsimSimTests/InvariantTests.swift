@@ -4,7 +4,7 @@ import XCTest
 
 /// Properties every simulation must have, on every shipped config and seed configuration.
 final class InvariantTests: XCTestCase {
-    static let configs = ["reram-1t1r", "sram-16t1c", "isaac"]
+    static let configs = ["reram-1t1r", "sram-16t1c", "isaac", "neurosim-rram-22nm"]
 
     func allSeedRuns() throws -> [SimulationResult] {
         let graph = try ModelZoo.network(named: "resnet20")

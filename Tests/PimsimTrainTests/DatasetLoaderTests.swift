@@ -77,6 +77,14 @@ final class DatasetLoaderTests: XCTestCase {
                        "\(directory)/train-images-idx3-ubyte: expected 28 bytes (16-byte header + 3 images of 2x2), found 23 bytes (truncated)")
     }
 
+    /// A damaged header whose count x rows x columns exceeds 64 bits is an error, not a trap.
+    func testHeaderSizesThatOverflowAreErrors() {
+        writeValidMNIST()
+        write("t10k-images-idx3-ubyte", be32(0x803) + be32(0xFFFF_FFFF) + be32(0xFFFF_FFFF) + be32(0xFFFF_FFFF))
+        XCTAssertTrue(message { try DatasetLoader.load(directory: directory) }
+            .hasSuffix("t10k-images-idx3-ubyte: header: expected image count x rows x columns within 64 bits (a damaged header?), found 4294967295 images of 4294967295x4294967295"))
+    }
+
     func testEvaluationReadsOnlyTheTestFiles() throws {
         writeValidMNIST()
         write("train-images-idx3-ubyte", Array(images(3).dropLast(5)))

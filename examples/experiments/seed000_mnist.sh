@@ -5,6 +5,8 @@
 #   examples/experiments/seed000_mnist.sh [OUT_DIR]
 # Environment: SPLITS (default "none 144:72 144 72 36"), EPOCHS (default 1), OPTS (default "--optimizer adam --lr 0.005 --batch 64"), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
 # build it first with `swift build -c release`), THREADS (default 2).
+# Resumable: rerun with the same OUT_DIR and finished runs are skipped; a run is reused only when
+# split, quant, seed, EPOCHS, OPTS, THREADS and `pimsim --version` all match (results.tsv records them).
 # TNN = statistical-scaling ternary weights (β = 0.05) and ternary inputs (τ = 0.03);
 # XNOR-Net = binary weights with per-channel scales and sign activations.
 set -euo pipefail
@@ -17,21 +19,25 @@ THREADS=${THREADS:-2}
 SPLITS=${SPLITS:-"none 144:72 144 72 36"}
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
-[ -f "$RESULTS" ] || printf 'split\tquant\tseed\tepochs\taccuracy\n' > "$RESULTS"
+# Resume key: a run is reused only if everything that changes its result matches: split, quant,
+# seed, epochs (columns 1-4) and the rest (column 6): the pimsim release, THREADS and OPTS.
+OPTIONS="$("$PIMSIM" --version) --threads $THREADS $OPTS"
+[ -f "$RESULTS" ] || printf 'split\tquant\tseed\tepochs\taccuracy\toptions\n' > "$RESULTS"
 for seed in $SEEDS; do
   for split in $SPLITS; do
     for quant in stat xnor; do
       tag="resnet20_${split/:/-}_${quant}_s${seed}"
-      if grep -q "^${split}	${quant}	${seed}	${EPOCHS}	" "$RESULTS"; then continue; fi
+      if awk -F'\t' -v a="$split" -v b="$quant" -v c="$seed" -v d="$EPOCHS" -v o="$OPTIONS" \
+           '$1 == a && $2 == b && $3 == c && $4 == d && $6 == o { found = 1 } END { exit !found }' "$RESULTS"; then continue; fi
       acc=$("$PIMSIM" train --model resnet20 --split "$split" --quant "$quant" --epochs "$EPOCHS" --seed "$seed" \
               --threads "$THREADS" $OPTS --quiet -o "$OUT/$tag.json" 2> "$OUT/$tag.log" | sed -n 's/^test accuracy \([0-9.]*\) %.*/\1/p')
-      printf '%s\t%s\t%s\t%s\t%s\n' "$split" "$quant" "$seed" "$EPOCHS" "$acc" >> "$RESULTS"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$split" "$quant" "$seed" "$EPOCHS" "$acc" "$OPTIONS" >> "$RESULTS"
       echo "$tag: $acc %"
     done
   done
 done
-# mean and sample standard deviation over seeds, TNN beside XNOR-Net
-awk -F'\t' -v epochs="$EPOCHS" 'NR > 1 && $4 == epochs { k = $1 SUBSEP $2; n[k]++; s[k] += $5; q[k] += $5 * $5 }
+# mean and sample standard deviation over seeds (runs with these EPOCHS and options), TNN beside XNOR-Net
+awk -F'\t' -v epochs="$EPOCHS" -v o="$OPTIONS" 'NR > 1 && $4 == epochs && $6 == o { k = $1 SUBSEP $2; n[k]++; s[k] += $5; q[k] += $5 * $5 }
   END {
     split("none 144:72 144 72 36", order, " ")
     printf "| split | TNN accuracy (%%) | XNOR-Net accuracy (%%) | TNN - XNOR |\n|---|---|---|---|\n"

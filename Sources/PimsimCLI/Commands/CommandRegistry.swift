@@ -9,5 +9,6 @@ enum CommandRegistry {
         FpgaCommand.spec,
         TrainCommand.spec,
         EvalCommand.spec,
+        ConvertCommand.spec,
     ]
 }

@@ -6,20 +6,24 @@ import PimsimTrain
 enum EvalCommand {
     static let spec = CommandSpec(
         name: "eval",
-        summary: "Re-run a trained net.json with integer ternary arithmetic (bit-packed, popcount) and report its test accuracy.",
-        usage: ["pimsim eval net.json [--data DIR] [--threads N]"],
+        summary: "Re-run a trained net.json (or an ONNX model with ternary/binary weights) with integer ternary arithmetic and report its test accuracy.",
+        usage: ["pimsim eval NET [--data DIR] [--threads N]"],
         discussion: """
-        Runs the network in net.json on the test images: ternary/binary layers as bit-packed \
+        Runs the network in NET (a net.json written by pimsim train, or an ONNX model whose \
+        weights are ternary or binary and whose activations are thresholds: docs/onnx.md) on the \
+        test images, fed as the integers p - 128 of their pixel bytes: ternary/binary layers as bit-packed \
         dot products with popcount, the first layer bit-serially over the 8 bits of its integer \
         input, thresholds folded from batch norm as comparators (docs/training.md). Reproduces \
         exactly the test accuracy pimsim train recorded in the file's metadata, and says whether \
-        it does. Also prints each weighted layer's weight density and measured input density.
+        it does. Also prints each weighted layer's weight density and measured input density. \
+        Progress (images evaluated) goes to stderr.
 
         --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset); only \
         the test files are read.
         """,
         examples: [
             ("pimsim eval lenet5-twn.json", "accuracy of a trained LeNet-5 on the built-in MNIST subset"),
+            ("pimsim eval lenet5-twn.onnx", "the same network exported to ONNX from PyTorch (examples/onnx/export_lenet5.py)"),
         ],
         options: [
             OptionSpec("--data", value: "DIR", help: "Data folder (default: built-in examples/data/mnist5k)."),
@@ -29,10 +33,15 @@ enum EvalCommand {
         positionals: ["NET"], requiredPositionals: 1
     ) { args, io in
         let path = args.positional(0)!
-        let graph = try NetJSON.read(path: path)
+        let graph = try NetworkArguments.load(args, io: io)
         let dataset = try DataArguments.load(args, includeTraining: false)
+        let workers = try args.int("--threads") ?? 2
+        try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),
+                                       what: "a network whose evaluation (\(TernaryEvaluator.chunk) images per thread)", location: path)
+        let progress = PhaseProgress("eval: integer evaluation of \(graph.name)", unit: "test images", io: io)
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
-                                                   classes: dataset.classes, workers: try args.int("--threads") ?? 2, file: path)
+                                                   classes: dataset.classes, workers: workers, file: path,
+                                                   progress: progress.report)
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left
         for node in graph.nodes where node.operation.isWeighted {

@@ -4,11 +4,13 @@ import PimsimReports
 
 /// `pimsim fpga`: LUT, FF, DSP and BRAM budgets of float, ternary and binary MAC arrays.
 enum FpgaCommand {
+    static let formats = ["table", "json", "csv"]
+
     static let spec = CommandSpec(
         name: "fpga",
         summary: "FPGA resources (LUT6, FF, DSP, BRAM) of float, ternary and binary MAC arrays for a network.",
         usage: ["pimsim fpga NET --device NAME|FILE [--layer NAME] [--macs N | --macs TYPE=N,... | --auto] [--weights LIST] "
-                + "[--activations network|float32] [--ternary-model adders|finn] [--weight-memory bram|lutram|off-chip] [--format table|json] [-o FILE]"],
+                + "[--activations network|float32] [--ternary-model adders|finn] [--weight-memory bram|lutram|off-chip] [--format table|json|csv] [-o FILE]"],
         discussion: """
         Builds one MAC array per weighted layer (a FINN-style dataflow design: every layer's array \
         on chip at once) for float, ternary and binary weights, and counts the operators, LUT6, \
@@ -32,6 +34,7 @@ enum FpgaCommand {
              "seed 003 Table IX: AlexNet's last layer, 100 float and 90 ternary MACs"),
             ("pimsim fpga resnet20 --device xc7k480t --auto", "the largest arrays that fit, per layer, float / ternary / binary"),
             ("pimsim fpga resnet20 --device xc7z020 --macs 64 --format json", "64 MAC units per layer on a Zynq-7020, as JSON"),
+            ("pimsim fpga lenet5 --device xc7z020 --auto --format csv", "one CSV row per layer and weight type, and a total row per type"),
             ("pimsim fpga lenet5 --input 1x28x28 --device my-board.json --auto", "a device described in your own file"),
         ],
         options: [
@@ -44,14 +47,20 @@ enum FpgaCommand {
             OptionSpec("--ternary-model", value: "adders|finn", help: "Cost ternary arrays on integer activations by adder count (default) or FINN's MVAU formula."),
             OptionSpec("--weight-memory", value: "bram|lutram|off-chip", help: "Where weights are held (default bram); off-chip counts no storage."),
             OptionSpec("--operators", value: "FILE", help: "Operator library (default hwconfigs/fpga/operators.json)."),
-            OutputArguments.format(["table", "json"]),
+            OutputArguments.format(formats),
             OutputArguments.outputFile,
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 1
     ) { args, io in
-        let report = try FpgaRun(args)
-        let format = try args.choice("--format", ["table", "json"], default: "table")
-        try io.emit(format == "json" ? JSONWriter.write(report.json()) : report.text(), to: args.value("--output"))
+        let report = try FpgaRun(args, io: io)
+        let format = try args.choice("--format", formats, default: "table")
+        let text: String
+        switch format {
+        case "json": text = JSONWriter.write(report.json())
+        case "csv": text = report.csv()
+        default: text = report.text()
+        }
+        try io.emit(text, to: args.value("--output"))
     }
 }
 
@@ -66,14 +75,14 @@ struct FpgaRun {
     let ternaryModel: TernaryModel
     let designs: [DesignEstimate]
 
-    init(_ args: ParsedArguments) throws {
+    init(_ args: ParsedArguments, io: CommandIO) throws {
         guard let deviceName = args.value("--device") else {
             throw UsageError(command: args.command, message: "missing --device NAME|FILE")
         }
         if args.flag("--auto") && args.value("--macs") != nil {
             throw UsageError(command: args.command, message: "give either --macs or --auto, not both")
         }
-        let graph = try NetworkArguments.load(args)
+        let graph = try NetworkArguments.load(args, io: io)
         device = try FPGADevice.resolve(deviceName)
         library = try args.value("--operators").map { try OperatorLibrary.load(path: $0) } ?? OperatorLibrary.shipped()
         activations = ActivationMode(rawValue: try args.choice("--activations", ActivationMode.allCases.map(\.rawValue), default: "network"))!
@@ -146,8 +155,8 @@ struct FpgaRun {
             let f = d.fit
             table.append([
                 d.weightType.rawValue, paths, grouped(d.macUnits), grouped(d.multipliers), grouped(d.adders),
-                grouped(f.line("luts").required), grouped(f.line("luts").available), grouped(f.line("slices").required), grouped(f.line("slices").available),
-                grouped(f.line("dsps").required), grouped(f.line("dsps").available), grouped(f.line("brams").required), grouped(f.line("brams").available),
+                grouped(f.line("lut6").required), grouped(f.line("lut6").available), grouped(f.line("slices").required), grouped(f.line("slices").available),
+                grouped(f.line("dsps").required), grouped(f.line("dsps").available), grouped(f.line("bram18").required), grouped(f.line("bram18").available),
                 grouped(f.line("ffs").required), d.fits ? "yes" : "no (\(f.exceeded.joined(separator: ", ")))",
             ])
         }
@@ -182,48 +191,49 @@ struct FpgaRun {
     func grouped(_ n: Int) -> String { NumberFormat.grouped(n) }
     func percent(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(100 * x, 1) + "%" : "inf" }
 
-    // MARK: JSON
+    // MARK: JSON and CSV (docs/outputs.md)
+
+    /// The unit of each resource field; the same keys in `device.available`, each design and layer.
+    func unitsJSON() -> JSONValue {
+        .object([("lut6", .string(LUT6.symbol)), ("lutram_lut6", .string(LUT6.symbol)), ("ffs", .string(FlipFlop.symbol)),
+                 ("dsps", .string(dspUnit)), ("bram18", .string(BRAM18.symbol)), ("bram36", .string(BRAM36.symbol)),
+                 ("slices", .string(Slice.symbol)), ("carry_slices", .string(Slice.symbol))])
+    }
 
     func json() -> JSONValue {
-        var pairs: [(String, JSONValue?)] = [
+        .object([
             ("network", .string(network)),
-            ("layer", layerName.map(JSONValue.string)),
+            ("layer", layerName.map(JSONValue.string) ?? .null),
             ("device", deviceJSON()),
             ("operators", .string(library.name)),
             ("activations", .string(activations.rawValue)),
             ("weight_memory", .string(weightMemory.rawValue)),
             ("ternary_model", .string(ternaryModel.rawValue)),
-            ("units", .object([("luts", .string(LUT6.symbol)), ("lutram_luts", .string(LUT6.symbol)), ("ffs", .string(FlipFlop.symbol)),
-                               ("dsps", .string(dspUnit)), ("brams", .string(BRAM18.symbol)), ("slices", .string(Slice.symbol)),
-                               ("carry_slices", .string(Slice.symbol)), ("clock_mhz", .string("MHz")), ("latency_s", .string("s"))])),
-        ]
-        for d in designs { pairs.append((d.weightType.rawValue, designJSON(d))) }
-        return .object(pairs)
+            ("units", unitsJSON()),
+            ("designs", .array(designs.map(designJSON))),
+        ])
     }
 
     func deviceJSON() -> JSONValue {
         .object([
             ("name", .string(device.name)), ("part", .string(device.part)), ("family", .string(device.family)),
             ("available", .object([
-                ("slices", .int(device.slices.value)), ("luts", .int(device.luts.value)), ("lutram_luts", .int(device.lutramLUTs.value)),
-                ("ffs", .int(device.ffs.value)), ("dsps", .int(device.dsps.value)), ("brams", .int(device.bram18.value)), ("bram36", .int(device.bram36.value)),
+                ("slices", .int(device.slices.value)), ("lut6", .int(device.luts.value)), ("lutram_lut6", .int(device.lutramLUTs.value)),
+                ("ffs", .int(device.ffs.value)), ("dsps", .int(device.dsps.value)), ("bram18", .int(device.bram18.value)),
+                ("bram36", .int(device.bram36.value)),
             ])),
-            ("units", .object([
-                ("slices", .string(Slice.symbol)), ("luts", .string(LUT6.symbol)), ("lutram_luts", .string(LUT6.symbol)), ("ffs", .string(FlipFlop.symbol)),
-                ("dsps", .string(dspUnit)), ("brams", .string(BRAM18.symbol)), ("bram36", .string(BRAM36.symbol)),
-            ])),
-            ("luts_per_slice", .int(device.lutsPerSlice)), ("ffs_per_slice", .int(device.ffsPerSlice)),
+            ("lut6_per_slice", .int(device.lutsPerSlice)), ("ffs_per_slice", .int(device.ffsPerSlice)),
         ])
     }
 
     func resourcesJSON(_ r: ResourceUse) -> [(String, JSONValue?)] {
-        [("luts", .int(r.luts.value)), ("lutram_luts", .int(r.lutramLUTs.value)), ("ffs", .int(r.ffs.value)), ("dsps", .int(r.dsps.value)),
-         ("brams", .int(r.bram18.value)), ("carry_slices", .int(r.carrySlices.value)), ("slices", .int(r.minimumSlices(on: device).value))]
+        [("lut6", .int(r.luts.value)), ("lutram_lut6", .int(r.lutramLUTs.value)), ("ffs", .int(r.ffs.value)), ("dsps", .int(r.dsps.value)),
+         ("bram18", .int(r.bram18.value)), ("carry_slices", .int(r.carrySlices.value)), ("slices", .int(r.minimumSlices(on: device).value))]
     }
 
     func designJSON(_ d: DesignEstimate) -> JSONValue {
         var pairs: [(String, JSONValue?)] = [
-            ("weight_type", .string(d.weightType.rawValue)), ("macs", .int(d.macUnits)), ("macs_per_layer", .int(d.macUnitsPerLayer)),
+            ("weight_type", .string(d.weightType.rawValue)), ("mac_units", .int(d.macUnits)), ("mac_units_per_layer", .int(d.macUnitsPerLayer)),
             ("auto", .bool(d.automatic)), ("multipliers", .int(d.multipliers)), ("adders", .int(d.adders)), ("comparators", .int(d.comparators)),
         ]
         pairs += resourcesJSON(d.total)
@@ -231,7 +241,7 @@ struct FpgaRun {
             ("fits", .bool(d.fits)), ("exceeded", .array(d.fit.exceeded.map(JSONValue.string))),
             ("utilisation", .object(d.fit.lines.map { ($0.key, $0.utilisation.isFinite ? .number($0.utilisation) : .null) })),
             ("clock_mhz", .number(d.clockMHz)), ("cycles", .int(d.cycles)), ("bottleneck_cycles", .int(d.bottleneckCycles)),
-            ("latency_s", .number(d.latencySeconds)), ("images_per_s", .number(d.imagesPerSecond)),
+            ("latency_ns", .number(d.latencySeconds * 1e9)), ("inferences_per_s", .number(d.imagesPerSecond)),
             ("layers", .array(d.layers.map(layerJSON))),
         ]
         return .object(pairs)
@@ -241,12 +251,40 @@ struct FpgaRun {
         var pairs: [(String, JSONValue?)] = [
             ("name", .string(l.workload.name)), ("datapath", .string(l.datapath.description)), ("activation", .string(l.activation.description)),
             ("outputs", .int(l.workload.outputs)), ("connections", .int(l.workload.connections)), ("positions", .int(l.workload.positions)),
-            ("macs", .int(l.macUnits)), ("pe", .int(l.pe)), ("simd", .int(l.simd)), ("multipliers", .int(l.multipliers)), ("adders", .int(l.adders)),
-            ("xnor_lanes", .int(l.xnorLanes)), ("comparators", .int(l.comparators)), ("accumulator_bits", l.accumulatorBits.map(JSONValue.int)),
+            ("mac_units", .int(l.macUnits)), ("pe", .int(l.pe)), ("simd", .int(l.simd)), ("multipliers", .int(l.multipliers)), ("adders", .int(l.adders)),
+            ("xnor_lanes", .int(l.xnorLanes)), ("comparators", .int(l.comparators)), ("accumulator_bits", l.accumulatorBits.map(JSONValue.int) ?? .null),
         ]
         pairs += resourcesJSON(l.resources)
         pairs += [("fits", .bool(FitReport(l.resources, on: device).fits)), ("cycles", .int(l.cycles)), ("clock_mhz", .number(l.clockMHz)),
-                  ("latency_s", .number(l.latencySeconds))]
+                  ("latency_ns", .number(l.latencySeconds * 1e9))]
         return .object(pairs)
+    }
+
+    /// The CSV columns, in order; `row_kind` tells layer rows from each design's total row.
+    static let csvColumns = ["network", "device", "weight_type", "row_kind", "layer", "datapath", "mac_units", "pe", "simd", "multipliers",
+                             "adders", "comparators", "accumulator_bits", "lut6", "lutram_lut6", "ffs", "dsps", "bram18", "carry_slices",
+                             "slices", "fits", "cycles", "clock_mhz", "latency_ns"]
+
+    /// One row per layer of every design and one `total` row per design. Cells are empty only
+    /// where the quantity does not exist: a float layer's accumulator bits, a total's layer,
+    /// datapath, PE, SIMD and accumulator bits (they differ by layer).
+    func csv() -> String {
+        var csv = CSVWriter(headers: FpgaRun.csvColumns)
+        func resources(_ r: ResourceUse) -> [String] {
+            ["\(r.luts.value)", "\(r.lutramLUTs.value)", "\(r.ffs.value)", "\(r.dsps.value)", "\(r.bram18.value)", "\(r.carrySlices.value)",
+             "\(r.minimumSlices(on: device).value)"]
+        }
+        for d in designs {
+            let prefix = [network, device.name, d.weightType.rawValue]
+            for l in d.layers {
+                csv.append(prefix + ["layer", l.workload.name, l.datapath.description, "\(l.macUnits)", "\(l.pe)", "\(l.simd)",
+                                     "\(l.multipliers)", "\(l.adders)", "\(l.comparators)", l.accumulatorBits.map(String.init) ?? ""]
+                           + resources(l.resources)
+                           + ["\(FitReport(l.resources, on: device).fits)", "\(l.cycles)", "\(l.clockMHz)", "\(l.latencySeconds * 1e9)"])
+            }
+            csv.append(prefix + ["total", "", "", "\(d.macUnits)", "", "", "\(d.multipliers)", "\(d.adders)", "\(d.comparators)", ""]
+                       + resources(d.total) + ["\(d.fits)", "\(d.cycles)", "\(d.clockMHz)", "\(d.latencySeconds * 1e9)"])
+        }
+        return csv.render()
     }
 }

@@ -7,6 +7,8 @@ import PimsimSim
 struct SweepReport {
     /// One evaluated point with its reference (no split, ADC read-out, same hwconfig and rows).
     struct Row {
+        let network: String
+        let label: SplitLabels
         let point: DesignPoint
         let config: HardwareConfig
         let metrics: SweepMetrics
@@ -17,17 +19,22 @@ struct SweepReport {
         case text(String), int(Int), number(Double)
         /// A ratio to the reference; nil when the reference point could not be built.
         case ratio(Double?)
+        /// A quantity a point may not have (the node of a config without a technology section).
+        case optional(Double?)
     }
 
-    /// A report column: table title, CSV/JSON key, whether the (narrower) text table shows it.
+    /// A report column: table title, CSV/JSON key (unit in the name), whether the (narrower)
+    /// text table shows it, and the factor the table scales numbers by for reading (its title
+    /// names the scaled unit: energy nJ = energy_pj x 1e-3).
     struct Column {
         let title: String
         let key: String
         let inTable: Bool
+        let tableScale: Double
         let cell: (Row) -> Cell
 
-        init(_ title: String, _ key: String, inTable: Bool = true, _ cell: @escaping (Row) -> Cell) {
-            (self.title, self.key, self.inTable, self.cell) = (title, key, inTable, cell)
+        init(_ title: String, _ key: String, inTable: Bool = true, tableScale: Double = 1, _ cell: @escaping (Row) -> Cell) {
+            (self.title, self.key, self.inTable, self.tableScale, self.cell) = (title, key, inTable, tableScale, cell)
         }
     }
 
@@ -36,30 +43,34 @@ struct SweepReport {
     /// Evaluated points in sweep order.
     let rows: [Row]
 
-    init(network: String, result: SweepResult) {
+    init(network: String, label: SplitLabels, result: SweepResult) {
         self.network = network
         self.result = result
         rows = result.points.indices.compactMap { i in
             result.outcomes[i].metrics.map {
-                Row(point: result.points[i], config: result.space.configs[result.points[i].hardware], metrics: $0, reference: result.references[i].metrics)
+                Row(network: network, label: label, point: result.points[i], config: result.space.configs[result.points[i].hardware], metrics: $0, reference: result.references[i].metrics)
             }
         }
     }
 
     static func ratio(_ metric: SweepMetric) -> (Row) -> Cell {
-        { row in .ratio(row.reference.map { metric.value(of: row.metrics) / metric.value(of: $0) }) }
+        // nil (shown "-", written null) when the reference was skipped or has no area or energy.
+        { row in .ratio(row.reference.flatMap { reference in
+            let base = metric.value(of: reference)
+            return base > 0 ? metric.value(of: row.metrics) / base : nil
+        }) }
     }
 
-    static func value(_ metric: SweepMetric) -> (Row) -> Cell { { .number(metric.value(of: $0.metrics)) } }
-
-    /// Every column, in order; units are those of `SweepMetric.value(of:)`.
+    /// Every column, in order. CSV and JSON carry pJ, mm2 and ns as `pimsim run` does; the
+    /// table scales to the units of `SweepMetric.value(of:)` (nJ, us, pJ*s).
     static var columns: [Column] {
         [
+            Column("network", "network", inTable: false) { .text($0.network) },
             Column("hardware", "hardware") { .text($0.config.name) },
             Column("rows", "array_rows") { .int($0.point.rows) },
             Column("columns", "array_columns", inTable: false) { .int($0.config.arrayColumns) },
             Column("split", "split") { .text($0.point.split.description) },
-            Column("split label", "split_label", inTable: false) { .text($0.point.split.paperLabel) },
+            Column("split label", "split_label", inTable: false) { .text($0.label($0.point.split)) },
             Column("read-out", "readout") { .text($0.point.readout.rawValue) },
             Column("parameters", "parameters") { .int($0.metrics.parameters) },
             Column("MACs", "macs", inTable: false) { .int($0.metrics.macs) },
@@ -67,15 +78,17 @@ struct SweepReport {
             Column("ADCs", "adcs") { .int($0.metrics.adcs) },
             Column("sense amps", "sense_amps") { .int($0.metrics.senseAmps) },
             Column("ADC conv.", "adc_conversions", inTable: false) { .number($0.metrics.adcConversions) },
-            Column(SweepMetric.energy.title, "energy_nj", value(.energy)),
-            Column(SweepMetric.area.title, "area_mm2", value(.area)),
-            Column(SweepMetric.latency.title, "latency_us", value(.latency)),
-            Column("interval us", "interval_us", inTable: false) { .number($0.metrics.intervalNS / 1e3) },
-            Column(SweepMetric.edp.title, "edp_pj_s", value(.edp)),
+            Column(SweepMetric.energy.title, "energy_pj", tableScale: 1e-3) { .number($0.metrics.energyPJ) },
+            Column(SweepMetric.area.title, "area_mm2") { .number($0.metrics.areaMM2) },
+            Column(SweepMetric.latency.title, "latency_ns", tableScale: 1e-3) { .number($0.metrics.latencyNS) },
+            Column("interval us", "interval_ns", inTable: false, tableScale: 1e-3) { .number($0.metrics.intervalNS) },
+            Column(SweepMetric.edp.title, "edp_pj_ns", tableScale: 1e-9) { .number($0.metrics.edpPJNS) },
             Column("energy x", "energy_x", ratio(.energy)),
             Column("area x", "area_x", ratio(.area)),
             Column("latency x", "latency_x", ratio(.latency)),
             Column("EDP x", "edp_x", ratio(.edp)),
+            Column("node nm", "node_nm", inTable: false) { .optional($0.config.technology?.nodeNM) },
+            Column("VDD V", "vdd_v", inTable: false) { .optional($0.config.technology?.vddV) },
         ]
     }
 
@@ -93,21 +106,22 @@ struct SweepReport {
         let shown = SweepReport.columns.filter(\.inTable)
         var table = TextTable(headers: shown.map(\.title))
         for i in 0..<4 { table.alignments[i] = i == 1 ? .right : .left }
-        for row in rows { table.append(shown.map { SweepReport.text($0.cell(row)) }) }
+        for row in rows { table.append(cells: shown.map { SweepReport.tableCell($0.cell(row), scale: $0.tableScale) }) }
         out += "\n" + table.render()
 
         var best = TextTable(headers: ["best", "value", "hardware", "rows", "split", "read-out"])
         for metric in SweepMetric.allCases {
             guard let i = metric.best(among: rows.map(\.metrics)) else { continue }
             let v = metric.value(of: rows[i].metrics)
-            best.append([metric.title, metric.isCount ? NumberFormat.grouped(Int(v)) : NumberFormat.significant(v)] + pointCells(rows[i]))
+            best.append(cells: [.text(metric.title), metric.isCount ? .text(NumberFormat.grouped(Int(v))) : .number(v)] + pointCells(rows[i]).map(TextTable.Cell.text))
         }
         best.alignments = [.left, .right, .left, .right, .left, .left]
         out += "\nbest point per metric (lowest; ties go to the first in sweep order)\n" + best.render()
 
         var pareto = TextTable(headers: [SweepMetric.area.title, SweepMetric.energy.title, "hardware", "rows", "split", "read-out"])
         for i in SweepMetric.paretoFront(rows.map(\.metrics), x: .area, y: .energy) {
-            pareto.append([NumberFormat.significant(rows[i].metrics.areaMM2), NumberFormat.significant(SweepMetric.energy.value(of: rows[i].metrics))] + pointCells(rows[i]))
+            pareto.append(cells: [.number(rows[i].metrics.areaMM2), .number(SweepMetric.energy.value(of: rows[i].metrics))]
+                          + pointCells(rows[i]).map(TextTable.Cell.text))
         }
         pareto.alignments = [.right, .right, .left, .right, .left, .left]
         out += "\nPareto front of energy against area (points no other point beats in one without losing in the other), by area\n" + pareto.render()
@@ -120,12 +134,14 @@ struct SweepReport {
 
     func plural(_ n: Int) -> String { n == 1 ? "" : "s" }
 
-    static func text(_ cell: Cell) -> String {
+    /// A table cell: numbers scaled for reading and formatted with the rest of their column.
+    static func tableCell(_ cell: Cell, scale: Double) -> TextTable.Cell {
         switch cell {
-        case .text(let s): return s
-        case .int(let i): return NumberFormat.grouped(i)
-        case .number(let d): return NumberFormat.significant(d, 4)
-        case .ratio(let r): return r.map { NumberFormat.ratio($0) } ?? "-"
+        case .text(let s): return .text(s)
+        case .int(let i): return .text(NumberFormat.grouped(i))
+        case .number(let d): return .number(d * scale)
+        case .ratio(let r): return .text(r.map { NumberFormat.ratio($0) } ?? "-")
+        case .optional(let v): return v.map { .number($0 * scale) } ?? .text("-")
         }
     }
 
@@ -156,7 +172,7 @@ struct SweepReport {
                 case .text(let s): return s
                 case .int(let i): return "\(i)"
                 case .number(let d): return "\(d)"
-                case .ratio(let r): return r.map { "\($0)" } ?? ""
+                case .ratio(let r), .optional(let r): return r.map { "\($0)" } ?? ""
                 }
             })
         }
@@ -171,7 +187,7 @@ struct SweepReport {
                 case .text(let s): return (column.key, JSONValue.string(s))
                 case .int(let i): return (column.key, .int(i))
                 case .number(let d): return (column.key, .number(d))
-                case .ratio(let r): return (column.key, r.map(JSONValue.number) ?? .null)
+                case .ratio(let r), .optional(let r): return (column.key, r.map(JSONValue.number) ?? .null)
                 }
             })
         }

@@ -17,9 +17,11 @@ enum TrainCommand {
         quantised weights in the forward pass: twn (seed 004: Δ = 0.7 E|W|), stat (seed 003 \
         statistical scaling: Δ = β max|W|, straight-through where |W| <= 1), xnor (XNOR-Net \
         binary weights and sign activations), float (float32 reference with ReLU), rel2/rel4 \
-        (seed 003 residual expansion, exported as float32 sums). Ternary inputs use seed 000's \
+        (seed 003 residual expansion, exported as 2 or 4 ternary layers on the same input, summed \
+        by add nodes). Ternary inputs use seed 000's \
         thresholding factor: δ = τ max|x|. Progress goes to stderr. The exported net.json holds \
-        ternary weights and scales, thresholds folded from batch norm, per-layer weight and \
+        ternary weights and scales, the split in its metadata (notes.split; run, sweep and params \
+        label the network by it), thresholds folded from batch norm, per-layer weight and \
         measured input densities, and the test accuracy of the exported network as computed by \
         the integer evaluator (pimsim eval reproduces it exactly). Deterministic for a given seed \
         and --threads. Formulas: docs/training.md.
@@ -101,6 +103,9 @@ enum TrainCommand {
             options.augmentation.padding = pad
         }
         let quiet = args.flag("--quiet")
+        // Training keeps every node's output for the backward pass, forward and gradient.
+        try MemoryEstimate.requireFits(2 * MemoryEstimate.activationBytes(plan.graph, images: options.batchSize, allNodes: true),
+                                       what: "a model and batch (\(options.batchSize) images of \(dataset.shape))", location: "--model \(model)")
 
         io.progress("training \(plan.graph.name) split \(specs[0]) quant \(quantName) on \(dataset.name) (\(dataset.trainCount) train / \(dataset.testCount) test), \(options.epochs) epochs, batch \(options.batchSize), \(options.workers) threads")
         let trainer = Trainer(plan: plan, dataset: dataset, options: options)
@@ -118,7 +123,11 @@ enum TrainCommand {
                      "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads",
                      "quantizer": quantName, "split": specs[0].description, "seed": "\(options.seed)", "epochs": "\(options.epochs)",
                      "thresholding_factor": "\(options.thresholdingFactor)", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
-        let (graph, result) = try trainer.exportEvaluated(notes: notes)
+        // Export folds batch norm and packs weights, then the integer evaluator re-runs the test
+        // set (tens of seconds on ResNet-20): both say so on stderr.
+        io.progress("exporting \(plan.graph.name): folding batch norm into thresholds, packing ternary weights")
+        let evaluation = PhaseProgress("integer evaluation of the exported network", unit: "test images", io: io)
+        let (graph, result) = try trainer.exportEvaluated(notes: notes, progress: evaluation.report)
         try NetJSON.write(graph, to: output)
         io.progress("wrote \(output)")
         io.print("test accuracy \(percent(result.accuracy)) (\(result.correct)/\(result.total), integer evaluation of \(output))")

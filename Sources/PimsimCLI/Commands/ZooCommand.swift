@@ -36,7 +36,7 @@ enum ZooCommand {
             io.print(table.render())
             return
         }
-        let graph = try NetworkArguments.load(args)
+        let graph = try NetworkArguments.load(args, io: io)
         try io.emit(NetJSON.encode(graph), to: args.value("--output"))
     }
 }

@@ -6,6 +6,8 @@ import PimsimCore
 public final class CommandIO: @unchecked Sendable {
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
+    private var notes: [String] = []
+    private let notesLock = NSLock()
 
     public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
         self.writeOut = out
@@ -21,8 +23,34 @@ public final class CommandIO: @unchecked Sendable {
     /// Writes result text to standard output.
     public func print(_ text: String) { writeOut(text.hasSuffix("\n") ? text : text + "\n") }
 
-    /// Writes progress or a warning to standard error.
-    public func progress(_ text: String) { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
+    /// Writes progress or a warning to standard error (after any pending notes).
+    public func progress(_ text: String) {
+        flushNotes()
+        writeErr(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// A note about the input (what an ONNX import detected) for standard error: written before
+    /// the next progress line or when the command succeeds, and dropped if the command fails
+    /// first, so that a failure stays one line.
+    public func note(_ text: String) {
+        notesLock.lock(); defer { notesLock.unlock() }
+        notes.append(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// Writes the pending notes (the command succeeded, or it reports progress).
+    public func flushNotes() {
+        notesLock.lock()
+        let pending = notes
+        notes = []
+        notesLock.unlock()
+        for text in pending { writeErr(text) }
+    }
+
+    /// Drops the pending notes (the command failed: its error is the line to read).
+    public func discardNotes() {
+        notesLock.lock(); defer { notesLock.unlock() }
+        notes = []
+    }
 
     /// Writes `text` to `path` if given (reporting the file on stderr), else to standard output;
     /// errors name `flag`, the option that gave the path.
@@ -35,5 +63,30 @@ public final class CommandIO: @unchecked Sendable {
             throw error
         }
         progress("wrote \(path)")
+    }
+}
+
+/// Progress of a counted phase on stderr: "label: done/total unit", at most once a second and
+/// always at the end, so a long phase is never silent and a short one prints one line.
+final class PhaseProgress: @unchecked Sendable {
+    private let io: CommandIO
+    private let label: String
+    private let unit: String
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last: UInt64 = 0
+    private let lock = NSLock()
+
+    init(_ label: String, unit: String, io: CommandIO) {
+        (self.label, self.unit, self.io) = (label, unit, io)
+    }
+
+    func report(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard done == total || now - last >= 1_000_000_000 else { return }
+        last = now
+        let seconds = Double(now - start) / 1e9
+        io.progress("\(label): \(done)/\(total) \(unit), \(String(format: "%.1f", seconds)) s")
     }
 }

@@ -3,11 +3,22 @@ import PimsimCore
 /// The `pimsim` command line: dispatches to a subcommand and turns errors into one-line messages
 /// and exit codes (0 success, 1 bad input or failure, 2 bad usage).
 public enum CommandLineInterface {
+    /// The release this binary is (`pimsim --version`).
+    public static let version = "0.1.0"
+
     /// Runs `pimsim ARGUMENTS` and returns the exit status.
     public static func main(arguments: [String], io: CommandIO = .standard()) -> Int32 {
-        guard let first = arguments.first, first != "--help", first != "-h" else {
+        guard let first = arguments.first else {
+            io.progress(overview)  // a usage error: the help goes to stderr, stdout stays empty
+            return 2
+        }
+        if first == "--help" || first == "-h" {
             io.print(overview)
-            return arguments.isEmpty ? 2 : 0
+            return 0
+        }
+        if first == "--version" {
+            io.print("pimsim \(version)")
+            return 0
         }
         if first == "help" {
             guard arguments.count > 1 else { io.print(overview); return 0 }
@@ -24,14 +35,18 @@ public enum CommandLineInterface {
         do {
             let parsed = try ParsedArguments.parse(rest, for: spec)
             try spec.run(parsed, io)
+            io.flushNotes()
             return 0
         } catch let error as UsageError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 2
         } catch let error as InputError {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         } catch {
+            io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
         }
@@ -62,8 +77,9 @@ public enum CommandLineInterface {
         for spec in CommandRegistry.all {
             out += "  " + spec.name.padding(width) + "  " + spec.summary + "\n"
         }
-        out += "\nRun 'pimsim help <command>' or 'pimsim <command> --help' for a command's options and examples.\n"
-        out += "Networks: a net.json path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
+        out += "\nRun 'pimsim help <command>' or 'pimsim <command> --help' for a command's options and examples;\n"
+        out += "'pimsim --version' for the release.\n"
+        out += "Networks: a net.json or ONNX (.onnx) path or a built-in name (" + ModelZoo.names.joined(separator: ", ") + ").\n"
         return out
     }
 }

@@ -3,10 +3,14 @@ public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
     /// (at most a third of the word's length, at least 1, at most 3 edits).
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
-        let limit = min(3, max(1, word.count / 3))
+        let length = word.count
+        let limit = min(3, max(1, length / 3))
+        let lowered = word.lowercased()
         var best: (String, Int)?
-        for candidate in candidates.sorted() {
-            let d = editDistance(word.lowercased(), candidate.lowercased())
+        // The distance is at least the length difference: skip what cannot be close (so a
+        // 50 MB word costs one pass, not a 50 MB x candidate table).
+        for candidate in candidates.sorted() where abs(candidate.count - length) <= limit {
+            let d = editDistance(lowered, candidate.lowercased())
             if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0

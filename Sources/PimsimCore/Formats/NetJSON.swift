@@ -23,7 +23,7 @@ public enum NetJSON {
             guard format == formatName else { throw try root.field("format").error(expected: "\"\(formatName)\"") }
             let version = try root.field("version")
             guard try version.int() == NetJSON.version else { throw version.error(expected: "version \(NetJSON.version)") }
-            let name = try root.string("name")
+            let name = try name(root.field("name"))
             let nodes = try root.field("nodes").array().map(decodeNode)
             let output = try root.optionalField("output")?.string()
             let metadata = try root.optionalField("metadata").map(decodeMetadata) ?? NetworkMetadata()
@@ -33,11 +33,20 @@ public enum NetJSON {
         }
     }
 
+    /// A network or node name: a string of at most `SizeLimits.nameBytes` bytes.
+    static func name(_ r: JSONReader) throws -> String {
+        let s = try r.string()
+        guard s.utf8.count <= SizeLimits.nameBytes else {
+            throw r.error(expected: "a name of at most \(SizeLimits.describe(SizeLimits.nameBytes)) bytes", found: "a name of \(SizeLimits.describe(s.utf8.count)) bytes")
+        }
+        return s
+    }
+
     static func decodeMetadata(_ r: JSONReader) throws -> NetworkMetadata {
         try r.rejectUnknownKeys(["dataset", "test_accuracy", "notes"])
         var notes: [String: String] = [:]
         if let n = try r.optionalField("notes") {
-            for key in try n.keys() { notes[key] = try n.field(key).string() }
+            for (key, value) in try n.members() { notes[key] = try value.string() }
         }
         return NetworkMetadata(dataset: try r.optionalField("dataset")?.string(),
                                testAccuracy: try r.optionalField("test_accuracy")?.double(in: 0...1), notes: notes)
@@ -47,9 +56,9 @@ public enum NetJSON {
     static let weightedDataKeys: Set<String> = ["precision", "weights", "scale", "bias_values", "stats"]
 
     static func decodeNode(_ r: JSONReader) throws -> Node {
-        let name = try r.string("name")
+        let name = try name(r.field("name"))
         let op = try r.field("op").oneOf(Operation.names)
-        let inputs = try r.optionalField("inputs")?.array().map { try $0.string() } ?? []
+        let inputs = try r.optionalField("inputs")?.array().map { try NetJSON.name($0) } ?? []
         var data = NodeData()
         var precision: LayerPrecision?
         let operation: Operation
@@ -142,10 +151,13 @@ public enum NetJSON {
 
     static func decodeScale(_ s: JSONReader) throws -> WeightScale {
         try s.rejectUnknownKeys(["per_layer", "per_channel", "positive", "negative"])
+        // Every scale is > 0 (a sign belongs in the weights): a negative or zero entry is
+        // rejected with its path, for every form alike.
+        func positives(_ r: JSONReader) throws -> [Float] { try r.array().map { Float(try $0.positiveDouble()) } }
         if let v = try s.optionalField("per_layer") { return .perLayer(Float(try v.positiveDouble())) }
-        if let v = try s.optionalField("per_channel") { return .perChannel(try v.floats()) }
+        if let v = try s.optionalField("per_channel") { return .perChannel(try positives(v)) }
         if try s.has("positive") || s.has("negative") {
-            return .signed(positive: try s.field("positive").floats(), negative: try s.field("negative").floats())
+            return .signed(positive: try positives(s.field("positive")), negative: try positives(s.field("negative")))
         }
         throw s.error(expected: "one of {\"per_layer\": x}, {\"per_channel\": [...]} or {\"positive\": [...], \"negative\": [...]}", found: "an object with none of them")
     }

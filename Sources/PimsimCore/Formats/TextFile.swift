@@ -1,8 +1,20 @@
 import Foundation
 
-/// Reading and writing whole text files with errors that name the file.
+/// Reading and writing whole files with errors that name the file.
 public enum TextFile {
     public static func read(_ path: String) throws -> String {
+        guard let text = String(data: try contents(path), encoding: .utf8) else {
+            throw InputError(file: path, expected: "UTF-8 text", found: "binary data")
+        }
+        return text
+    }
+
+    /// The bytes of a whole file (an ONNX model).
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        [UInt8](try contents(path))
+    }
+
+    static func contents(_ path: String) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputError(file: path, expected: "an existing file", found: "no such file")
@@ -11,10 +23,7 @@ public enum TextFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, expected: "a readable file", found: "a file that cannot be read")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, expected: "UTF-8 text", found: "binary data")
-        }
-        return text
+        return data
     }
 
     /// Throws unless `path` can be created as a file: not a directory, in a folder that exists

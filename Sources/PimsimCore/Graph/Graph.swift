@@ -32,6 +32,17 @@ public struct Graph: Equatable, Sendable {
             shapes.append(try context.inferShape(inputShapes: inputShapes))
             try context.validateData(inputShapes: inputShapes, outputShape: shapes.last!)
         }
+        // Per-layer MACs are bounded in shape inference; their sum must be too.
+        var macs = 0
+        for (entry, shape) in zip(ordered, shapes) where entry.node.operation.isWeighted {
+            let layer = LayerGeometry(nodeIndex: 0, node: entry.node, input: entry.node.inputs.map { shapes[indexByName[$0]!] }[0], output: shape)
+            guard let total = SizeLimits.sum(macs, layer.macs, limit: SizeLimits.networkMACs) else {
+                throw InputError(location: "$.nodes[\(entry.listIndex)]",
+                                 expected: "a network of at most \(SizeLimits.describe(SizeLimits.networkMACs)) multiply-accumulates per inference (node \"\(entry.node.name)\")",
+                                 found: "more by this layer")
+            }
+            macs = total
+        }
         self.nodes = ordered.map(\.node)
         self.shapes = shapes
         self.indexByName = indexByName

@@ -7,12 +7,46 @@ struct NodeContext {
         InputError(location: "$.nodes[\(listIndex)].\(field)", expected: "\(expected) (node \"\(node.name)\")", found: found)
     }
 
+    /// A size field: 1 ... `SizeLimits.dimension`.
     func requirePositive(_ value: Int, _ field: String) throws {
-        guard value >= 1 else { throw error(field, expected: "an integer >= 1", found: "\(value)") }
+        guard value >= 1, value <= SizeLimits.dimension else {
+            throw error(field, expected: "an integer from 1 to \(SizeLimits.describe(SizeLimits.dimension))", found: "\(value)")
+        }
     }
 
+    /// Padding: 0 ... `SizeLimits.dimension`.
     func requireNonNegative(_ value: Int, _ field: String) throws {
-        guard value >= 0 else { throw error(field, expected: "an integer >= 0", found: "\(value)") }
+        guard value >= 0, value <= SizeLimits.dimension else {
+            throw error(field, expected: "an integer from 0 to \(SizeLimits.describe(SizeLimits.dimension))", found: "\(value)")
+        }
+    }
+
+    /// The output tensor of this node holds at most `SizeLimits.tensorValues` values; `field` is
+    /// the size field that made it large.
+    func requireTensor(_ shape: TensorShape, _ field: String) throws -> TensorShape {
+        guard SizeLimits.product(shape.array, limit: SizeLimits.tensorValues) != nil else {
+            throw error(field, expected: "an output of at most \(SizeLimits.describe(SizeLimits.tensorValues)) values",
+                        found: "\(shape.channels) x \(shape.height) x \(shape.width)")
+        }
+        return shape
+    }
+
+    /// Connections, weights and MACs of a weighted layer within `SizeLimits`; `field` is its
+    /// output-size field.
+    func requireLayerCounts(input: TensorShape, output: TensorShape, kernel: Int, groups: Int, linear: Bool, field: String) throws {
+        let perGroup = linear ? input.count : input.channels / groups
+        guard let connections = SizeLimits.product([kernel, kernel, perGroup], limit: SizeLimits.connections) else {
+            throw error(linear ? "inputs[0]" : "kernel", expected: "at most \(SizeLimits.describe(SizeLimits.connections)) connections per output (k x k x Cin / groups)",
+                        found: "\(kernel) x \(kernel) x \(perGroup)")
+        }
+        guard SizeLimits.product([output.channels, connections], limit: SizeLimits.layerWeights) != nil else {
+            throw error(field, expected: "at most \(SizeLimits.describe(SizeLimits.layerWeights)) weights in one layer",
+                        found: "\(output.channels) outputs x \(connections) connections")
+        }
+        guard SizeLimits.product([output.count, connections], limit: SizeLimits.networkMACs) != nil else {
+            throw error(field, expected: "at most \(SizeLimits.describe(SizeLimits.networkMACs)) multiply-accumulates per inference",
+                        found: "\(output.count) outputs x \(connections) connections")
+        }
     }
 
     /// Output size of a sliding window: floor((size + 2 * padding - kernel) / stride) + 1.
@@ -37,7 +71,7 @@ struct NodeContext {
             try requirePositive(shape.channels, "shape[0]")
             try requirePositive(shape.height, "shape[1]")
             try requirePositive(shape.width, "shape[2]")
-            return shape
+            return try requireTensor(shape, "shape")
         case .conv2d(let c):
             let x = inputShapes[0]
             try requirePositive(c.outChannels, "out_channels")
@@ -53,14 +87,18 @@ struct NodeContext {
             }
             let h = try windowOutput(x.height, kernel: c.kernel, stride: c.stride, padding: c.padding, field: "kernel")
             let w = try windowOutput(x.width, kernel: c.kernel, stride: c.stride, padding: c.padding, field: "kernel")
-            return TensorShape(channels: c.outChannels, height: h, width: w)
+            let output = try requireTensor(TensorShape(channels: c.outChannels, height: h, width: w), "out_channels")
+            try requireLayerCounts(input: x, output: output, kernel: c.kernel, groups: c.groups, linear: false, field: "out_channels")
+            return output
         case .linear(let l):
             try requirePositive(l.outFeatures, "out_features")
             let x = inputShapes[0]
             guard x.height == 1, x.width == 1 else {
                 throw error("inputs[0]", expected: "a flat vector input (insert a flatten or global_avgpool node)", found: "shape \(x)")
             }
-            return .vector(l.outFeatures)
+            let output = TensorShape.vector(l.outFeatures)
+            try requireLayerCounts(input: x, output: output, kernel: 1, groups: 1, linear: true, field: "out_features")
+            return output
         case .batchNorm, .activation:
             return inputShapes[0]
         case .add:
@@ -72,10 +110,19 @@ struct NodeContext {
             try requirePositive(p.kernel, "kernel")
             try requirePositive(p.stride, "stride")
             try requireNonNegative(p.padding, "padding")
+            // As PyTorch: every window then holds an input cell (padding never fills a whole window).
+            guard p.padding <= p.kernel / 2 else {
+                throw error("padding", expected: "at most half the kernel, \(p.kernel / 2)", found: "\(p.padding)")
+            }
             let x = inputShapes[0]
             let h = try windowOutput(x.height, kernel: p.kernel, stride: p.stride, padding: p.padding, field: "kernel")
             let w = try windowOutput(x.width, kernel: p.kernel, stride: p.stride, padding: p.padding, field: "kernel")
-            return TensorShape(channels: x.channels, height: h, width: w)
+            let output = try requireTensor(TensorShape(channels: x.channels, height: h, width: w), "padding")
+            guard SizeLimits.product([output.count, p.kernel, p.kernel], limit: SizeLimits.networkMACs) != nil else {
+                throw error("kernel", expected: "at most \(SizeLimits.describe(SizeLimits.networkMACs)) operations (outputs x k x k)",
+                            found: "\(output.count) outputs x \(p.kernel) x \(p.kernel)")
+            }
+            return output
         case .globalAvgPool:
             return .vector(inputShapes[0].channels)
         case .flatten:
@@ -86,7 +133,9 @@ struct NodeContext {
             guard s.outChannels >= x.channels else {
                 throw error("out_channels", expected: "at least the input channels \(x.channels) (option A pads channels with zeros)", found: "\(s.outChannels)")
             }
-            return TensorShape(channels: s.outChannels, height: (x.height + s.stride - 1) / s.stride, width: (x.width + s.stride - 1) / s.stride)
+            try requirePositive(s.outChannels, "out_channels")
+            return try requireTensor(TensorShape(channels: s.outChannels, height: (x.height + s.stride - 1) / s.stride,
+                                                 width: (x.width + s.stride - 1) / s.stride), "out_channels")
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON (RFC 8259) parser (plus NaN/Infinity, see below) that reports the line and column of the first syntax error.
 ///
 /// Foundation's JSONSerialization blurs booleans and numbers on Linux and gives no positions;
@@ -134,7 +136,21 @@ private struct Parser {
 
     mutating func parseString() throws -> String {
         index += 1  // opening quote
-        var scalars: [UInt8] = []
+        let start = index
+        // Fast path: no escapes, so the string is the bytes up to the closing quote.
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                guard let s = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw error(expected: "UTF-8 text", found: "invalid UTF-8 in a string")
+                }
+                index += 1
+                return s
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            index += 1
+        }
+        var scalars = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw error(expected: "a closing '\"'", found: "the end of the file") }
             let b = bytes[index]
@@ -218,6 +234,16 @@ private struct Parser {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits() > 0 else { throw error(expected: "a digit in the exponent", found: describeCurrent()) }
+        }
+        // The grammar is checked above; strtod (C locale) converts without allocating a String.
+        let count = index - start
+        if count < 64 {
+            let bytes = self.bytes
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+                for k in 0..<count { buffer[k] = CChar(bitPattern: bytes[start + k]) }
+                buffer[count] = 0
+                return strtod(buffer.baseAddress!, nil)
+            }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text) else {

@@ -6,8 +6,9 @@
 extension JSONReader {
     /// This object, checked to be `{"value", "unit", "source"}` with `unit` equal to `expectedUnit`.
     /// Read the value from `field("value")` with the accessor its meaning needs.
-    public func sourcedConstant(unit expectedUnit: String) throws -> JSONReader {
-        try rejectUnknownKeys(["value", "unit", "source"])
+    /// `extraKeys` are further members the caller reads itself.
+    public func sourcedConstant(unit expectedUnit: String, extraKeys: Set<String> = []) throws -> JSONReader {
+        try rejectUnknownKeys(extraKeys.union(["value", "unit", "source"]))
         let unit = try field("unit")
         guard try unit.string() == expectedUnit else { throw unit.error(expected: "the unit \"\(expectedUnit)\"") }
         _ = try sourceText()

@@ -38,6 +38,12 @@ public struct JSONReader: Sendable {
     /// The keys of this object, in order.
     public func keys() throws -> [String] { try pairs().map(\.0) }
 
+    /// The members of this object, in order, each as a reader at its path (one pass: reading
+    /// every member through `field(_:)` would be quadratic in the member count).
+    public func members() throws -> [(key: String, value: JSONReader)] {
+        try pairs().map { ($0.0, JSONReader($0.1, path: path + "." + $0.0, file: file)) }
+    }
+
     /// Whether this object has `key`.
     public func has(_ key: String) throws -> Bool { try pairs().contains { $0.0 == key } }
 

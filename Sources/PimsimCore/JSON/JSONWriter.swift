@@ -47,10 +47,11 @@ public enum JSONWriter {
         }
     }
 
-    /// Integers print without a fraction; other values in Swift's shortest round-trip form.
+    /// Integers print without a fraction; other values in Swift's shortest round-trip form. JSON
+    /// has no NaN or infinity: such a value (a producer's bug, never a valid result) is written
+    /// as `null` rather than ending the program.
     static func number(_ d: Double) -> String {
-        precondition(d.isFinite, "JSON cannot carry NaN or infinity")
-        return JSONValue.format(d)
+        d.isFinite ? JSONValue.format(d) : "null"
     }
 
     static func quote(_ s: String) -> String {

@@ -124,9 +124,13 @@ public enum NetworkSplitter {
 
     /// The group multiplier m, or nil if the channels allow none.
     static func splitFactor(connections: Int, target: (size: Int, exact: Bool), inPerGroup: Int, outPerGroup: Int) -> Int? {
+        func allowed(_ m: Int) -> Bool { m >= 2 && inPerGroup % m == 0 && outPerGroup % m == 0 }
+        if target.exact { return allowed(connections / target.size) ? connections / target.size : nil }
+        // m divides both channel counts, so it is at most the smaller; searched lazily (up to
+        // SizeLimits.dimension candidates, no array of them).
         let smallest = (connections + target.size - 1) / target.size
-        let candidates = target.exact ? [connections / target.size] : (smallest <= inPerGroup ? Array(smallest...inPerGroup) : [])
-        return candidates.first { $0 >= 2 && inPerGroup % $0 == 0 && outPerGroup % $0 == 0 }
+        let largest = min(inPerGroup, outPerGroup)
+        return smallest <= largest ? (smallest...largest).first(where: allowed) : nil
     }
 
     /// The activation that quantises a group's output for a pointwise layer with `inputs`.

@@ -24,6 +24,8 @@ public enum ModelZoo {
         },
         Entry(name: "vgg7", summary: "VGG-7 for CIFAR-10: 2x(128-C3) MP2 2x(256-C3) MP2 2x(512-C3) MP2 1024-FC (seed 004)",
               defaultInput: TensorShape(channels: 3, height: 32, width: 32), defaultClasses: 10) { try vgg7(input: $0, classes: $1, activation: $2) },
+        Entry(name: "vgg8", summary: "NeuroSim V1.3's VGG-8 for CIFAR-10 (NetWork_VGG8.csv): VGG-7's shapes, int8 weights and activations, ReLU, no batch norm",
+              defaultInput: TensorShape(channels: 3, height: 32, width: 32), defaultClasses: 10) { try vgg8(input: $0, classes: $1, activation: $2) },
         Entry(name: "lenet5", summary: "LeNet-5 for MNIST: 32-C5 MP2 64-C5 MP2 512-FC (seed 004)",
               defaultInput: TensorShape(channels: 1, height: 28, width: 28), defaultClasses: 10) { try lenet5(input: $0, classes: $1, activation: $2) },
         Entry(name: "alexnet", summary: "AlexNet for ImageNet (torchvision shapes; last layer 4096x1000 as in seed 003)",
@@ -39,7 +41,7 @@ public enum ModelZoo {
     public static func network(named name: String, input: TensorShape? = nil, classes: Int? = nil, binary: Bool = false) throws -> Graph {
         guard let entry = entries.first(where: { $0.name == name }) else {
             let hint = Suggestion.closest(to: name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw InputError(location: "network", expected: "a net.json file or a zoo name: " + names.joined(separator: ", ") + hint, found: "\"\(name)\"")
+            throw InputError(location: "network", expected: "a net.json or .onnx file or a zoo name: " + names.joined(separator: ", ") + hint, found: "\"\(name)\"")
         }
         if let classes, classes < 1 { throw InputError(location: "--classes", expected: "an integer >= 1", found: "\(classes)") }
         return try entry.builder(input ?? entry.defaultInput, classes ?? entry.defaultClasses, binary ? .sign : .ternary)
@@ -99,6 +101,41 @@ public enum ModelZoo {
         b.linearBlock("fc1", out: 1024, precision: p.hidden, activation: activation)
         b.add("fc2", .linear(LinearAttributes(outFeatures: classes, bias: true)), precision: p.hidden)
         return try b.build(name: "vgg7")
+    }
+
+    /// NeuroSim V1.3's VGG-8 (Inference_pytorch/models/VGG.py, NeuroSIM/NetWork_VGG8.csv):
+    /// 2x(128-C3) MP2 2x(256-C3) MP2 2x(512-C3) MP2 8192-1024-classes, 3x3 convolutions with
+    /// padding 1, no biases, no batch norm, ReLU after every layer but the last, 8-bit weights
+    /// and activations (NeuroSim's wl_weight = wl_activate = 8). The XNOR variant has binary
+    /// weights and inputs, batch norm and sign activations, the first layer on int8 inputs.
+    static func vgg8(input: TensorShape, classes: Int, activation: ActivationFunction) throws -> Graph {
+        let binary = activation == .sign
+        let int8 = LayerPrecision(weights: .integer(bits: 8), inputs: .integer(bits: 8))
+        let p = binary ? precisions(activation) : (first: int8, hidden: int8)
+        var b = GraphBuilder(input: input)
+        var first = true
+        for (stage, width) in [128, 256, 512].enumerated() {
+            for i in 1...2 {
+                let name = "conv\(2 * stage + i)"
+                if binary {
+                    b.convBlock(name, out: width, kernel: 3, padding: 1, precision: first ? p.first : p.hidden, activation: activation)
+                } else {
+                    b.add(name, .conv2d(Conv2DAttributes(outChannels: width, kernel: 3, padding: 1)), precision: int8)
+                    b.add(name + ".act", .activation(.relu))
+                }
+                first = false
+            }
+            b.add("pool\(stage + 1)", .pool(PoolAttributes(kind: .max, kernel: 2, stride: 2)))
+        }
+        b.add("flatten", .flatten)
+        if binary {
+            b.linearBlock("fc1", out: 1024, precision: p.hidden, activation: activation)
+        } else {
+            b.add("fc1", .linear(LinearAttributes(outFeatures: 1024, bias: false)), precision: int8)
+            b.add("fc1.act", .activation(.relu))
+        }
+        b.add("fc2", .linear(LinearAttributes(outFeatures: classes, bias: false)), precision: p.hidden)
+        return try b.build(name: "vgg8")
     }
 
     /// LeNet-5 as in seed 004: 32-C5 + MP2 + 64-C5 + MP2 + 512-FC + classifier (no padding).

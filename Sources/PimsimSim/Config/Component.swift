@@ -94,24 +94,46 @@ public struct Component: Equatable, Sendable {
     public let areaUM2: Constant?
     public let areaByBits: BitsTable?
     public let staticMW: Constant?
+    /// The node and supply the constants above were published at, and how they scale (required
+    /// when the config has a `technology` section; docs/hwconfig.md).
+    public let reference: TechnologyReference?
+    /// Factors from `reference` to the config's node and supply (identity without a technology
+    /// section). The constants above stay as published; the cost model uses them times these.
+    public internal(set) var factors: ScaleFactors = .identity
 
-    /// Energy of one action at `bits` of ADC resolution (0 when the component has no action).
+    /// Energy of one action at `bits` of ADC resolution (0 when the component has no action), at
+    /// the config's node.
     public func energyPerAction(adcBits: Int) -> Double {
-        if let energyByBits { return energyByBits.value(atBits: adcBits) }
-        return energyPJ?.value ?? 0
+        if let energyByBits { return energyByBits.value(atBits: adcBits) * factors.energy }
+        return (energyPJ?.value ?? 0) * factors.energy
     }
 
-    /// Area of one instance at `bits` of ADC resolution.
+    /// Area of one instance at `bits` of ADC resolution, at the config's node.
     public func areaPerInstance(adcBits: Int) -> Double {
-        if let areaByBits { return areaByBits.value(atBits: adcBits) }
-        return areaUM2?.value ?? 0
+        if let areaByBits { return areaByBits.value(atBits: adcBits) * factors.area }
+        return (areaUM2?.value ?? 0) * factors.area
     }
+
+    /// Static power of one instance (mW) at the config's node.
+    public var staticPowerMW: Double { (staticMW?.value ?? 0) * factors.staticPower }
 
     static let keys: Set<String> = ["name", "category", "per", "count", "action", "energy_pj", "energy_pj_by_adc_bits",
-                                    "area_um2", "area_um2_by_adc_bits", "static_mw"]
+                                    "area_um2", "area_um2_by_adc_bits", "static_mw", "reference"]
 
-    static func read(_ r: JSONReader) throws -> Component {
+    /// Reads a component; `model` is the config's scaling model (nil without a technology
+    /// section, when a `reference` is an error).
+    static func read(_ r: JSONReader, model: ScalingModel?) throws -> Component {
         try r.rejectUnknownKeys(keys)
+        let referenceField = try r.optionalField("reference")
+        let reference: TechnologyReference?
+        switch (referenceField, model) {
+        case (let field?, let model?): reference = try TechnologyReference.read(field, model: model)
+        case (nil, _?):
+            throw InputError(file: r.file, location: r.path + ".reference", expected: "the node and supply its constants were published at (required with a technology section)", found: "nothing")
+        case (let field?, nil):
+            throw field.error(expected: "no reference without a technology section (add one, docs/hwconfig.md)", found: "a reference")
+        case (nil, nil): reference = nil
+        }
         let action = try r.optionalField("action").map { Action(rawValue: try $0.oneOf(Action.allCases.map(\.rawValue)))! }
         let energy = try r.optionalField("energy_pj").map { try Constant.read($0, unit: "pJ") }
         let energyByBits = try r.optionalField("energy_pj_by_adc_bits").map { try BitsTable.read($0, unit: "pJ") }
@@ -130,6 +152,7 @@ public struct Component: Equatable, Sendable {
             action: action, energyPJ: energy, energyByBits: energyByBits,
             areaUM2: try r.optionalField("area_um2").map { try Constant.read($0, unit: "um^2") },
             areaByBits: try r.optionalField("area_um2_by_adc_bits").map { try BitsTable.read($0, unit: "um^2") },
-            staticMW: try r.optionalField("static_mw").map { try Constant.read($0, unit: "mW") })
+            staticMW: try r.optionalField("static_mw").map { try Constant.read($0, unit: "mW") },
+            reference: reference)
     }
 }

@@ -18,9 +18,9 @@ public struct Constant: Equatable, Sendable {
 
     /// Reads `{"value", "unit", "source"}` at `reader`, requiring `unit` to equal `expectedUnit`
     /// and the value to pass `check` (which throws with the value's JSON path).
-    static func read(_ reader: JSONReader, unit expectedUnit: String,
+    static func read(_ reader: JSONReader, unit expectedUnit: String, extraKeys: Set<String> = [],
                      check: (JSONReader) throws -> Double = { try $0.nonNegativeDouble() }) throws -> Constant {
-        let constant = try reader.sourcedConstant(unit: expectedUnit)
+        let constant = try reader.sourcedConstant(unit: expectedUnit, extraKeys: extraKeys)
         return Constant(try check(constant.field("value")), unit: expectedUnit, source: try constant.sourceText())
     }
 

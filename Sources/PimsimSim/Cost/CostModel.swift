@@ -35,7 +35,7 @@ public enum CostModel {
 
     /// Static power (mW) of the whole design: sum of instances * static_mw.
     public static func staticPowerMW(_ instances: Instances, config: HardwareConfig) -> Double {
-        config.components.reduce(0) { $0 + ($1.staticMW?.value ?? 0) * $1.count.value * Double(instances.units($1.per)) }
+        config.components.reduce(0) { $0 + $1.staticPowerMW * $1.count.value * Double(instances.units($1.per)) }
     }
 
     /// Area (um^2) of component `c` in a design with `instances`; ADC area per layer resolution.
@@ -62,7 +62,7 @@ public enum CostModel {
             let n = c.count.value * Double(instances.units(c.per))
             return ComponentCost(name: c.name, category: c.category, per: c.per, instances: n,
                                  dynamicPJ: dynamicEnergy(c, events: totalEvents),
-                                 staticPJ: (c.staticMW?.value ?? 0) * n * totalTime,
+                                 staticPJ: c.staticPowerMW * n * totalTime,
                                  areaUM2: area(c, instances: instances, adcBitsByLayer: adcBitsByLayer))
         }
         return (layers, components)

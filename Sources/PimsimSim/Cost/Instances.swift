@@ -1,5 +1,5 @@
 /// How many of each instance unit a mapped network occupies: every layer keeps its weights in
-/// arrays of its own (weight-stationary, no duplication). Macros = ceil(arrays / arrays per
+/// arrays of its own (weight-stationary), times its copies. Macros = ceil(arrays / arrays per
 /// macro), tiles = ceil(macros / macros per tile), one chip.
 public struct Instances: Equatable, Sendable {
     public let arrays: Int
@@ -15,12 +15,12 @@ public struct Instances: Equatable, Sendable {
     public var adcs: Int { adcsByLayer.reduce(0, +) }
 
     public init(_ mapping: NetworkMapping, config: HardwareConfig) {
-        arrays = mapping.layers.reduce(0) { $0 + $1.arrays }
+        arrays = mapping.layers.reduce(0) { $0 + $1.allArrays }
         rows = arrays * config.arrayRows
         columns = arrays * config.arrayColumns
         cells = rows * config.arrayColumns
-        senseAmps = mapping.layers.reduce(0) { $0 + $1.senseAmps }
-        adcsByLayer = mapping.layers.map(\.adcs)
+        senseAmps = mapping.layers.reduce(0) { $0 + $1.allSenseAmps }
+        adcsByLayer = mapping.layers.map(\.allADCs)
         let perMacro = Int(config.arraysPerMacro.value), perTile = Int(config.macrosPerTile.value)
         macros = (arrays + perMacro - 1) / perMacro
         tiles = (macros + perTile - 1) / perTile

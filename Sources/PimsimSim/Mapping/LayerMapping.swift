@@ -62,7 +62,13 @@ public struct LayerMapping: Equatable, Sendable {
     public let groupsPerArray: Int
     /// Sum over arrays of k_a * (k_a - 1): ordered pairs of different groups sharing an array.
     public let packedGroupPairs: Int
+    /// Arrays of one copy of the layer's weights.
     public let arrays: Int
+    /// Copies of the layer's arrays (weight duplication; 1 without): they split the output
+    /// positions between them.
+    public internal(set) var duplicates = 1
+    /// Arrays of all copies.
+    public var allArrays: Int { arrays * duplicates }
     /// Cells holding weights over cells of the arrays used.
     public let utilisation: Double
 
@@ -75,6 +81,12 @@ public struct LayerMapping: Equatable, Sendable {
     public let readoutReason: String
     /// The layer's output meets a residual add before its activation.
     public let residual: Bool
+    /// Input values one group's arrays read from the input buffer per inference (per column
+    /// tile): positions x connections without reuse, fewer with a line buffer.
+    public let inputReadsPerGroup: Int
+    /// Input bits the layer takes from the buffer, each value once (no column-tile copies):
+    /// groups x `inputReadsPerGroup` x input bits.
+    public var uniqueInputBits: Double { Double(groups) * Double(inputReadsPerGroup) * Double(inputBits) }
     /// Output positions * output channels.
     public var outputs: Int { positions * outChannels }
     /// Bits stored per output value (2 ternary, 1 binary, accumulator bits otherwise).
@@ -94,10 +106,13 @@ public struct LayerMapping: Equatable, Sendable {
     public let weightDensity: Double
     public let weightDensitySource: DensitySource
 
-    /// Sense amplifiers this layer's arrays need (0 for ADC layers).
+    /// Sense amplifiers one copy of this layer's arrays needs (0 for ADC layers).
     public let senseAmps: Int
-    /// ADCs this layer's arrays need (0 for sense-amp layers).
+    /// ADCs one copy of this layer's arrays needs (0 for sense-amp layers).
     public let adcs: Int
+    /// Sense amplifiers and ADCs of all copies.
+    public var allSenseAmps: Int { senseAmps * duplicates }
+    public var allADCs: Int { adcs * duplicates }
     /// Sensed columns per array over the ADCs of one array, rounded up: conversions one ADC makes
     /// per step.
     public let conversionsPerADC: Int

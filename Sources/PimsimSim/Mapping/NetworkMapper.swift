@@ -15,7 +15,7 @@ public struct DigitalStep: Equatable, Sendable {
 
 /// A whole network placed on arrays.
 public struct NetworkMapping: Equatable, Sendable {
-    public let layers: [LayerMapping]
+    public internal(set) var layers: [LayerMapping]
     public let digital: [DigitalStep]
 }
 
@@ -26,11 +26,18 @@ public enum NetworkMapper {
         var folded = Set<Int>()
         var layers: [LayerMapping] = []
         var layerOfNode: [Int: Int] = [:]
+        var cells = 0
         for geometry in graph.weightedLayers {
             let chain = readoutChain(graph, from: geometry.nodeIndex)
             folded.formUnion(chain.nodes)
             layerOfNode[geometry.nodeIndex] = layers.count
-            layers.append(try mapLayer(geometry, graph: graph, chain: chain, config: config))
+            let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
+            // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
+            guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
+                throw cellLimitError(geometry, config: config)
+            }
+            cells = total
+            layers.append(layer)
         }
         // Owner of every node: the weighted layer reached by following first inputs upwards.
         var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
@@ -50,7 +57,8 @@ public enum NetworkMapper {
 
     /// The nodes after a layer that its read-out absorbs: batch norm (folded into thresholds), a
     /// residual add (resolved at the comparator reference, or digitally after an ADC) and a
-    /// ternary or sign activation. Each must be the previous node's only consumer.
+    /// ternary or sign activation, or a ReLU (one digital operation per output after the ADC,
+    /// with no buffer round trip). Each must be the previous node's only consumer.
     struct Chain {
         var nodes: [Int] = []
         var residual = false
@@ -70,7 +78,7 @@ public enum NetworkMapper {
             case .add where !chain.residual:
                 chain.nodes.append(next)
                 chain.residual = true
-            case .activation(let f) where f == .ternary || f == .sign:
+            case .activation(let f) where f == .ternary || f == .sign || f == .relu:
                 chain.nodes.append(next)
                 chain.activation = f
                 return chain
@@ -117,7 +125,11 @@ public enum NetworkMapper {
         let outPerGroup = g.outChannelsPerGroup
         let columnsPerGroup = outPerGroup * cellsPerWeight
         let columnTiles = (columnsPerGroup + C - 1) / C
-        var groupsPerArray = 1, arrays = g.groups * rowTiles * columnTiles, pairs = 0
+        // arrays x rows x columns within SizeLimits.cells, so no count derived from it overflows.
+        guard let tiled = SizeLimits.product([g.groups, rowTiles, columnTiles, R, C], limit: SizeLimits.cells) else {
+            throw cellLimitError(g, config: config)
+        }
+        var groupsPerArray = 1, arrays = tiled / (R * C), pairs = 0
         if rowTiles == 1 && columnTiles == 1 {
             groupsPerArray = min(g.groups, R / rowsPerGroup, C / columnsPerGroup)
             arrays = (g.groups + groupsPerArray - 1) / groupsPerArray
@@ -133,7 +145,7 @@ public enum NetworkMapper {
         if rowTiles > 1 { reasons.append("\(rowsPerGroup) rows per group exceed \(R)") }
         if sensed > 1 { reasons.append("\(cellsPerWeight) bit-sliced cells per weight") }
         if bitCycles > 1 { reasons.append("\(bitCycles) bit-serial input cycles") }
-        if chain.activation == nil { reasons.append("output not followed by a ternary or sign activation") }
+        if comparators == 0 { reasons.append("output not followed by a ternary or sign activation") }
         let senseAmpsPerArray = (C / cellsPerWeight) * comparators
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
@@ -145,7 +157,7 @@ public enum NetworkMapper {
             readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
         }
         let isSenseAmp = reasons.isEmpty
-        let outputBits = chain.activation.map { $0 == .ternary ? 2 : 1 } ?? Int(config.accumulatorBits.value)
+        let outputBits = comparators == 2 ? 2 : (comparators == 1 ? 1 : Int(config.accumulatorBits.value))
 
         // Densities: trained data when present, else the config's assumptions.
         let data = graph.nodes[g.nodeIndex].data
@@ -167,11 +179,31 @@ public enum NetworkMapper {
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
             readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
-            residual: chain.residual, outputBits: outputBits, inputBits: inputBits,
-            digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0), comparatorsPerOutput: comparators,
+            residual: chain.residual, inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
+            outputBits: outputBits, inputBits: inputBits,
+            digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0) + (chain.activation == .relu ? 1 : 0),
+            comparatorsPerOutput: comparators,
             inputDensity: inputDensity, inputDensitySource: inputSource, weightDensity: weightDensity, weightDensitySource: weightSource,
             senseAmps: isSenseAmp ? arrays * senseAmpsPerArray : 0, adcs: isSenseAmp ? 0 : arrays * adcsPerArray,
             conversionsPerADC: (sensedPerArray + adcsPerArray - 1) / adcsPerArray)
+    }
+
+    /// Input values a group's arrays read from the buffer per inference. Without reuse every
+    /// position reads its k x k x c window (c = input channels per group); with a line buffer an
+    /// output row reads its first window whole and then min(stride, k) new columns per position:
+    /// Ho * (k*k*c + (Wo - 1) * k*min(s, k)*c).
+    static func inputReadsPerGroup(_ g: LayerGeometry, reuse: InputReuse) -> Int {
+        guard reuse == .lineBuffer, case .conv2d(let conv) = g.operation, g.kernel > 1 || conv.stride > 1 else {
+            return g.positions * g.connections
+        }
+        let k = g.kernel, c = g.inChannels / g.groups
+        return g.output.height * (k * k * c + (g.output.width - 1) * k * min(conv.stride, k) * c)
+    }
+
+    static func cellLimitError(_ g: LayerGeometry, config: HardwareConfig) -> InputError {
+        InputError(file: config.file ?? config.name, location: "layer \(g.name)",
+                   expected: "a mapping of at most \(SizeLimits.describe(SizeLimits.cells)) cells (arrays x \(config.arrayRows) rows x \(config.arrayColumns) columns) for the network",
+                   found: "more (\(g.weightCount) weights in this layer)")
     }
 
     /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).
@@ -194,7 +226,12 @@ public enum NetworkMapper {
             case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
             default: signed = true
             }
-            let magnitude = inputsInTile * weightLevels * inputLevels
+            // Up to 2^20 rows x (2^32 - 1)^2 levels exceeds Int: then in Double (beyond 2^53 the
+            // resolution is absurd anyway, and the cost model's tables reject it).
+            guard let magnitude = SizeLimits.product([inputsInTile, weightLevels, inputLevels], limit: 1 << 52) else {
+                let m = Double(inputsInTile) * Double(weightLevels) * Double(inputLevels)
+                return Int((log2(signed ? 2 * m + 1 : m + 1)).rounded(.up))
+            }
             return max(1, log2Ceil(signed ? 2 * magnitude + 1 : magnitude + 1))
         }
     }

@@ -83,6 +83,23 @@ public struct DesignSpace: Sendable {
         return config
     }
 
+    /// The technology-node axis folded into the hardware axis: every config at every node of
+    /// `nodes` (at `vddV`, or the node's nominal supply), named `NAME@NODEnm`, configs outermost.
+    /// Without nodes, the configs as they are (each at its own node, retargeted to `vddV` if
+    /// given). A config without a technology section is an error naming `--node` or `--vdd`.
+    public static func technologyAxis(_ configs: [HardwareConfig], nodes: [Double]?, vddV: Double?) throws -> [HardwareConfig] {
+        guard let nodes else {
+            return try configs.map { vddV == nil ? $0 : try $0.retargeted(nodeNM: nil, vddV: vddV) }
+        }
+        return try configs.flatMap { config in
+            try nodes.map { node in
+                var scaled = try config.retargeted(nodeNM: node, vddV: vddV)
+                scaled.name = "\(config.name)@\(ScalingModel.format(node))nm"
+                return scaled
+            }
+        }
+    }
+
     /// The point ratios are taken against: no split, ADC read-out, same config and rows.
     public static func reference(of point: DesignPoint) -> DesignPoint {
         DesignPoint(hardware: point.hardware, rows: point.rows, split: .none, readout: .adc)

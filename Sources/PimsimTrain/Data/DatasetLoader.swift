@@ -57,7 +57,12 @@ public enum DatasetLoader {
             let magic = bigEndian32(bytes, at: 0)
             guard magic == 0x0803 else { throw InputError(file: p, location: "header", expected: "IDX magic number 0x00000803 (unsigned-byte images, 3 dimensions)", found: String(format: "0x%08x", magic)) }
             let count = bigEndian32(bytes, at: 4), rows = bigEndian32(bytes, at: 8), columns = bigEndian32(bytes, at: 12)
-            let expected = 16 + count * rows * columns
+            // Three 32-bit header fields can multiply past Int (a damaged header): an error, not a trap.
+            guard let size = SizeLimits.product([count, rows, columns], limit: Int.max - 16) else {
+                throw InputError(file: p, location: "header", expected: "image count x rows x columns within 64 bits (a damaged header?)",
+                                 found: "\(count) images of \(rows)x\(columns)")
+            }
+            let expected = 16 + size
             guard bytes.count == expected else {
                 throw InputError(file: p, expected: "\(expected) bytes (16-byte header + \(count) images of \(rows)x\(columns))", found: "\(bytes.count) bytes (\(bytes.count < expected ? "truncated" : "trailing data"))")
             }

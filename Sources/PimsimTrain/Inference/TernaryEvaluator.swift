@@ -26,11 +26,14 @@ public enum TernaryEvaluator {
     }
 
     /// Images per chunk (fixed, so results do not depend on the thread count).
-    static let chunk = 100
+    public static let chunk = 100
 
     /// Evaluates `graph` on `images` (bytes, CHW per image) with `labels`.
+    /// - Parameter progress: called with (images done, images in all) after each chunk of
+    ///   images, from the worker that finished it (one call at a time).
     /// - Throws: `InputError` if the graph lacks trained data or does not fit the data.
-    public static func evaluate(_ graph: Graph, images: [UInt8], labels: [Int], shape: TensorShape, classes: Int, workers: Int = 2, file: String? = nil) throws -> Result {
+    public static func evaluate(_ graph: Graph, images: [UInt8], labels: [Int], shape: TensorShape, classes: Int, workers: Int = 2, file: String? = nil,
+                                progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> Result {
         let plan = try Plan(graph: graph, shape: shape, classes: classes, file: file)
         let chunks = stride(from: 0, to: labels.count, by: chunk).map { $0..<min(labels.count, $0 + chunk) }
         let results = UnsafeMutableBufferPointer<(Int, [Int], [Int])>.allocate(capacity: max(chunks.count, 1))
@@ -38,12 +41,16 @@ public enum TernaryEvaluator {
         defer { results.deallocate() }
         nonisolated(unsafe) let out = results
         nonisolated(unsafe) var failure: Error?
+        nonisolated(unsafe) var done = 0
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: min(max(workers, 1), max(chunks.count, 1))) { w in
             var k = w
             while k < chunks.count {
                 do {
                     out[k] = try plan.run(images: images, labels: labels, range: chunks[k])
+                    if let progress {
+                        lock.lock(); done += chunks[k].count; progress(done, labels.count); lock.unlock()
+                    }
                 } catch {
                     lock.lock(); if failure == nil { failure = error }; lock.unlock()
                     return

@@ -160,13 +160,15 @@ extension Trainer {
     /// The returned graph (to be written out) carries that accuracy in its metadata, with the
     /// parameter count and, apart from it, the group-threshold constants (`ParameterAccounting`),
     /// and, per weighted layer, the weight density and the measured input density.
-    public func exportEvaluated(notes: [String: String]) throws -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
+    /// - Parameter progress: integer evaluation progress (images done, images in all).
+    public func exportEvaluated(notes: [String: String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws
+        -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
         guard network.parameters.allSatisfy({ $0.value.allSatisfy(\.isFinite) }) else {
             throw InputError(location: "--lr", expected: "training that stays finite (a lower --lr)", found: "NaN or infinite weights: training diverged")
         }
         let exported = try NetJSON.decode(NetJSON.encode(try Exporter.export(network)))
         let result = try TernaryEvaluator.evaluate(exported, images: dataset.testImages, labels: dataset.testLabels,
-                                                   shape: dataset.shape, classes: dataset.classes, workers: options.workers)
+                                                   shape: dataset.shape, classes: dataset.classes, workers: options.workers, progress: progress)
         let nodes = exported.nodes.map { node -> Node in
             var n = node
             if let weights = node.data.weights {

@@ -1,0 +1,97 @@
+import Foundation
+import PimsimCore
+import XCTest
+
+/// docs/outputs.md is the contract for the JSON and CSV outputs: for every section, run the
+/// command it names and check that each documented field is written and nothing else is.
+final class OutputSchemaTests: XCTestCase {
+    struct Section {
+        let heading: String
+        let command: [String]
+        let fields: [String]
+    }
+
+    /// The `## \`pimsim ... --format json|csv\`` sections of docs/outputs.md: the command after
+    /// "Checked with" and the first column of the table, braces expanded.
+    static func sections() throws -> [Section] {
+        let text = try TextFile.read(try ResourceLocator.locate("docs/outputs.md"))
+        var sections: [Section] = []
+        var heading: String?, command: [String] = [], fields: [String] = []
+        func close() {
+            if let heading { sections.append(Section(heading: heading, command: command, fields: fields)) }
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("## ") {
+                close()
+                heading = line.contains("--format") ? line : nil
+                command = []
+                fields = []
+            } else if heading != nil, command.isEmpty, let range = line.range(of: "Checked with `pimsim ") {
+                let rest = line[range.upperBound...]
+                command = rest[..<rest.firstIndex(of: "`")!].split(separator: " ").map(String.init)
+            } else if heading != nil, line.hasPrefix("| `") {
+                let cell = line.dropFirst(3).prefix { $0 != "`" }
+                fields += expand(String(cell))
+            }
+        }
+        close()
+        return sections
+    }
+
+    /// `a.{x,y}.b` -> `a.x.b`, `a.y.b`.
+    static func expand(_ path: String) -> [String] {
+        guard let open = path.firstIndex(of: "{"), let close = path.firstIndex(of: "}") else { return [path] }
+        let head = path[..<open], tail = path[path.index(after: close)...]
+        return path[path.index(after: open)..<close].split(separator: ",").flatMap { expand(String(head) + $0 + tail) }
+    }
+
+    /// Every member path of `value` (`a.b`, `a[].c`), members of arrays' objects included.
+    static func paths(_ value: JSONValue, prefix: String = "") -> Set<String> {
+        switch value {
+        case .object(let pairs):
+            return pairs.reduce(into: Set<String>()) { result, pair in
+                let path = prefix.isEmpty ? pair.0 : prefix + "." + pair.0
+                result.insert(path)
+                result.formUnion(paths(pair.1, prefix: path))
+            }
+        case .array(let items):
+            return items.reduce(into: Set<String>()) { $0.formUnion(paths($1, prefix: prefix + "[]")) }
+        default:
+            return []
+        }
+    }
+
+    func testEveryDocumentedSectionNamesACommand() throws {
+        let sections = try Self.sections()
+        XCTAssertEqual(sections.count, 8, "JSON and CSV of run, sweep, params and fpga")
+        for s in sections {
+            XCTAssertFalse(s.command.isEmpty, s.heading)
+            XCTAssertFalse(s.fields.isEmpty, s.heading)
+        }
+    }
+
+    func testJSONOutputsHaveExactlyTheDocumentedFields() throws {
+        for section in try Self.sections() where section.heading.contains("--format json") {
+            let run = runPimsim(section.command)
+            XCTAssertEqual(run.status, 0, "\(section.command): \(run.err)")
+            let written = Self.paths(try JSONParser.parse(run.out))
+            let documented = Set(section.fields)
+            XCTAssertEqual(documented.subtracting(written).sorted(), [], "\(section.heading): documented but not written")
+            XCTAssertEqual(written.subtracting(documented).sorted(), [], "\(section.heading): written but not documented")
+        }
+    }
+
+    func testCSVHeadersAreTheDocumentedColumns() throws {
+        for section in try Self.sections() where section.heading.contains("--format csv") {
+            let run = runPimsim(section.command)
+            XCTAssertEqual(run.status, 0, "\(section.command): \(run.err)")
+            let header = run.out.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+            XCTAssertEqual(header, section.fields, section.heading)
+            // No empty cell but those the page allows: every column is filled on some line.
+            let lines = run.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            for (i, column) in header.enumerated() {
+                XCTAssertTrue(lines.contains { $0.count == header.count && !$0[i].isEmpty }, "\(section.heading): \(column) is never filled")
+            }
+        }
+    }
+}
