@@ -4,21 +4,43 @@
 import Foundation
 import PackageDescription
 
-// Release builds are tuned for the CPU that builds them (`-target-cpu native`): on x86-64 the
-// default target is baseline SSE2, where wide SIMD and popcount fall back to scalar code that was
-// measured 20-150x slower (docs/performance.md). Set PIMSIM_PORTABLE=1 to build a portable binary.
+// The kernels (PimsimKernelsISA/, float GEMM, ternary products, bit packing) are compiled once
+// per instruction set into separate modules, each with its own target CPU, and PimsimKernels
+// picks the best one the CPU supports at run time (KernelISA): one binary runs on any x86-64 CPU
+// and uses AVX-512 or AVX2 + FMA where they exist. Everything else builds for the default
+// target, so nothing outside those modules can use an instruction another x86-64 CPU lacks.
+// On the default x86-64 target (SSE2), wide SIMD and popcount fall back to code measured
+// 20-150x slower (docs/performance.md), hence the per-ISA modules.
+//
+// The target-CPU flags are `unsafeFlags`, which SwiftPM refuses in a package used as a
+// dependency: set PIMSIM_PORTABLE=1 to build without them (only the portable kernels; on x86-64
+// that is baseline SSE2, on arm64 NEON, which every arm64 CPU has).
 let portableBuild = ProcessInfo.processInfo.environment["PIMSIM_PORTABLE"] != nil
-let hostTuned: [SwiftSetting] = portableBuild
-    ? []
-    : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
 
-// PimsimKernels is also optimised and host-tuned in debug builds: its SIMD code unoptimised, or on
-// the baseline target, ran 0.2-0.5 GFLOP/s instead of ~200 (docs/performance.md), which made debug
-// test runs of anything that trains crawl. PIMSIM_HOST_TUNED selects fused multiply-adds.
-let kernelSettings: [SwiftSetting] = portableBuild
-    ? []
-    : [.unsafeFlags(["-target-cpu", "native"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
-       .define("PIMSIM_HOST_TUNED")]
+// Kernel modules are optimised in debug builds too: their SIMD code unoptimised ran
+// 0.2-0.5 GFLOP/s instead of ~200 (docs/performance.md), which made debug test runs of anything
+// that trains crawl.
+let optimisedInDebug: [SwiftSetting] = portableBuild ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+/// One kernel module: the shared sources (a symbolic link to Sources/PimsimKernelsISA) built for
+/// one instruction set. `-Xcc -march` sets the features Swift's code generator uses (Swift 6.3
+/// rejects the x86-64-v3/v4 names as -target-cpu).
+func kernelModule(_ name: String, define: String?, march: [String]) -> Target {
+    .target(name: name, dependencies: ["PimsimKernelBase"],
+            swiftSettings: (define.map { [.define($0)] } ?? []) + (march.isEmpty ? [] : [.unsafeFlags(march)]) + optimisedInDebug)
+}
+
+var kernelModules: [Target] = [kernelModule("PimsimKernelsPortable", define: nil, march: [])]
+#if arch(x86_64)
+if !portableBuild {
+    kernelModules += [
+        kernelModule("PimsimKernelsAVX2", define: "PIMSIM_ISA_AVX2", march: ["-Xcc", "-march=x86-64-v3"]),
+        kernelModule("PimsimKernelsAVX512", define: "PIMSIM_ISA_AVX512",
+                     march: ["-Xcc", "-march=x86-64-v4", "-Xcc", "-mavx512vpopcntdq"]),
+    ]
+}
+#endif
+let kernelModuleNames = kernelModules.map { Target.Dependency(stringLiteral: $0.name) }
 
 let package = Package(
     name: "pimsim",
@@ -31,33 +53,34 @@ let package = Package(
     ],
     targets: [
         // Graph IR, net.json, model zoo, network splitting, parameter accounting.
-        .target(name: "PimsimCore", swiftSettings: hostTuned),
-        // Bit-exact ternary kernels and float GEMM (SIMD, bit-packing, popcount, both cores).
-        .target(name: "PimsimKernels", swiftSettings: kernelSettings),
+        .target(name: "PimsimCore"),
+        // Threads (worker pool), scratch memory and the interface every kernel module implements.
+        .target(name: "PimsimKernelBase", swiftSettings: optimisedInDebug),
+        // Bit-exact ternary kernels and float GEMM (SIMD, bit-packing, popcount, both cores): the
+        // public API and the run-time choice of kernel module.
+        .target(name: "PimsimKernels", dependencies: ["PimsimKernelBase"] + kernelModuleNames, swiftSettings: optimisedInDebug),
         // Crossbar mapping, scheduling (event counts) and cost (hwconfig tables).
-        .target(name: "PimsimSim", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        .target(name: "PimsimSim", dependencies: ["PimsimCore"]),
         // Training of ternary / binary / float networks; export to net.json; integer evaluation.
-        .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"], swiftSettings: hostTuned),
+        .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"]),
         // FPGA resource estimation (LUT, FF, DSP, BRAM).
-        .target(name: "PimsimFPGA", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        .target(name: "PimsimFPGA", dependencies: ["PimsimCore"]),
         // Text tables, CSV, JSON and SVG reports.
-        .target(name: "PimsimReports", dependencies: ["PimsimCore"], swiftSettings: hostTuned),
+        .target(name: "PimsimReports", dependencies: ["PimsimCore"]),
         // Command-line front end: argument parsing and commands (a library so tests can run it).
         .target(
             name: "PimsimCLI",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFPGA", "PimsimReports"],
-            swiftSettings: hostTuned),
-        .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"], swiftSettings: hostTuned),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFPGA", "PimsimReports", "PimsimKernels"]),
+        .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"]),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"],
-            swiftSettings: hostTuned),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"]),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
         .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),
-        .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore"]),
-    ]
+        .testTarget(name: "PimsimCLITests", dependencies: ["PimsimCLI", "PimsimCore", "PimsimKernels"]),
+    ] + kernelModules
 )

@@ -3,31 +3,11 @@
 /// op(A) is A (m x k, leading dimension k) or, with `transposeA`, the transpose of a stored
 /// k x m matrix; likewise for B.
 ///
-/// Method (docs/performance.md): k is cut into blocks of at most `kBlock`; each worker packs its
-/// rows of op(A) into 8-row panels once, then per group of 48-column panels of op(B) and k block
-/// packs those B panels and runs `FloatMicroKernel` on every 8 x 48 tile under them. Edge tiles
-/// are computed on zero-padded panels into a scratch tile and only the valid part is copied out.
-/// Problems of at least `parallelWorkFLOP` run on all cores: row panels split into one chunk per
-/// core, or column panels into `columnChunksPerCore` chunks per core (whichever splits more
-/// evenly); smaller ones run on the calling thread.
+/// Method (docs/performance.md): packed panels and a register-tiled micro-kernel sized for the
+/// instruction set `KernelISA.active` selects (AVX-512, AVX2 + FMA, NEON or baseline); small
+/// outputs with a long k and a transposed B (weight gradients) use vector dot products instead.
+/// Problems of at least 10 MFLOP run on up to `threads` cores.
 public enum FloatGEMM {
-    /// Largest k block: a 48-column B panel of 1024 rows is 192 KiB and stays in the core's 1 MiB
-    /// L2 while every A panel of the worker streams past it. With one block per product (k <= 1024)
-    /// each C tile is written once: C rows n * 4 bytes apart (32 KiB at n = 8192) map to one cache
-    /// set, and re-reading tiles across k blocks of 192 or 256 measured 5-10 % slower.
-    static let kBlock = 1024
-    /// B panels packed together: rows of 8 x 48 floats are read as 1,536 contiguous bytes instead
-    /// of 192 (strided rows of B were a third of the conv-shaped GEMM's time).
-    static let panelsPerPack = 8
-    /// 2*m*n*k below which one thread is faster: Dispatch costs ~5 µs after idle and 10 MFLOP
-    /// take ~50 µs on one core at ~200 GFLOP/s (docs/performance.md).
-    static let parallelWorkFLOP = 10_000_000
-    /// Row panels per worker up to which B (if not transposed) is read in place instead of packed:
-    /// packing costs about as much as the FMAs of one or two 8-row panels.
-    static let inPlaceBRowPanels = 2
-    /// Chunks per core when the columns are split (see `multiply`).
-    static let columnChunksPerCore = 4
-
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false
@@ -49,25 +29,8 @@ public enum FloatGEMM {
             if !accumulate { c.update(repeating: 0, count: m &* n) }
             return
         }
-        let rowPanels = (m &+ FloatMicroKernel.rows &- 1) / FloatMicroKernel.rows
-        let columnPanels = (n &+ FloatMicroKernel.columns &- 1) / FloatMicroKernel.columns
-        let work = 2.0 * Double(m) * Double(n) * Double(k)
-        let workers = work < Double(parallelWorkFLOP) ? 1 : max(1, min(threads, Parallel.processorCount, max(rowPanels, columnPanels)))
-        // Split the dimension whose largest chunk is closest to an even share.
-        let rowChunk = (rowPanels + workers - 1) / workers, columnChunk = (columnPanels + workers - 1) / workers
-        let splitRows = Double(rowChunk) / Double(rowPanels) <= Double(columnChunk) / Double(columnPanels)
-        let problem = Problem(a: SendablePointer(a), b: SendablePointer(b), c: SendablePointer(c),
-                              m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-                              accumulate: accumulate)
-        // Column chunks only repack A (small next to their share of the work), so each core gets
-        // several and a core that starts late leaves them to the other; row chunks would each
-        // repack all of B, so there is one per core.
-        let chunks = workers == 1 || splitRows ? workers : min(columnPanels, workers &* columnChunksPerCore)
-        Parallel.run(workers: chunks) { chunk in
-            let rows = splitRows ? Parallel.range(part: chunk, of: chunks, units: rowPanels) : 0..<rowPanels
-            let columns = splitRows ? 0..<columnPanels : Parallel.range(part: chunk, of: chunks, units: columnPanels)
-            problem.compute(rowPanels: rows, columnPanels: columns)
-        }
+        KernelISA.kernels.floatMultiply(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+                                        accumulate: accumulate, threads: threads)
     }
 
     /// Array convenience: returns op(A) * op(B) as a new m x n array.
@@ -82,205 +45,5 @@ public enum FloatGEMM {
             }
         }
         return c
-    }
-}
-
-/// One GEMM call's operands, shared read-only by the workers.
-private struct Problem: Sendable {
-    let a: SendablePointer<Float>, b: SendablePointer<Float>, c: SendablePointer<Float>
-    let m: Int, n: Int, k: Int
-    let transposeA: Bool, transposeB: Bool, accumulate: Bool
-
-    /// Computes the C tiles in the given row-panel x column-panel block. The worker's rows of op(A)
-    /// are packed once for all k (block-major, then panel); then per group of `panelsPerPack`
-    /// column panels and k block those B panels are packed and each is swept by every A panel, so
-    /// the C tiles under them stay in cache across the k blocks.
-    func compute(rowPanels: Range<Int>, columnPanels: Range<Int>) {
-        guard !rowPanels.isEmpty && !columnPanels.isEmpty else { return }
-        let mr = FloatMicroKernel.rows, nr = FloatMicroKernel.columns, group = FloatGEMM.panelsPerPack
-        let blocks = (k + FloatGEMM.kBlock - 1) / FloatGEMM.kBlock
-        let kc = (k + blocks - 1) / blocks
-        let panelCount = rowPanels.count
-        let aFloats = panelCount &* mr &* k, bFloats = group &* nr &* kc
-        Workspace.shared.withBuffer(bytes: (aFloats &+ bFloats &+ mr &* nr) &* 4) { raw in
-            let packedA = raw.bindMemory(to: Float.self, capacity: aFloats &+ bFloats &+ mr &* nr)
-            compute(rowPanels: rowPanels, columnPanels: columnPanels, packedA: packedA,
-                    packedB: packedA + aFloats, scratch: packedA + (aFloats &+ bFloats))
-        }
-    }
-
-    private func compute(rowPanels: Range<Int>, columnPanels: Range<Int>, packedA: UnsafeMutablePointer<Float>,
-                         packedB: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let mr = FloatMicroKernel.rows, nr = FloatMicroKernel.columns, group = FloatGEMM.panelsPerPack
-        let blocks = (k + FloatGEMM.kBlock - 1) / FloatGEMM.kBlock
-        let kc = (k + blocks - 1) / blocks
-        let panelCount = rowPanels.count
-        // With few A panels each B panel would be used only once or twice after packing: read
-        // full-width panels of a row-major B where they are instead.
-        let inPlaceB = !transposeB && panelCount <= FloatGEMM.inPlaceBRowPanels
-        // Block b starts at packedA + b * kc * 8 * panelCount; panel s of it is depth * 8 further per panel.
-        for block in 0..<blocks {
-            let p0 = block &* kc, depth = min(kc, k &- p0)
-            for (slot, panel) in rowPanels.enumerated() {
-                packA(into: packedA + (p0 &* panelCount &+ slot &* depth) &* mr, row0: panel &* mr, p0: p0, depth: depth)
-            }
-        }
-        for groupStart in stride(from: columnPanels.lowerBound, to: columnPanels.upperBound, by: group) {
-            let panels = groupStart..<min(columnPanels.upperBound, groupStart &+ group)
-            for block in 0..<blocks {
-                let p0 = block &* kc, depth = min(kc, k &- p0)
-                let load = accumulate || block > 0
-                if !inPlaceB { packB(into: packedB, panels: panels, p0: p0, depth: depth) }
-                for (bSlot, columnPanel) in panels.enumerated() {
-                    let j0 = columnPanel &* nr, width = min(nr, n &- j0)
-                    var bPanel = UnsafePointer(packedB + bSlot &* depth &* nr), ldb = nr
-                    if inPlaceB && width == nr {
-                        (bPanel, ldb) = (UnsafePointer(b.pointer + (p0 &* n &+ j0)), n)
-                    } else if inPlaceB {
-                        packPanel(into: packedB, column0: j0, p0: p0, depth: depth)
-                        bPanel = UnsafePointer(packedB)
-                    }
-                    for (slot, panel) in rowPanels.enumerated() {
-                        let i0 = panel &* mr, height = min(mr, m &- i0)
-                        let aPanel = UnsafePointer(packedA + (p0 &* panelCount &+ slot &* depth) &* mr)
-                        let tile = c.pointer + (i0 &* n &+ j0)
-                        if height == mr && width == nr {
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: tile, ldc: n, load: load)
-                        } else {
-                            scratch.update(repeating: 0, count: mr &* nr)
-                            if load { copy(height, width, from: tile, n, to: scratch, nr) }
-                            FloatMicroKernel.tile(kc: depth, a: aPanel, b: bPanel, ldb: ldb, c: scratch, ldc: nr, load: true)
-                            copy(height, width, from: scratch, nr, to: tile, n)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// packed[p * 8 + r] = op(A)[row0 + r][p0 + p], zero for rows past m.
-    private func packA(into packed: UnsafeMutablePointer<Float>, row0: Int, p0: Int, depth: Int) {
-        let mr = FloatMicroKernel.rows, height = min(mr, m &- row0)
-        if height < mr { packed.update(repeating: 0, count: mr &* depth) }
-        if transposeA {
-            for p in 0..<depth {
-                let source = a.pointer + ((p0 &+ p) &* m &+ row0), target = packed + p &* mr
-                for r in 0..<height { target[r] = source[r] }
-            }
-        } else {
-            // Full panels: 8 rows x 16 k loaded as 8 vectors, transposed in registers, stored as
-            // 128 contiguous floats (a strided copy compiled to `vscatterqps`, slow on this CPU).
-            let fullDepth = height == mr ? depth & ~15 : 0
-            withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 16) { scratch in
-                let block = scratch.baseAddress!
-                for pStart in stride(from: 0, to: fullDepth, by: 16) {
-                    for r in 0..<8 {
-                        let source = UnsafeRawPointer(a.pointer + ((row0 &+ r) &* k &+ p0 &+ pStart))
-                        block[r] = source.loadUnaligned(as: SIMD16<Float>.self)
-                    }
-                    let target = UnsafeMutableRawPointer(packed + pStart &* mr)
-                    let columns = unshuffle(block, vectors: 8, rounds: 4)
-                    for v in 0..<8 { target.storeBytes(of: columns[v], toByteOffset: v &* 64, as: SIMD16<Float>.self) }
-                }
-            }
-            for p in fullDepth..<depth {
-                for r in 0..<height { packed[p &* mr &+ r] = a.pointer[(row0 &+ r) &* k &+ p0 &+ p] }
-            }
-        }
-    }
-
-    /// Packs the column panels `panels` of op(B) rows p0..<p0+depth one after another:
-    /// panel q at packed + q * depth * 48, packed[p * 48 + j] = op(B)[p0 + p][48 * panel + j],
-    /// zero for columns past n.
-    private func packB(into packed: UnsafeMutablePointer<Float>, panels: Range<Int>, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns
-        let fullPanels = transposeB ? 0 : min(panels.count, (n &- panels.lowerBound &* nr) / nr)
-        if fullPanels > 0 {
-            // Whole rows of the group at once (768 contiguous bytes for 4 panels), three 64-byte
-            // vectors per panel; a memmove call per 192-byte row cost 20 % of the GEMM.
-            for p in 0..<depth {
-                let source = UnsafeRawPointer(b.pointer + ((p0 &+ p) &* n &+ panels.lowerBound &* nr))
-                for q in 0..<fullPanels {
-                    let target = UnsafeMutableRawPointer(packed + (q &* depth &+ p) &* nr)
-                    for v in 0..<3 {
-                        target.storeBytes(of: source.loadUnaligned(fromByteOffset: (q &* 3 &+ v) &* 64, as: SIMD16<Float>.self),
-                                          toByteOffset: v &* 64, as: SIMD16<Float>.self)
-                    }
-                }
-            }
-        }
-        for q in fullPanels..<panels.count {
-            packPanel(into: packed + q &* depth &* nr, column0: (panels.lowerBound &+ q) &* nr, p0: p0, depth: depth)
-        }
-    }
-
-    /// One panel of `packB`, any width and either layout of B.
-    private func packPanel(into packed: UnsafeMutablePointer<Float>, column0: Int, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns, width = min(nr, n &- column0)
-        if width < nr { packed.update(repeating: 0, count: nr &* depth) }
-        if transposeB {
-            packTransposedPanel(into: packed, column0: column0, width: width, p0: p0, depth: depth)
-        } else {
-            for p in 0..<depth {
-                let source = b.pointer + ((p0 &+ p) &* n &+ column0), target = packed + p &* nr
-                for j in 0..<width { target[j] = source[j] }
-            }
-        }
-    }
-
-    /// The transposed case of `packPanel`: B is stored n x k, so panel column j is the
-    /// contiguous source row column0 + j. Blocks of 16 columns x 16 k are loaded as 16 vectors,
-    /// transposed in registers and stored as 16 panel rows, walking down k for 16 columns at a time
-    /// (16 sequential read streams). A plain strided copy compiled to
-    /// `vscatterqps` and ran the weight-gradient GEMM (M16 K144 N50176) at 19 GFLOP/s.
-    private func packTransposedPanel(into packed: UnsafeMutablePointer<Float>, column0: Int, width: Int, p0: Int, depth: Int) {
-        let nr = FloatMicroKernel.columns, fullDepth = depth & ~15, fullWidth = width & ~15
-        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 32) { scratch in
-            let block = scratch.baseAddress!
-            for jStart in stride(from: 0, to: fullWidth, by: 16) {
-                for pStart in stride(from: 0, to: fullDepth, by: 16) {
-                    for r in 0..<16 {
-                        let source = UnsafeRawPointer(b.pointer + ((column0 &+ jStart &+ r) &* k &+ p0 &+ pStart))
-                        block[r] = source.loadUnaligned(as: SIMD16<Float>.self)
-                    }
-                    let rows = unshuffle(block, vectors: 16, rounds: 4)
-                    for c in 0..<16 {
-                        UnsafeMutableRawPointer(packed + ((pStart &+ c) &* nr &+ jStart)).storeBytes(of: rows[c], as: SIMD16<Float>.self)
-                    }
-                }
-            }
-        }
-        // Leftover k rows (all columns) and leftover columns (all k rows), element by element.
-        for p in 0..<depth {
-            let firstColumn = p < fullDepth ? fullWidth : 0
-            for j in firstColumn..<width { packed[p &* nr &+ j] = b.pointer[(column0 &+ j) &* k &+ p0 &+ p] }
-        }
-    }
-
-    /// Perfect unshuffles of the `vectors` x 16 floats in block[0..<vectors] (vector-major): each
-    /// round writes the even-indexed values of the whole sequence, then the odd-indexed ones, which
-    /// rotates the bits of an element's index right by one. With a 16 x 16 block, 4 rounds
-    /// transpose it; with 8 x 16 (rows r of 16 k each), 4 rounds give k-major order (index
-    /// r * 16 + p becomes p * 8 + r). block[vectors..<2 * vectors] is the other buffer; returns
-    /// the one holding the result.
-    @inline(__always)
-    private func unshuffle(_ block: UnsafeMutablePointer<SIMD16<Float>>, vectors: Int, rounds: Int) -> UnsafeMutablePointer<SIMD16<Float>> {
-        var from = block, to = block + vectors
-        let half = vectors / 2
-        for _ in 0..<rounds {
-            for i in 0..<half {
-                to[i] = SIMD16(lowHalf: from[2 &* i].evenHalf, highHalf: from[2 &* i &+ 1].evenHalf)
-                to[i &+ half] = SIMD16(lowHalf: from[2 &* i].oddHalf, highHalf: from[2 &* i &+ 1].oddHalf)
-            }
-            swap(&from, &to)
-        }
-        return from
-    }
-
-    private func copy(_ rows: Int, _ columns: Int, from source: UnsafePointer<Float>, _ sourceStride: Int,
-                      to target: UnsafeMutablePointer<Float>, _ targetStride: Int) {
-        for r in 0..<rows {
-            (target + r &* targetStride).update(from: source + r &* sourceStride, count: columns)
-        }
     }
 }

@@ -1,3 +1,5 @@
+import PimsimKernelBase
+
 /// Fast packing of row-major activations (or weights) into `PackedTernaryMatrix` bit-planes,
 /// 64 values per word (column c of a row goes to bit c % 64 of word c / 64). Pack each layer's
 /// activations once and reuse the packed matrix: packing floats costs more than a product with
@@ -8,9 +10,9 @@ extension PackedTernaryMatrix {
     /// `parallelPackValues` values.
     public init(values: UnsafePointer<Int8>, rows: Int, columns: Int, threads: Int = .max) {
         self.init(rows: rows, columns: columns)
-        let words = wordsPerRow, source = SendablePointer(values)
+        let words = wordsPerRow, source = SendablePointer(values), kernels = KernelISA.kernels
         let valid = fillPlanes(threads: threads) { nonzero, negative, row in
-            BitPacking.packRow(source.pointer + row &* columns, columns: columns,
+            kernels.packRow(source.pointer + row &* columns, columns: columns,
                                nonzero: nonzero + row &* words, negative: negative + row &* words)
         }
         precondition(valid, "ternary values must be -1, 0 or +1")
@@ -31,13 +33,13 @@ extension PackedTernaryMatrix {
         precondition(lowPerColumn.count == columns && highPerColumn.count == columns, "one threshold pair per column")
         precondition(zip(lowPerColumn, highPerColumn).allSatisfy { $0 <= $1 }, "each low threshold must be <= its high threshold")
         self.init(rows: rows, columns: columns)
-        let words = wordsPerRow, source = SendablePointer(values)
+        let words = wordsPerRow, source = SendablePointer(values), kernels = KernelISA.kernels
         lowPerColumn.withUnsafeBufferPointer { lowBuffer in
             highPerColumn.withUnsafeBufferPointer { highBuffer in
                 let low = SendablePointer(lowBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
                 let high = SendablePointer(highBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
                 _ = fillPlanes(threads: threads) { nonzero, negative, row in
-                    BitPacking.packRow(source.pointer + row &* columns, columns: columns, low: low.pointer, high: high.pointer,
+                    kernels.packRow(source.pointer + row &* columns, columns: columns, low: low.pointer, high: high.pointer,
                                        binary: false, nonzero: nonzero + row &* words, negative: negative + row &* words)
                     return true
                 }
@@ -49,14 +51,20 @@ extension PackedTernaryMatrix {
     /// (XNOR-Net inputs).
     /// Every nonzero bit is set, so `TernaryGEMM` computes the binary dot product exactly.
     public init(signsOf values: UnsafePointer<Float>, rows: Int, columns: Int, threads: Int = .max) {
+        self.init(signsOf: values, rows: rows, columns: columns, thresholdPerColumn: [Float](repeating: 0, count: columns), threads: threads)
+    }
+
+    /// Binarises `values` with a threshold per column: -1 where x < thresholdPerColumn[c], else +1
+    /// (NaN included). Every nonzero bit is set.
+    public init(signsOf values: UnsafePointer<Float>, rows: Int, columns: Int, thresholdPerColumn: [Float], threads: Int = .max) {
+        precondition(thresholdPerColumn.count == columns, "one threshold per column")
         self.init(rows: rows, columns: columns)
-        let words = wordsPerRow, source = SendablePointer(values)
-        let zeros = [Float](repeating: 0, count: columns)
-        zeros.withUnsafeBufferPointer { zeroBuffer in
-            let zero = SendablePointer(zeroBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
+        let words = wordsPerRow, source = SendablePointer(values), kernels = KernelISA.kernels
+        thresholdPerColumn.withUnsafeBufferPointer { thresholdBuffer in
+            let threshold = SendablePointer(thresholdBuffer.baseAddress ?? UnsafePointer(bitPattern: 64)!)
             _ = fillPlanes(threads: threads) { nonzero, negative, row in
-                BitPacking.packRow(source.pointer + row &* columns, columns: columns, low: zero.pointer, high: zero.pointer,
-                                   binary: true, nonzero: nonzero + row &* words, negative: negative + row &* words)
+                kernels.packRow(source.pointer + row &* columns, columns: columns, low: threshold.pointer, high: threshold.pointer,
+                                binary: true, nonzero: nonzero + row &* words, negative: negative + row &* words)
                 return true
             }
         }

@@ -20,6 +20,19 @@ public struct PackedTernaryMatrix: Sendable, Equatable {
         negative = [UInt64](repeating: 0, count: rows * wordsPerRow)
     }
 
+    /// A matrix from ready bit-planes (`rows * wordsPerRow` words each, in this type's layout;
+    /// padding bits past `columns` must be zero).
+    public init(rows: Int, columns: Int, nonzero: [UInt64], negative: [UInt64]) {
+        let words = (columns + 63) / 64
+        precondition(rows >= 0 && columns >= 0 && nonzero.count == rows * words && negative.count == rows * words,
+                     "each plane must hold rows * wordsPerRow words")
+        self.rows = rows
+        self.columns = columns
+        wordsPerRow = words
+        self.nonzero = nonzero
+        self.negative = negative
+    }
+
     /// Packs `values` (row-major, rows x columns, each -1, 0 or +1; anything else is a
     /// precondition failure).
     public init(values: [Int8], rows: Int, columns: Int) {

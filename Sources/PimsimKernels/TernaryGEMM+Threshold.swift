@@ -55,85 +55,21 @@ extension TernaryGEMM {
         var lowLanes = [Int64](repeating: .min, count: groups &* 8), highLanes = [Int64](repeating: .max, count: groups &* 8)
         lowLanes.replaceSubrange(0..<a.rows, with: low)
         highLanes.replaceSubrange(0..<a.rows, with: high)
-        let rowBytes = result.wordsPerRow &* 8
-        result.nonzero.withUnsafeMutableBytes { nonzero in
-            result.negative.withUnsafeMutableBytes { negative in
-                lowLanes.withUnsafeBytes { lowBytes in
-                    highLanes.withUnsafeBytes { highBytes in
-                        let sink = ThresholdSink(low: lowBytes.baseAddress!.assumingMemoryBound(to: SIMD8<Int64>.self),
-                                                 high: highBytes.baseAddress!.assumingMemoryBound(to: SIMD8<Int64>.self),
-                                                 nonzero: SendablePointer(nonzero.baseAddress!.assumingMemoryBound(to: UInt8.self)),
-                                                 negative: SendablePointer(negative.baseAddress!.assumingMemoryBound(to: UInt8.self)),
-                                                 rowBytes: rowBytes)
-                        if a.wordsPerRow == 0 {
-                            // No columns: every dot is 0.
-                            for j in 0..<b.rows {
-                                for group in 0..<groups { sink.row(SIMD8(), group: group, j: j) }
+        let wordsPerRow = result.wordsPerRow
+        a.withOperand { aOperand in
+            b.withOperand { bOperand in
+                result.nonzero.withUnsafeMutableBufferPointer { nonzero in
+                    result.negative.withUnsafeMutableBufferPointer { negative in
+                        lowLanes.withUnsafeBufferPointer { lowBuffer in
+                            highLanes.withUnsafeBufferPointer { highBuffer in
+                                KernelISA.kernels.ternaryThreshold(aOperand, bOperand, low: lowBuffer.baseAddress!, high: highBuffer.baseAddress!,
+                                                                   nonzero: nonzero.baseAddress!, negative: negative.baseAddress!,
+                                                                   resultWordsPerRow: wordsPerRow, threads: threads)
                             }
-                        } else {
-                            run(a, b, sink: sink, threads: threads)
                         }
                     }
                 }
             }
         }
-    }
-}
-
-/// Thresholds each dot and stores the result bits: channel i of row j is bit i % 64 of word i / 64
-/// of row j in each plane, so row group g of `a` owns byte g of the row (little-endian words).
-private struct ThresholdSink: DotSink {
-    /// Per group of eight channels, lane r = channel 8g + r.
-    let low: SendablePointer<SIMD8<Int64>>, high: SendablePointer<SIMD8<Int64>>
-    let nonzero: SendablePointer<UInt8>, negative: SendablePointer<UInt8>
-    /// Bytes per row of the result planes (8 * wordsPerRow).
-    let rowBytes: Int
-
-    init(low: UnsafePointer<SIMD8<Int64>>, high: UnsafePointer<SIMD8<Int64>>, nonzero: SendablePointer<UInt8>,
-         negative: SendablePointer<UInt8>, rowBytes: Int) {
-        self.low = SendablePointer(low)
-        self.high = SendablePointer(high)
-        self.nonzero = nonzero
-        self.negative = negative
-        self.rowBytes = rowBytes
-    }
-
-    /// Per row j of `b`: lane r of each compare is 0 or 1 (channel 8g + r above high, below low);
-    /// the lanes narrow to bytes and one multiply gathers bit 0 of the eight bytes into one byte,
-    /// bit r = channel 8g + r (as in `BitPacking`).
-    @inline(__always)
-    func tile(_ dots: (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>,
-                       SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), group: Int, j0: Int) {
-        let lo = low.pointer[group], hi = high.pointer[group]
-        let base = j0 &* rowBytes &+ group
-        withUnsafeBytes(of: dots) { block in
-            for j in 0..<8 {
-                let d = block.load(fromByteOffset: j &* 64, as: SIMD8<Int64>.self)
-                let plus = Self.gather(SIMD8<UInt64>().replacing(with: 1, where: d .> hi))
-                let minus = Self.gather(SIMD8<UInt64>().replacing(with: 1, where: d .< lo))
-                nonzero.pointer[base &+ j &* rowBytes] = plus | minus
-                negative.pointer[base &+ j &* rowBytes] = minus
-            }
-        }
-    }
-
-    @inline(__always)
-    func row(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
-        let d = SIMD8<Int64>(truncatingIfNeeded: dots), lo = low.pointer[group], hi = high.pointer[group]
-        var plus: UInt8 = 0, minus: UInt8 = 0
-        for lane in 0..<8 {
-            if d[lane] > hi[lane] { plus |= 1 << UInt8(lane) }
-            if d[lane] < lo[lane] { minus |= 1 << UInt8(lane) }
-        }
-        nonzero.pointer[j &* rowBytes &+ group] = plus | minus
-        negative.pointer[j &* rowBytes &+ group] = minus
-    }
-
-    /// Bit r of the result = lane r of `bits` (each lane 0 or 1): the lanes narrow to bytes and
-    /// x * 0x0102040810204080 moves bit 0 of byte r to bit 56 + r.
-    @inline(__always)
-    static func gather(_ bits: SIMD8<UInt64>) -> UInt8 {
-        let bytes = unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
-        return UInt8(truncatingIfNeeded: (bytes &* 0x0102_0408_1020_4080) &>> 56)
     }
 }

@@ -18,6 +18,15 @@ public struct Tensor: Sendable {
         self.init(n: n, c: c, h: h, w: w, data: [Float](repeating: 0, count: n * c * h * w))
     }
 
+    /// A tensor whose values are undefined until written (for outputs that are fully overwritten).
+    init(uninitializedN n: Int, c: Int, h: Int, w: Int) {
+        self.n = n; self.c = c; self.h = h; self.w = w
+        data = [Float](unsafeUninitializedCapacity: n * c * h * w) { _, count in count = n * c * h * w }
+    }
+
+    /// No values (the input gradient of a layer whose input needs none).
+    static let empty = Tensor(n: 0, c: 0, h: 0, w: 0)
+
     public var count: Int { data.count }
     /// Values per image (c * h * w).
     public var imageSize: Int { c * h * w }

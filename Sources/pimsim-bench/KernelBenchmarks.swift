@@ -1,49 +1,63 @@
 import Foundation
 import PimsimKernels
 
-/// Float GEMM, bit-packed ternary GEMM and activation packing on the shapes of issue 5:
-/// a conv-shaped product (M=64 output channels, K=576 = 3x3x64, N=8192 positions) and 512^3,
-/// each on one thread and on all cores. Rates: GFLOP/s = 2*M*N*K / time, GMAC/s = M*N*K / time.
+/// Float GEMM, bit-packed ternary GEMM and activation packing, each on one thread and on all
+/// cores. Ternary and packing: a conv-shaped product (M=64 output channels, K=576 = 3x3x64,
+/// N=8192 positions) and 512^3. Float: the same two and the products of training (batch 64 per
+/// worker, MNIST): each convolution's forward product W (M x K) * patches (K x N), its weight
+/// gradient dY (M x N) * patches^T and its input gradient W^T * dY (K x N), for the three stages
+/// of ResNet-20 and the two convolutions of LeNet-5. examples/bench/gemm.py times numpy or
+/// PyTorch on the same cases under the same names. Rates: GFLOP/s = 2*M*N*K / time,
+/// GMAC/s = M*N*K / time.
 enum KernelBenchmarks {
     static let shapes: [(label: String, m: Int, k: Int, n: Int)] = [
         ("M64 K576 N8192", 64, 576, 8192),
         ("512^3", 512, 512, 512),
     ]
-    /// Float-only shapes of the training module: ResNet-20's first stage (16 channels, 3x3x16
-    /// patches) on a batch of 64 28x28 images, and LeNet-5's first layer (6 channels, 5x5 patches).
+    /// Convolutions of the training module: (label, output channels M, patch size K, positions N).
     static let trainingShapes: [(label: String, m: Int, k: Int, n: Int)] = [
-        ("M16 K144 N50176", 16, 144, 50176),
-        ("M6 K25 N36864", 6, 25, 36864),
+        ("resnet20 s1 M16 K144 N50176", 16, 144, 50176),
+        ("resnet20 s2 M32 K288 N12544", 32, 288, 12544),
+        ("resnet20 s3 M64 K576 N3136", 64, 576, 3136),
+        ("lenet5 conv1 M32 K25 N36864", 32, 25, 36864),
+        ("lenet5 conv2 M64 K800 N4096", 64, 800, 4096),
     ]
+
+    /// One float product: name, C = op(A) op(B) with C m x n and depth k.
+    struct FloatCase {
+        let name: String
+        let m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool
+    }
+
+    static var floatCases: [FloatCase] {
+        shapes.map { FloatCase(name: $0.label, m: $0.m, n: $0.n, k: $0.k, transposeA: false, transposeB: false) }
+            + trainingShapes.flatMap { shape in [
+                FloatCase(name: "\(shape.label) fwd", m: shape.m, n: shape.n, k: shape.k, transposeA: false, transposeB: false),
+                // dW (M x K) = dY (M x N) * patches^T, patches stored K x N.
+                FloatCase(name: "\(shape.label) dW", m: shape.m, n: shape.k, k: shape.n, transposeA: false, transposeB: true),
+                // dPatches (K x N) = W^T * dY, W stored M x K.
+                FloatCase(name: "\(shape.label) dX", m: shape.k, n: shape.n, k: shape.m, transposeA: true, transposeB: false),
+            ] }
+    }
 
     static func cases() -> [Benchmark] {
         let all = ProcessInfo.processInfo.activeProcessorCount
         let threadCounts = all > 1 ? [1, all] : [1]
         var cases: [Benchmark] = []
-        for shape in shapes + trainingShapes {
-            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.k)
-            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.k * shape.n)
-            let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: shape.m * shape.n)
+        for product in floatCases {
+            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: product.m * product.k)
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: product.k * product.n)
+            let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: product.m * product.n)
             var random = SeededGenerator(seed: 1)
             for i in a.indices { a[i] = random.nextSigned() }
             for i in b.indices { b[i] = random.nextSigned() }
-            let flop = 2.0 * Double(shape.m * shape.n * shape.k)
+            let flop = 2.0 * Double(product.m * product.n * product.k)
             for threads in threadCounts {
-                cases.append(Benchmark(name: "float gemm \(shape.label) \(threads)T", iterations: 15,
+                cases.append(Benchmark(name: "float gemm \(product.name) \(threads)T", iterations: 15,
                                        work: (flop, "GFLOP/s")) {
-                    FloatGEMM.multiply(a.baseAddress!, b.baseAddress!, c.baseAddress!,
-                                       m: shape.m, n: shape.n, k: shape.k, threads: threads)
+                    FloatGEMM.multiply(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: product.m, n: product.n, k: product.k,
+                                       transposeA: product.transposeA, transposeB: product.transposeB, threads: threads)
                 })
-            }
-            if shape.m < 64 {
-                // The weight gradient of the same layer: dW (M x K) = dY (M x N) * patches^T.
-                for threads in threadCounts {
-                    cases.append(Benchmark(name: "float gemm dW \(shape.label) \(threads)T", iterations: 15,
-                                           work: (flop, "GFLOP/s")) {
-                        FloatGEMM.multiply(c.baseAddress!, b.baseAddress!, a.baseAddress!,
-                                           m: shape.m, n: shape.k, k: shape.n, transposeB: true, threads: threads)
-                    })
-                }
             }
         }
         for shape in shapes {

@@ -1,4 +1,5 @@
 import Foundation
+import PimsimKernels
 
 // pimsim-bench: times the main paths of a release build and prints one line per case,
 // "name  median_ms" (and any throughput a suite adds). Run: swift run -c release pimsim-bench [FILTER]
@@ -45,6 +46,15 @@ guard arguments.count <= 1 else {
     FileHandle.standardError.write(Data("pimsim-bench: expected at most one FILTER, found \(arguments.count) arguments; see 'pimsim-bench --help'\n".utf8))
     exit(2)
 }
+// PIMSIM_ISA=avx2 (or avx512, baseline, neon) measures that kernel module instead of the best one
+// this CPU supports, e.g. the AVX2 path on an AVX-512 machine.
+if let name = ProcessInfo.processInfo.environment["PIMSIM_ISA"] {
+    guard let isa = KernelISA(rawValue: name), KernelISA.select(isa) else {
+        FileHandle.standardError.write(Data("pimsim-bench: PIMSIM_ISA: expected one of \(KernelISA.supported.map(\.rawValue).joined(separator: ", ")) (supported here), found \"\(name)\"\n".utf8))
+        exit(1)
+    }
+}
+print("# kernels: \(KernelISA.active.rawValue) (supported here: \(KernelISA.supported.map(\.rawValue).joined(separator: ", ")))")
 let filter = arguments.first
 // A filter that names a suite ("sim" or "sim: ...") selects it without building the others.
 let suiteName = filter.map { String($0.prefix { $0 != ":" }) }.flatMap { name in suites.contains { $0.name == name } ? name : nil }

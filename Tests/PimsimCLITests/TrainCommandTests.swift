@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimKernels
 import XCTest
 
 final class TrainCommandTests: XCTestCase {
@@ -54,6 +55,22 @@ final class TrainCommandTests: XCTestCase {
         // A shape-only network has no trained split.
         let shapeOnly = runPimsim(["run", "lenet5", "--split", "none", "--format", "json"]).out
         XCTAssertTrue(shapeOnly.contains("\"trained_split\": null,"), shapeOnly)
+    }
+
+    /// PIMSIM_ISA picks the kernels' instruction set; a set this CPU cannot run is a one-line
+    /// error naming the variable and the sets it can.
+    func testKernelVariable() {
+        let unknown = runPimsim(["zoo"], environment: ["PIMSIM_ISA": "sse9"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.hasPrefix("pimsim: PIMSIM_ISA: expected an instruction set this CPU supports: "), unknown.err)
+        XCTAssertTrue(unknown.err.contains("found \"sse9\""), unknown.err)
+        XCTAssertEqual(unknown.out, "")
+        #if arch(x86_64)
+        let chosen = runPimsim(["zoo"], environment: ["PIMSIM_ISA": "baseline"])
+        XCTAssertEqual(chosen.status, 0, chosen.err)
+        XCTAssertEqual(KernelISA.active, .baseline)
+        KernelISA.select(KernelISA.supported[0])
+        #endif
     }
 
     func testTrainErrors() {

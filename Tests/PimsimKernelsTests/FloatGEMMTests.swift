@@ -12,30 +12,32 @@ final class FloatGEMMTests: XCTestCase {
     /// Odd shapes (edge tiles in every direction, two k blocks), all transposes, with and without
     /// accumulation, on one thread and on all cores, against a double-precision loop.
     func testRandomShapesMatchReferenceWithinRoundingBound() {
-        var random = TestRandom(seed: 7)
-        let shapes = [(1, 1, 1), (3, 5, 7), (8, 48, 16), (9, 49, 17), (17, 95, 300), (64, 100, 577),
-                      (130, 97, 513), (7, 1000, 3), (9, 50, 1500)]
-        for (m, n, k) in shapes {
-            for transposeA in [false, true] {
-                for transposeB in [false, true] {
-                    let a = random.floats(m * k), b = random.floats(k * n)
-                    let exact = ExactProduct(a, b, m, n, k, transposeA, transposeB)
-                    for threads in [1, 2] {
-                        for accumulate in [false, true] {
-                            let c0 = random.floats(m * n)
-                            var c = c0
-                            a.withUnsafeBufferPointer { ap in
-                                b.withUnsafeBufferPointer { bp in
-                                    c.withUnsafeMutableBufferPointer { cp in
-                                        FloatGEMM.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, n: n, k: k,
-                                                           transposeA: transposeA, transposeB: transposeB,
-                                                           accumulate: accumulate, threads: threads)
+        forEachKernelISA { isa in
+            var random = TestRandom(seed: 7)
+            let shapes = [(1, 1, 1), (3, 5, 7), (8, 48, 16), (9, 49, 17), (17, 95, 300), (64, 100, 577),
+                          (130, 97, 513), (7, 1000, 3), (9, 50, 1500)]
+            for (m, n, k) in shapes {
+                for transposeA in [false, true] {
+                    for transposeB in [false, true] {
+                        let a = random.floats(m * k), b = random.floats(k * n)
+                        let exact = ExactProduct(a, b, m, n, k, transposeA, transposeB)
+                        for threads in [1, 2] {
+                            for accumulate in [false, true] {
+                                let c0 = random.floats(m * n)
+                                var c = c0
+                                a.withUnsafeBufferPointer { ap in
+                                    b.withUnsafeBufferPointer { bp in
+                                        c.withUnsafeMutableBufferPointer { cp in
+                                            FloatGEMM.multiply(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, m: m, n: n, k: k,
+                                                               transposeA: transposeA, transposeB: transposeB,
+                                                               accumulate: accumulate, threads: threads)
+                                        }
                                     }
                                 }
+                                let label = "\(isa) m\(m) n\(n) k\(k) tA \(transposeA) tB \(transposeB) acc \(accumulate) threads \(threads)"
+                                XCTAssertLessThanOrEqual(exact.worstErrorOverBound(c, plus: accumulate ? c0 : nil), 1,
+                                                         "error exceeds the rounding bound for \(label)")
                             }
-                            let label = "m\(m) n\(n) k\(k) tA \(transposeA) tB \(transposeB) acc \(accumulate) threads \(threads)"
-                            XCTAssertLessThanOrEqual(exact.worstErrorOverBound(c, plus: accumulate ? c0 : nil), 1,
-                                                     "error exceeds the rounding bound for \(label)")
                         }
                     }
                 }
@@ -44,14 +46,18 @@ final class FloatGEMMTests: XCTestCase {
     }
 
     /// Large enough (2*m*n*k >= 10 MFLOP) that the default call splits the work across cores:
-    /// by rows, by columns, and both with B read in place (at most two row panels per worker).
+    /// by rows, by columns, both with B read in place (at most 16 rows per worker), and a weight
+    /// gradient (transposed B, small C, long k: vector dot products) split by blocks of B's rows.
     func testMultiThreadedSplitsMatchReference() {
-        var random = TestRandom(seed: 11)
-        for (m, n, k) in [(200, 301, 97), (24, 2000, 150), (16, 3000, 120), (32, 100, 2000)] {
-            let a = random.floats(m * k), b = random.floats(k * n)
-            let exact = ExactProduct(a, b, m, n, k, false, false)
-            XCTAssertLessThanOrEqual(exact.worstErrorOverBound(FloatGEMM.multiply(a, b, m: m, n: n, k: k), plus: nil), 1,
-                                     "m\(m) n\(n) k\(k)")
+        forEachKernelISA { isa in
+            var random = TestRandom(seed: 11)
+            for (m, n, k, transposeB) in [(200, 301, 97, false), (24, 2000, 150, false), (16, 3000, 120, false), (32, 100, 2000, false),
+                                          (16, 145, 5003, true)] {
+                let a = random.floats(m * k), b = random.floats(k * n)
+                let exact = ExactProduct(a, b, m, n, k, false, transposeB)
+                XCTAssertLessThanOrEqual(exact.worstErrorOverBound(FloatGEMM.multiply(a, b, m: m, n: n, k: k, transposeB: transposeB), plus: nil),
+                                         1, "\(isa) m\(m) n\(n) k\(k) tB \(transposeB)")
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import PimsimCore
+import PimsimKernels
 import PimsimTrain
 import XCTest
 
@@ -8,6 +9,18 @@ final class GradientCheckTests: XCTestCase {
             let error = GradientCheck.maximumError(subject)
             XCTAssertLessThan(error, 2e-2, "\(subject.rawValue): analytic and numeric gradients differ")
             XCTAssertGreaterThan(error, 0, "\(subject.rawValue): float32 differences are never exact, so 0 means nothing was compared")
+        }
+    }
+
+    /// Convolution forward and input gradient against direct loops, every im2col path.
+    func testConvolutionMatchesDirectLoops() {
+        XCTAssertLessThan(GradientCheck.convolutionError(), 1e-4)
+        // Bit-packed forward pass of TWN weights on ternary inputs; on every kernel set.
+        let initial = KernelISA.active
+        defer { KernelISA.select(initial) }
+        for isa in KernelISA.supported {
+            KernelISA.select(isa)
+            XCTAssertLessThan(GradientCheck.convolutionError(ternary: true), 1e-4, "\(isa)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PimsimCore
 import PimsimReports
 import PimsimTrain
@@ -20,6 +21,8 @@ enum EvalCommand {
 
         --data DIR: MNIST IDX or CIFAR-10/100 binary files (default: the built-in MNIST subset); only \
         the test files are read.
+
+        Progress on stderr: the evaluation time (after reading the file and the data) and images/s.
         """,
         examples: [
             ("pimsim eval lenet5-twn.json", "accuracy of a trained LeNet-5 on the built-in MNIST subset"),
@@ -39,9 +42,12 @@ enum EvalCommand {
         try MemoryEstimate.requireFits(MemoryEstimate.activationBytes(graph, images: TernaryEvaluator.chunk * workers, allNodes: false),
                                        what: "a network whose evaluation (\(TernaryEvaluator.chunk) images per thread)", location: path)
         let progress = PhaseProgress("eval: integer evaluation of \(graph.name)", unit: "test images", io: io)
+        let start = DispatchTime.now().uptimeNanoseconds
         let result = try TernaryEvaluator.evaluate(graph, images: dataset.testImages, labels: dataset.testLabels, shape: dataset.shape,
                                                    classes: dataset.classes, workers: workers, file: path,
                                                    progress: progress.report)
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        io.progress("evaluated \(result.total) images in \(NumberFormat.fixed(milliseconds, 1)) ms (\(NumberFormat.fixed(Double(result.total) / milliseconds * 1000, 0)) images/s)")
         var table = TextTable(headers: ["layer", "precision", "weight density", "input density"])
         table.alignments[1] = .left
         for node in graph.nodes where node.operation.isWeighted {

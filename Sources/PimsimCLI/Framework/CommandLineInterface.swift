@@ -1,4 +1,6 @@
+import Foundation
 import PimsimCore
+import PimsimKernels
 
 /// The `pimsim` command line: dispatches to a subcommand and turns errors into one-line messages
 /// and exit codes (0 success, 1 bad input or failure, 2 bad usage).
@@ -6,8 +8,16 @@ public enum CommandLineInterface {
     /// The release this binary is (`pimsim --version`).
     public static let version = "0.1.0"
 
-    /// Runs `pimsim ARGUMENTS` and returns the exit status.
-    public static func main(arguments: [String], io: CommandIO = .standard()) -> Int32 {
+    /// Runs `pimsim ARGUMENTS` and returns the exit status. `environment` may hold PIMSIM_ISA
+    /// (see `selectKernels`).
+    public static func main(arguments: [String], io: CommandIO = .standard(),
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        if let name = environment[kernelVariable] {
+            do { try selectKernels(name) } catch {
+                io.progress("pimsim: \(error)")
+                return 1
+            }
+        }
         guard let first = arguments.first else {
             io.progress(overview)  // a usage error: the help goes to stderr, stdout stays empty
             return 2
@@ -49,6 +59,19 @@ public enum CommandLineInterface {
             io.discardNotes()
             io.progress("pimsim \(spec.name): \(error)")
             return 1
+        }
+    }
+
+    /// The environment variable that overrides the kernels' instruction set.
+    static let kernelVariable = "PIMSIM_ISA"
+
+    /// PIMSIM_ISA=avx2 (avx512, baseline, neon) runs the kernels of that instruction set instead of
+    /// the best one this CPU supports, e.g. to measure the AVX2 path on an AVX-512 machine
+    /// (docs/performance.md).
+    static func selectKernels(_ name: String) throws {
+        guard let isa = KernelISA(rawValue: name), KernelISA.select(isa) else {
+            let names = KernelISA.supported.map(\.rawValue).joined(separator: ", ")
+            throw InputError(location: kernelVariable, expected: "an instruction set this CPU supports: \(names)", found: "\"\(name)\"")
         }
     }
 

@@ -27,21 +27,30 @@ final class ActivationLayer: Layer {
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let x = inputs[0]
         if training { input = x.data }
-        var y = x
-        switch function {
-        case .ternary:
-            let delta: Float
-            if training {
-                delta = thresholdingFactor * x.data.reduce(0) { max($0, abs($1)) }
-                batchThreshold = delta
-            } else {
-                delta = evaluationThreshold
+        var y = Tensor(uninitializedN: x.n, c: x.c, h: x.h, w: x.w)
+        let count = x.count
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                guard let source = xp.baseAddress, let target = yp.baseAddress else { return }
+                switch function {
+                case .ternary:
+                    let delta: Float
+                    if training {
+                        delta = thresholdingFactor * Reductions.maximumMagnitude(source, count)
+                        batchThreshold = delta
+                    } else {
+                        delta = evaluationThreshold
+                    }
+                    for i in 0..<count {
+                        let v = source[i]
+                        target[i] = v > delta ? 1 : (v < -delta ? -1 : 0)
+                    }
+                case .sign: for i in 0..<count { target[i] = source[i] >= 0 ? 1 : -1 }
+                case .relu: for i in 0..<count { target[i] = max(source[i], 0) }
+                case .hardtanh: for i in 0..<count { target[i] = ActivationLayer.hardtanh(source[i]) }
+                case .identity: target.update(from: source, count: count)
+                }
             }
-            y.data = x.data.map { $0 > delta ? 1 : ($0 < -delta ? -1 : 0) }
-        case .sign: y.data = x.data.map { $0 >= 0 ? 1 : -1 }
-        case .relu: y.data = x.data.map { max($0, 0) }
-        case .hardtanh: y.data = x.data.map(ActivationLayer.hardtanh)
-        case .identity: break
         }
         return y
     }
@@ -50,16 +59,40 @@ final class ActivationLayer: Layer {
     static func hardtanh(_ x: Float) -> Float { min(1, max(-1, x)) }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
-        var dx = gradient
-        switch function {
-        case .ternary, .sign:
-            for i in 0..<dx.count where abs(input[i]) > 1 { dx.data[i] = 0 }
-        case .relu:
-            for i in 0..<dx.count where input[i] <= 0 { dx.data[i] = 0 }
-        case .hardtanh:
-            for i in 0..<dx.count where abs(input[i]) >= 1 { dx.data[i] = 0 }
-        case .identity: break
+        guard function != .identity else { return [gradient] }
+        var dx = Tensor(uninitializedN: gradient.n, c: gradient.c, h: gradient.h, w: gradient.w)
+        let count = gradient.count
+        gradient.data.withUnsafeBufferPointer { gp in
+            input.withUnsafeBufferPointer { xp in
+                dx.data.withUnsafeMutableBufferPointer { dp in
+                    guard let g = gp.baseAddress, let x = xp.baseAddress, let d = dp.baseAddress else { return }
+                    switch function {
+                    case .ternary, .sign: Self.mask(g, x, d, count) { $0 .> 1 .| $0 .< -1 }
+                    case .relu: Self.mask(g, x, d, count) { $0 .<= 0 }
+                    case .hardtanh: Self.mask(g, x, d, count) { $0 .>= 1 .| $0 .<= -1 }
+                    case .identity: break
+                    }
+                }
+            }
         }
+        input = []
         return [dx]
+    }
+
+    /// d[i] = 0 where `blocked(x[i])`, else g[i]; eight lanes at a time (the scalar form compiled
+    /// to a branch per value).
+    @inline(__always)
+    private static func mask(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ count: Int,
+                             _ blocked: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) {
+        var i = 0
+        while i &+ 8 <= count {
+            let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self), xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(d + i).storeBytes(of: gv.replacing(with: 0, where: blocked(xv)), as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < count {
+            d[i] = any(blocked(SIMD8(repeating: x[i]))) ? 0 : g[i]
+            i &+= 1
+        }
     }
 }

@@ -26,7 +26,8 @@ final class RunningStatistics: @unchecked Sendable {
 }
 
 /// Batch normalisation per channel: y = γ (x - μ) / sqrt(σ² + ε) + β. Training uses the
-/// batch's (each worker's) mean and biased variance; evaluation the running averages.
+/// batch's (each worker's) mean and biased variance; evaluation the running averages. The
+/// backward pass recomputes x̂ = (x - μ) / sqrt(σ² + ε) from the kept input instead of storing it.
 final class BatchNormLayer: Layer {
     let gamma: Parameter
     let beta: Parameter
@@ -35,9 +36,8 @@ final class BatchNormLayer: Layer {
     static let epsilon: Float = 1e-5
     /// This worker's last batch mean and variance (read after the step to update `running`).
     private(set) var batchStatistics: [[Float]] = []
-    private var normalized: [Float] = []
+    private var input: Tensor?
     private var inverseStd: [Float] = []
-    private var shape = (n: 0, c: 0, plane: 0)
 
     init(gamma: Parameter, beta: Parameter, running: RunningStatistics, worker: Int) {
         self.gamma = gamma
@@ -49,43 +49,46 @@ final class BatchNormLayer: Layer {
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let x = inputs[0]
         let n = x.n, c = x.c, plane = x.plane
-        var y = x
-        let count = Float(n * plane)
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
-        if training {
+        if training && plane == 1 {
+            // Fully connected features: channels are contiguous within each row, so sum rows.
             x.data.withUnsafeBufferPointer { xp in
+                for b in 0..<n { for ch in 0..<c { mean[ch] += xp[b &* c &+ ch] } }
+                for ch in 0..<c { mean[ch] /= Float(n) }
+                for b in 0..<n { for ch in 0..<c { let d = xp[b &* c &+ ch] - mean[ch]; variance[ch] += d * d } }
+                for ch in 0..<c { variance[ch] /= Float(n) }
+            }
+            batchStatistics = [mean, variance]
+        } else if training {
+            x.data.withUnsafeBufferPointer { xp in
+                let count = Float(n * plane)
                 for ch in 0..<c {
                     var s: Float = 0
-                    for b in 0..<n { let p = xp.baseAddress! + (b &* c &+ ch) &* plane; for i in 0..<plane { s += p[i] } }
+                    for b in 0..<n { s += Reductions.sum(xp.baseAddress! + (b &* c &+ ch) &* plane, plane) }
                     let m = s / count
                     var v: Float = 0
-                    for b in 0..<n { let p = xp.baseAddress! + (b &* c &+ ch) &* plane; for i in 0..<plane { let d = p[i] - m; v += d * d } }
+                    for b in 0..<n { v += Reductions.squaredDeviations(xp.baseAddress! + (b &* c &+ ch) &* plane, plane, mean: m) }
                     mean[ch] = m
                     variance[ch] = v / count
                 }
             }
             batchStatistics = [mean, variance]
-            normalized = [Float](repeating: 0, count: x.count)
         } else {
             mean = running.values[0]
             variance = running.values[1]
         }
         let inv = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
-        if training { inverseStd = inv; shape = (n, c, plane) }
+        if training { inverseStd = inv; input = x }
+        var y = Tensor(uninitializedN: n, c: c, h: x.h, w: x.w)
         let g = gamma.value, bt = beta.value
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                normalized.withUnsafeMutableBufferPointer { np in
-                    for b in 0..<n {
-                        for ch in 0..<c {
-                            let base = (b &* c &+ ch) &* plane
-                            let m = mean[ch], s = inv[ch], gg = g[ch], bb = bt[ch]
-                            for i in 0..<plane {
-                                let xh = (xp[base &+ i] - m) * s
-                                if training { np[base &+ i] = xh }
-                                yp[base &+ i] = gg * xh + bb
-                            }
-                        }
+                for b in 0..<n {
+                    for ch in 0..<c {
+                        // y = γ (x - μ) s + β = x (γ s) + (β - γ s μ)
+                        let scale = g[ch] * inv[ch], shift = bt[ch] - scale * mean[ch]
+                        let source = xp.baseAddress! + (b &* c &+ ch) &* plane, target = yp.baseAddress! + (b &* c &+ ch) &* plane
+                        for i in 0..<plane { target[i] = source[i] * scale + shift }
                     }
                 }
             }
@@ -93,28 +96,46 @@ final class BatchNormLayer: Layer {
         return y
     }
 
-    /// dx = γ/σ (dy - mean(dy) - x̂ mean(dy x̂)); dγ = Σ dy x̂; dβ = Σ dy.
+    /// dx = γ s (dy - mean(dy) - x̂ mean(dy x̂)); dγ = Σ dy x̂; dβ = Σ dy; x̂ = (x - μ) s.
     func backward(_ gradient: Tensor) -> [Tensor] {
-        let (n, c, plane) = shape
+        guard let x = input else { preconditionFailure("backward before a training forward pass") }
+        input = nil
+        let n = x.n, c = x.c, plane = x.plane, mean = batchStatistics[0]
         let count = Float(n * plane)
-        var dx = gradient.zerosLike()
+        var dx = Tensor(uninitializedN: n, c: c, h: x.h, w: x.w)
         let dGamma = gamma.grads[worker], dBeta = beta.grads[worker]
         gradient.data.withUnsafeBufferPointer { gp in
-            normalized.withUnsafeBufferPointer { np in
+            x.data.withUnsafeBufferPointer { xp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
-                    for ch in 0..<c {
-                        var sumDy: Float = 0, sumDyX: Float = 0
+                    var sums = [Float](repeating: 0, count: c), centred = sums
+                    if plane == 1 {
                         for b in 0..<n {
-                            let base = (b &* c &+ ch) &* plane
-                            for i in 0..<plane { sumDy += gp[base &+ i]; sumDyX += gp[base &+ i] * np[base &+ i] }
+                            for ch in 0..<c {
+                                let g = gp[b &* c &+ ch]
+                                sums[ch] += g
+                                centred[ch] += g * (xp[b &* c &+ ch] - mean[ch])
+                            }
                         }
+                    }
+                    for ch in 0..<c {
+                        var sumDy = sums[ch], sumDyCentred = centred[ch]
+                        for b in 0..<n where plane > 1 {
+                            let base = (b &* c &+ ch) &* plane
+                            let (s, d) = Reductions.sumAndCentredDot(gp.baseAddress! + base, xp.baseAddress! + base, plane, mean: mean[ch])
+                            sumDy += s
+                            sumDyCentred += d
+                        }
+                        let s = inverseStd[ch], sumDyX = sumDyCentred * s
                         dGamma[ch] += sumDyX
                         dBeta[ch] += sumDy
-                        let k = gamma.value[ch] * inverseStd[ch]
+                        // dx = k (dy - meanDy - (x - μ) s meanDyX) = k dy + a (x - μ) + b
+                        let k = gamma.value[ch] * s
                         let meanDy = sumDy / count, meanDyX = sumDyX / count
+                        let a = -k * s * meanDyX, m = mean[ch], offset = -k * meanDy
                         for b in 0..<n {
                             let base = (b &* c &+ ch) &* plane
-                            for i in 0..<plane { dp[base &+ i] = k * (gp[base &+ i] - meanDy - np[base &+ i] * meanDyX) }
+                            let g = gp.baseAddress! + base, xv = xp.baseAddress! + base, d = dp.baseAddress! + base
+                            for i in 0..<plane { d[i] = k * g[i] + a * (xv[i] - m) + offset }
                         }
                     }
                 }

@@ -7,6 +7,8 @@ final class Parameter: @unchecked Sendable {
     private(set) var effective: [Float]
     private(set) var mask: [Float]?
     private(set) var quantized: WeightQuantizer.Result?
+    /// Incremented by every `requantize` (layers cache forms of the weights by it).
+    private(set) var version = 0
     let grads: [UnsafeMutablePointer<Float>]
     /// Whether weight decay applies (weights yes; biases and batch-norm parameters no).
     let decays: Bool
@@ -33,6 +35,7 @@ final class Parameter: @unchecked Sendable {
 
     /// Recomputes the forward-pass weights from the latent weights.
     func requantize() {
+        version &+= 1
         guard let quantizer else { effective = value; return }
         let result = quantizer.quantize(value, outChannels: outChannels)
         effective = result.effective
@@ -45,8 +48,10 @@ final class Parameter: @unchecked Sendable {
     /// Sum of the workers' gradients times the straight-through mask.
     func totalGradient() -> [Float] {
         var total = [Float](repeating: 0, count: count)
-        for g in grads { for i in 0..<count { total[i] += g[i] } }
-        if let mask { for i in 0..<count { total[i] *= mask[i] } }
+        total.withUnsafeMutableBufferPointer { t in
+            for g in grads { for i in 0..<t.count { t[i] += g[i] } }
+            mask?.withUnsafeBufferPointer { m in for i in 0..<t.count { t[i] *= m[i] } }
+        }
         return total
     }
 }

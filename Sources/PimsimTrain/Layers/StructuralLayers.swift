@@ -9,9 +9,25 @@ final class InputLayer: Layer {
 /// Element-wise sum of two tensors (residual connection).
 final class AddLayer: Layer {
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
-        var y = inputs[0]
-        for i in 0..<y.count { y.data[i] += inputs[1].data[i] }
+        let a = inputs[0], b = inputs[1]
+        var y = Tensor(uninitializedN: a.n, c: a.c, h: a.h, w: a.w)
+        a.data.withUnsafeBufferPointer { ap in
+            b.data.withUnsafeBufferPointer { bp in
+                y.data.withUnsafeMutableBufferPointer { yp in
+                    for i in 0..<a.count { yp[i] = ap[i] + bp[i] }
+                }
+            }
+        }
         return y
+    }
+
+    /// target[i] += source[i] (gradients meeting at a node with several consumers).
+    static func add(_ source: Tensor, into target: inout Tensor) {
+        source.data.withUnsafeBufferPointer { sp in
+            target.data.withUnsafeMutableBufferPointer { tp in
+                for i in 0..<sp.count { tp[i] += sp[i] }
+            }
+        }
     }
     func backward(_ gradient: Tensor) -> [Tensor] { [gradient, gradient] }
 }
@@ -36,22 +52,25 @@ final class GlobalAvgPoolLayer: Layer {
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let x = inputs[0]
         shape = (x.c, x.h, x.w)
-        var y = Tensor(n: x.n, c: x.c, h: 1, w: 1)
+        var y = Tensor(uninitializedN: x.n, c: x.c, h: 1, w: 1)
         let plane = x.plane
-        for i in 0..<(x.n * x.c) {
-            var s: Float = 0
-            for j in 0..<plane { s += x.data[i * plane + j] }
-            y.data[i] = s / Float(plane)
+        x.data.withUnsafeBufferPointer { xp in
+            for i in 0..<(x.n * x.c) {
+                var s: Float = 0
+                for j in 0..<plane { s += xp[i &* plane &+ j] }
+                y.data[i] = s / Float(plane)
+            }
         }
         return y
     }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
         let plane = shape.h * shape.w
-        var dx = Tensor(n: gradient.n, c: shape.c, h: shape.h, w: shape.w)
-        for i in 0..<(gradient.n * shape.c) {
-            let g = gradient.data[i] / Float(plane)
-            for j in 0..<plane { dx.data[i * plane + j] = g }
+        var dx = Tensor(uninitializedN: gradient.n, c: shape.c, h: shape.h, w: shape.w)
+        dx.data.withUnsafeMutableBufferPointer { dp in
+            for i in 0..<(gradient.n * shape.c) {
+                (dp.baseAddress! + i &* plane).update(repeating: gradient.data[i] / Float(plane), count: plane)
+            }
         }
         return [dx]
     }
@@ -74,27 +93,34 @@ final class ShortcutLayer: Layer {
         let x = inputs[0]
         inShape = (x.c, x.h, x.w)
         var y = Tensor(n: x.n, c: outShape.channels, h: outShape.height, w: outShape.width)
-        map(x.n) { src, dst in y.data[dst] = x.data[src] }
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                map(x.n) { src, dst, count, s in for i in 0..<count { yp[dst &+ i] = xp[src &+ i &* s] } }
+            }
+        }
         return y
     }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
         var dx = Tensor(n: gradient.n, c: inShape.c, h: inShape.h, w: inShape.w)
-        map(gradient.n) { src, dst in dx.data[src] = gradient.data[dst] }
+        gradient.data.withUnsafeBufferPointer { gp in
+            dx.data.withUnsafeMutableBufferPointer { dp in
+                map(gradient.n) { src, dst, count, s in for i in 0..<count { dp[src &+ i &* s] = gp[dst &+ i] } }
+            }
+        }
         return [dx]
     }
 
-    /// Calls `body(inputIndex, outputIndex)` for every copied value.
-    private func map(_ n: Int, _ body: (Int, Int) -> Void) {
+    /// Calls `body(input start, output start, count, input step)` for every output row that
+    /// copies input values: output (b, c + offset, y, 0..<width) = input (b, c, y*s, 0, s, 2s, ...).
+    private func map(_ n: Int, _ body: (Int, Int, Int, Int) -> Void) {
         let offset = (outShape.channels - inShape.c) / 2, s = attributes.stride
         for b in 0..<n {
             for c in 0..<inShape.c {
                 for y in 0..<outShape.height {
-                    for x in 0..<outShape.width {
-                        let src = ((b * inShape.c + c) * inShape.h + y * s) * inShape.w + x * s
-                        let dst = ((b * outShape.channels + c + offset) * outShape.height + y) * outShape.width + x
-                        body(src, dst)
-                    }
+                    let src = ((b &* inShape.c &+ c) &* inShape.h &+ y &* s) &* inShape.w
+                    let dst = ((b &* outShape.channels &+ c &+ offset) &* outShape.height &+ y) &* outShape.width
+                    body(src, dst, outShape.width, s)
                 }
             }
         }
@@ -106,65 +132,112 @@ final class PoolLayer: Layer {
     let attributes: PoolAttributes
     private var inShape = (n: 0, c: 0, h: 0, w: 0)
     /// Max pooling: the input index each output took.
-    private var argmax: [Int] = []
+    private var argmax: [Int32] = []
 
     init(attributes: PoolAttributes) { self.attributes = attributes }
 
-    /// Calls `body(output index, window input indices)` for every output.
-    private func windows(_ body: (Int, [Int]) -> Void) -> (oh: Int, ow: Int) {
-        let (n, c, h, w) = inShape
+    private var outSize: (h: Int, w: Int) {
         let k = attributes.kernel, s = attributes.stride, p = attributes.padding
-        let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
-        var window: [Int] = []
-        window.reserveCapacity(k * k)
+        return ((inShape.h + 2 * p - k) / s + 1, (inShape.w + 2 * p - k) / s + 1)
+    }
+
+    /// Calls `body(output index, window rows, window columns, plane start)` for every output: the
+    /// window's input rows and columns clipped to the image.
+    @inline(__always)
+    private func windows(_ body: (Int, Range<Int>, Range<Int>, Int) -> Void) {
+        let (n, c, h, w) = inShape, (oh, ow) = outSize
+        let k = attributes.kernel, s = attributes.stride, p = attributes.padding
         var o = 0
-        for bc in 0..<(n * c) {
+        for bc in 0..<(n &* c) {
             for oy in 0..<oh {
+                let rows = max(0, oy &* s &- p)..<min(h, oy &* s &- p &+ k)
                 for ox in 0..<ow {
-                    window.removeAll(keepingCapacity: true)
-                    for ky in 0..<k {
-                        let yy = oy * s - p + ky
-                        guard yy >= 0 && yy < h else { continue }
-                        for kx in 0..<k {
-                            let xx = ox * s - p + kx
-                            if xx >= 0 && xx < w { window.append((bc * h + yy) * w + xx) }
-                        }
-                    }
-                    body(o, window)
-                    o += 1
+                    body(o, rows, max(0, ox &* s &- p)..<min(w, ox &* s &- p &+ k), bc &* h &* w)
+                    o &+= 1
                 }
             }
         }
-        return (oh, ow)
     }
 
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let x = inputs[0]
         inShape = (x.n, x.c, x.h, x.w)
-        var values: [Float] = []
-        argmax = []
+        let (oh, ow) = outSize
+        var y = Tensor(uninitializedN: x.n, c: x.c, h: oh, w: ow)
         let isMax = attributes.kind == .max
-        let (oh, ow) = windows { _, window in
-            if isMax {
-                var best = window[0]
-                for i in window where x.data[i] > x.data[best] { best = i }
-                values.append(x.data[best])
-                argmax.append(best)
-            } else {
-                values.append(window.reduce(0) { $0 + x.data[$1] } / Float(window.count))
+        if isMax { argmax = [Int32](repeating: 0, count: y.count) }
+        let width = x.w
+        if isMax && attributes.padding == 0 && attributes.kernel == attributes.stride {
+            maxPoolTiled(x, into: &y)
+            return y
+        }
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                argmax.withUnsafeMutableBufferPointer { ap in
+                    windows { o, rows, columns, plane in
+                        if isMax {
+                            // The first largest value in row-major window order.
+                            var best = plane &+ rows.lowerBound &* width &+ columns.lowerBound
+                            for yy in rows {
+                                for xx in columns where xp[plane &+ yy &* width &+ xx] > xp[best] { best = plane &+ yy &* width &+ xx }
+                            }
+                            yp[o] = xp[best]
+                            ap[o] = Int32(truncatingIfNeeded: best)
+                        } else {
+                            var sum: Float = 0
+                            for yy in rows { for xx in columns { sum += xp[plane &+ yy &* width &+ xx] } }
+                            yp[o] = sum / Float(rows.count &* columns.count)
+                        }
+                    }
+                }
             }
         }
-        return Tensor(n: x.n, c: x.c, h: oh, w: ow, data: values)
+        return y
+    }
+
+    /// Max pooling with windows that tile the input (kernel = stride, no padding: LeNet-5's 2x2),
+    /// without the general window bookkeeping; the same first-largest rule.
+    private func maxPoolTiled(_ x: Tensor, into y: inout Tensor) {
+        let k = attributes.kernel, (oh, ow) = outSize, width = x.w, plane = x.h &* x.w
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                argmax.withUnsafeMutableBufferPointer { ap in
+                    var o = 0
+                    for bc in 0..<(x.n &* x.c) {
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let origin = bc &* plane &+ oy &* k &* width &+ ox &* k
+                                var best = origin, value = xp[origin]
+                                for ky in 0..<k {
+                                    for kx in 0..<k {
+                                        let i = origin &+ ky &* width &+ kx
+                                        if xp[i] > value { (best, value) = (i, xp[i]) }
+                                    }
+                                }
+                                yp[o] = value
+                                ap[o] = Int32(truncatingIfNeeded: best)
+                                o &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func backward(_ gradient: Tensor) -> [Tensor] {
         var dx = Tensor(n: inShape.n, c: inShape.c, h: inShape.h, w: inShape.w)
-        if attributes.kind == .max {
-            for (o, i) in argmax.enumerated() { dx.data[i] += gradient.data[o] }
-        } else {
-            _ = windows { o, window in
-                let g = gradient.data[o] / Float(window.count)
-                for i in window { dx.data[i] += g }
+        let width = inShape.w
+        gradient.data.withUnsafeBufferPointer { gp in
+            dx.data.withUnsafeMutableBufferPointer { dp in
+                if attributes.kind == .max {
+                    for (o, i) in argmax.enumerated() { dp[Int(i)] += gp[o] }
+                } else {
+                    windows { o, rows, columns, plane in
+                        let g = gp[o] / Float(rows.count &* columns.count)
+                        for yy in rows { for xx in columns { dp[plane &+ yy &* width &+ xx] += g } }
+                    }
+                }
             }
         }
         return [dx]

@@ -97,19 +97,28 @@ public enum WeightQuantizer: Equatable, Sendable {
     /// non-zero codes (1 when every code is 0, which makes the layer output 0 either way).
     static func ternarize(_ weights: [Float], threshold: Float, inclusive: Bool, clipSTE: Bool) -> Result {
         let n = weights.count
-        var codes = [Int8](repeating: 0, count: n)
         var sum: Float = 0
         var kept = 0
-        for i in 0..<n {
-            let a = abs(weights[i])
-            if inclusive ? a >= threshold : a > threshold {
-                codes[i] = weights[i] > 0 ? 1 : -1
-                sum += a
-                kept += 1
+        let codes = [Int8](unsafeUninitializedCapacity: n) { codes, count in
+            weights.withUnsafeBufferPointer { w in
+                for i in 0..<n {
+                    let a = abs(w[i])
+                    if inclusive ? a >= threshold : a > threshold {
+                        codes[i] = w[i] > 0 ? 1 : -1
+                        sum += a
+                        kept += 1
+                    } else {
+                        codes[i] = 0
+                    }
+                }
             }
+            count = n
         }
         let alpha = kept > 0 && sum > 0 ? sum / Float(kept) : 1
-        let effective = codes.map { Float($0) * alpha }
+        let effective = [Float](unsafeUninitializedCapacity: n) { out, count in
+            codes.withUnsafeBufferPointer { c in for i in 0..<n { out[i] = Float(c[i]) * alpha } }
+            count = n
+        }
         let mask = clipSTE ? steMask(weights) : [Float](repeating: 1, count: n)
         return Result(effective: effective, mask: mask, codes: codes, scales: [alpha], perLayer: true)
     }

@@ -108,3 +108,61 @@ extension GradientCheck {
         return (y.data, g[0].data)
     }
 }
+
+extension GradientCheck {
+    /// Largest |layer - direct| over the outputs of `ConvolutionLayer.forward` against a direct
+    /// seven-loop convolution, and over its input gradient against the direct adjoint (each
+    /// output gradient added back to the inputs it read), for geometries that take every im2col
+    /// path: 3x3 "same" (shifted planes, grouped and not), 1x1, unpadded, strided and padded, and
+    /// several images per chunk. A finite-difference check alone would pass a wrong but
+    /// self-consistent im2col / col2im pair. With `ternary`: TWN weights on inputs in {-1, 0, +1},
+    /// whose forward pass runs on bit-packed inputs (compared with the same loops on the
+    /// quantised weights).
+    public static func convolutionError(ternary: Bool = false, seed: UInt64 = 11) -> Double {
+        var rng = SeededGenerator(seed: seed)
+        var worst = 0.0
+        // (images, channels, height, width, out, kernel, stride, padding, groups)
+        let cases = [(2, 3, 5, 6, 4, 3, 1, 1, 1), (2, 4, 4, 4, 6, 3, 1, 1, 2), (3, 4, 3, 3, 4, 1, 1, 0, 1), (2, 2, 6, 5, 3, 3, 1, 0, 1),
+                     (2, 2, 7, 6, 3, 3, 2, 1, 1), (40, 2, 3, 3, 2, 3, 1, 1, 1), (2, 1, 5, 5, 2, 5, 1, 2, 1), (3, 70, 3, 4, 9, 3, 1, 1, 1)]
+        for (n, c, h, w, out, k, s, p, groups) in cases {
+            let x = Tensor(n: n, c: c, h: h, w: w, data: (0..<n * c * h * w).map { _ in
+                ternary ? Float(rng.nextInt(below: 3) - 1) : rng.nextGaussian()
+            })
+            let perOut = c / groups * k * k
+            let parameter = Parameter((0..<out * perOut).map { _ in rng.nextGaussian() }, workers: 1, decays: true,
+                                      quantizer: ternary ? .twn : nil, outChannels: out)
+            let weights = parameter.effective
+            let layer = ConvolutionLayer(weight: parameter, bias: nil, worker: 0, outChannels: out,
+                                         kernel: k, stride: s, padding: p, groups: groups, isLinear: false)
+            layer.hasTernaryInputs = ternary
+            let y = layer.forward([x], training: true)
+            let gradient = (0..<y.count).map { _ in rng.nextGaussian() }
+            let dx = layer.backward(Tensor(n: y.n, c: y.c, h: y.h, w: y.w, data: gradient))[0]
+            var expected = [Float](repeating: 0, count: y.count), expectedDx = [Float](repeating: 0, count: x.count)
+            let cinG = c / groups, coutG = out / groups
+            for b in 0..<n {
+                for o in 0..<out {
+                    for oy in 0..<y.h {
+                        for ox in 0..<y.w {
+                            let index = ((b * out + o) * y.h + oy) * y.w + ox
+                            for ci in 0..<cinG {
+                                let channel = o / coutG * cinG + ci
+                                for ky in 0..<k {
+                                    for kx in 0..<k {
+                                        let iy = oy * s - p + ky, ix = ox * s - p + kx
+                                        guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }
+                                        let input = ((b * c + channel) * h + iy) * w + ix, weight = (o * cinG + ci) * k * k + ky * k + kx
+                                        expected[index] += weights[weight] * x.data[input]
+                                        expectedDx[input] += weights[weight] * gradient[index]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (a, b) in zip(y.data + dx.data, expected + expectedDx) { worst = max(worst, Double(abs(a - b))) }
+        }
+        return worst
+    }
+}

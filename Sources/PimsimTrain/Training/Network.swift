@@ -59,16 +59,27 @@ final class Network: @unchecked Sendable {
         self.weights = weights
         self.batchNorms = batchNorms
         self.thresholds = thresholds
+        let inputIndices = self.inputIndices
         workers = (0..<workerCount).map { w in
-            Worker(layers: graph.nodes.enumerated().map { i, node -> Layer in
+            let scratch = WorkerScratch()
+            func weighted(_ i: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool) -> Layer {
+                let layer = ConvolutionLayer(weight: weights[i]!.0, bias: weights[i]!.1, worker: w, outChannels: outChannels, kernel: kernel,
+                                             stride: stride, padding: padding, groups: groups, isLinear: isLinear, scratch: scratch)
+                layer.computesInputGradient = inputIndices[i][0] != 0
+                switch graph.nodes[i].precision?.inputs {
+                case .ternary?, .binary?: layer.hasTernaryInputs = true
+                default: break
+                }
+                return layer
+            }
+            return Worker(layers: graph.nodes.enumerated().map { i, node -> Layer in
                 switch node.operation {
                 case .input: return InputLayer()
                 case .conv2d(let c):
-                    return ConvolutionLayer(weight: weights[i]!.0, bias: weights[i]!.1, worker: w, outChannels: c.outChannels, kernel: c.kernel,
-                                            stride: c.stride, padding: c.padding, groups: c.groups, isLinear: false)
+                    return weighted(i, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride, padding: c.padding, groups: c.groups,
+                                    isLinear: false)
                 case .linear(let l):
-                    return ConvolutionLayer(weight: weights[i]!.0, bias: weights[i]!.1, worker: w, outChannels: l.outFeatures, kernel: 1,
-                                            stride: 1, padding: 0, groups: 1, isLinear: true)
+                    return weighted(i, outChannels: l.outFeatures, kernel: 1, stride: 1, padding: 0, groups: 1, isLinear: true)
                 case .batchNorm:
                     let bn = batchNorms[i]!
                     return BatchNormLayer(gamma: bn.0, beta: bn.1, running: bn.2, worker: w)
@@ -108,7 +119,8 @@ final class Network: @unchecked Sendable {
             let inputGrads = worker.layers[i].backward(g)
             for (k, j) in inputIndices[i].enumerated() where j != 0 {
                 if var existing = grads[j] {
-                    for e in 0..<existing.count { existing.data[e] += inputGrads[k].data[e] }
+                    grads[j] = nil
+                    AddLayer.add(inputGrads[k], into: &existing)
                     grads[j] = existing
                 } else {
                     grads[j] = inputGrads[k]

@@ -34,19 +34,33 @@ final class Optimizer {
     func step(_ parameters: [Parameter], learningRate: Float) {
         steps += 1
         let c1 = 1 - pow(Self.adamBeta1, Float(steps)), c2 = 1 - pow(Self.adamBeta2, Float(steps))
+        let beta1 = Self.adamBeta1, beta2 = Self.adamBeta2, epsilon = Self.adamEpsilon, momentum = self.momentum
         for (k, p) in parameters.enumerated() {
             let g = p.totalGradient()
             let decay = p.decays ? weightDecay : 0
-            for i in 0..<p.count {
-                let gi = g[i] + decay * p.value[i]
-                switch kind {
-                case .sgd:
-                    first[k][i] = momentum * first[k][i] + gi
-                    p.value[i] -= learningRate * first[k][i]
-                case .adam:
-                    first[k][i] = Self.adamBeta1 * first[k][i] + (1 - Self.adamBeta1) * gi
-                    second[k][i] = Self.adamBeta2 * second[k][i] + (1 - Self.adamBeta2) * gi * gi
-                    p.value[i] -= learningRate * (first[k][i] / c1) / ((second[k][i] / c2).squareRoot() + Self.adamEpsilon)
+            // Pointers, not subscripts of arrays held by classes: those check exclusive access
+            // per element (about a tenth of a LeNet-5 epoch, measured).
+            g.withUnsafeBufferPointer { g in
+                p.value.withUnsafeMutableBufferPointer { w in
+                    first[k].withUnsafeMutableBufferPointer { m in
+                        switch kind {
+                        case .sgd:
+                            for i in 0..<g.count {
+                                let gi = g[i] + decay * w[i]
+                                m[i] = momentum * m[i] + gi
+                                w[i] -= learningRate * m[i]
+                            }
+                        case .adam:
+                            second[k].withUnsafeMutableBufferPointer { v in
+                                for i in 0..<g.count {
+                                    let gi = g[i] + decay * w[i]
+                                    m[i] = beta1 * m[i] + (1 - beta1) * gi
+                                    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                                    w[i] -= learningRate * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
+                                }
+                            }
+                        }
+                    }
                 }
             }
             p.zeroGrads()

@@ -4,8 +4,8 @@ import Foundation
 /// a few hundred KiB per call (likely returned to the kernel by glibc and faulted in again each
 /// time) made the two-core conv-shaped GEMM slower than one core (docs/performance.md). Buffers are kept for reuse: at most `keptBuffers`, each at most
 /// `largestKeptBytes`.
-final class Workspace: @unchecked Sendable {
-    static let shared = Workspace()
+package final class Workspace: @unchecked Sendable {
+    package static let shared = Workspace()
     /// Enough for every worker of two nested kernel calls.
     static let keptBuffers = 8
     /// Larger buffers are freed after use rather than kept (bounds the memory held between calls).
@@ -15,7 +15,7 @@ final class Workspace: @unchecked Sendable {
     private var idle: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
 
     /// Runs `body` with at least `bytes` bytes of uninitialised memory, aligned to 64 bytes.
-    func withBuffer<Result>(bytes: Int, _ body: (UnsafeMutableRawPointer) -> Result) -> Result {
+    package func withBuffer<Result>(bytes: Int, _ body: (UnsafeMutableRawPointer) -> Result) -> Result {
         let buffer = take(max(bytes, 64))
         defer { give(buffer) }
         return body(buffer.pointer)

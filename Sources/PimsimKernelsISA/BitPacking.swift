@@ -60,15 +60,36 @@ enum BitPacking {
             (nonzero[w], negative[w]) = planes(unsafeBitCast(nz, to: SIMD8<UInt64>.self), unsafeBitCast(ng, to: SIMD8<UInt64>.self))
         }
         if fullWords &* 64 < columns {
-            var nz: UInt64 = 0, ng: UInt64 = 0
-            for column in (fullWords &* 64)..<columns {
+            // The partial last word: eight lanes at a time (rows of 8 to 56 values are common:
+            // a position's channels), each compare mask gathered into a byte, then the rest.
+            var nz: UInt64 = 0, ng: UInt64 = 0, column = fullWords &* 64
+            while column &+ 8 <= columns {
+                let v = x.loadUnaligned(fromByteOffset: column &* 4, as: SIMD8<Float>.self)
+                let below = v .< lo.loadUnaligned(fromByteOffset: column &* 4, as: SIMD8<Float>.self)
+                let above = v .> hi.loadUnaligned(fromByteOffset: column &* 4, as: SIMD8<Float>.self)
+                let shift = UInt64(column & 63)
+                let belowBits = gather(SIMD8<UInt32>().replacing(with: 1, where: below))
+                nz |= (binary ? 0xFF : belowBits | gather(SIMD8<UInt32>().replacing(with: 1, where: above))) << shift
+                ng |= belowBits << shift
+                column &+= 8
+            }
+            while column < columns {
                 let v = source[column], bit = UInt64(1) &<< UInt64(column & 63)
                 if binary || v > high[column] || v < low[column] { nz |= bit }
                 if v < low[column] { ng |= bit }
+                column &+= 1
             }
             nonzero[fullWords] = nz
             negative[fullWords] = ng
         }
+    }
+
+    /// Lane r of `bits` (each 0 or 1) as bit r of the result: the lanes narrow to bytes and one
+    /// multiply gathers bit 0 of each byte into the top byte.
+    @inline(__always)
+    static func gather(_ bits: SIMD8<UInt32>) -> UInt64 {
+        let bytes = unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+        return (bytes &* gatherBytes) &>> 56
     }
 
     /// Bit words from byte planes: byte i of `nonzero` / `negative` (0 or 1, 64 bytes) becomes bit i.
