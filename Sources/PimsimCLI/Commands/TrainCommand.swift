@@ -48,6 +48,8 @@ enum TrainCommand {
             OptionSpec("--weight-decay", value: "X", help: "Weight decay on weights (default 5e-4; 0 turns it off)."),
             OptionSpec("--beta", value: "X", help: "Statistical-scaling β for --quant stat (default 0.05)."),
             OptionSpec("--act-threshold", value: "T", help: "Thresholding factor τ of ternary inputs, δ = τ max|x| (default 0.03)."),
+            OptionSpec("--group-threshold", value: "D", help: "Threshold δ of split layers' ternary group activations on their batch-normalised input (default 0.5; tau: τ max|x| as --act-threshold)."),
+            OptionSpec("--recalibrate", value: "N", help: "At the end of every epoch, recompute batch-norm statistics and activation thresholds from N training images with the epoch's final weights (default 4000; 0 keeps the running averages)."),
             OptionSpec("--first-last", value: "P", help: "First and last weighted layer: quantised (as --quant) or float (default quantised)."),
             OptionSpec("--layer-quant", value: "L=Q,...", help: "Per-layer quantiser overrides, e.g. conv1=float,fc=twn."),
             OptionSpec("--augment", value: "A", help: "none, crop (pad + random crop) or crop-flip (+ horizontal flip) (default none for MNIST, crop-flip for CIFAR)."),
@@ -92,6 +94,15 @@ enum TrainCommand {
         options.schedule = LearningRateSchedule(rawValue: try args.choice("--schedule", LearningRateSchedule.allCases.map(\.rawValue), default: "cosine"))!
         options.weightDecay = Float(try nonNegative(args, "--weight-decay") ?? Double(options.weightDecay))
         options.thresholdingFactor = Float(try args.positiveDouble("--act-threshold") ?? Double(options.thresholdingFactor))
+        if let text = args.value("--group-threshold") {
+            if text == "tau" { options.groupThreshold = nil } else {
+                guard let d = Float(text), d.isFinite, d >= 0 else {
+                    throw InputError(location: "--group-threshold", expected: "a number >= 0 or tau", found: "\"\(text)\"")
+                }
+                options.groupThreshold = d
+            }
+        }
+        options.recalibrationImages = try args.int("--recalibrate", min: 0) ?? options.recalibrationImages
         options.seed = UInt64(try args.int("--seed", min: 0) ?? 1)
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")
@@ -120,9 +131,9 @@ enum TrainCommand {
         }
         let given = args.values.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + args.flags.sorted()
         let notes = ["command": (["pimsim", "train"] + given).joined(separator: " "),
-                     "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads",
+                     "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads, statistics recalibrated on \(min(options.recalibrationImages, dataset.trainCount)) images",
                      "quantizer": quantName, "split": specs[0].description, "seed": "\(options.seed)", "epochs": "\(options.epochs)",
-                     "thresholding_factor": "\(options.thresholdingFactor)", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
+                     "thresholding_factor": "\(options.thresholdingFactor)", "group_threshold": options.groupThreshold.map { "\($0)" } ?? "tau", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
         // Export folds batch norm and packs weights, then the integer evaluator re-runs the test
         // set (tens of seconds on ResNet-20): both say so on stderr.
         io.progress("exporting \(plan.graph.name): folding batch norm into thresholds, packing ternary weights")

@@ -25,7 +25,9 @@ final class Network: @unchecked Sendable {
     let batchNorms: [Int: (gamma: Parameter, beta: Parameter, running: RunningStatistics)]
     let thresholds: [Int: RunningStatistics]
 
-    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, rng: inout SeededGenerator) {
+    /// - Parameter groupThreshold: the fixed δ of the plan's group activations (on their batch-normalised
+    ///   input), or nil for τ max|x| like every other ternary activation.
+    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, groupThreshold: Float? = nil, rng: inout SeededGenerator) {
         let graph = plan.graph
         self.graph = graph
         inputIndices = graph.nodes.map { $0.inputs.map { graph.index(of: $0)! } }
@@ -83,7 +85,9 @@ final class Network: @unchecked Sendable {
                 case .batchNorm:
                     let bn = batchNorms[i]!
                     return BatchNormLayer(gamma: bn.0, beta: bn.1, running: bn.2, worker: w)
-                case .activation(let f): return ActivationLayer(function: f, thresholdingFactor: thresholdingFactor, running: thresholds[i])
+                case .activation(let f):
+                    return ActivationLayer(function: f, thresholdingFactor: thresholdingFactor, running: thresholds[i],
+                                           fixedThreshold: plan.normalisedActivations.contains(node.name) ? groupThreshold : nil)
                 case .add: return AddLayer()
                 case .pool(let p): return PoolLayer(attributes: p)
                 case .globalAvgPool: return GlobalAvgPoolLayer()
@@ -132,12 +136,17 @@ final class Network: @unchecked Sendable {
 
     /// After a step: running statistics from the workers that ran, then re-quantised weights.
     func finishStep(activeWorkers: Int) {
+        updateStatistics(activeWorkers: activeWorkers, momentum: nil)
+        for p in parameters { p.requantize() }
+    }
+
+    /// Folds the workers' last batch statistics into the running ones (`momentum` nil: each's default).
+    func updateStatistics(activeWorkers: Int, momentum: Float?) {
         for (i, bn) in batchNorms {
-            bn.running.update(with: workers.prefix(activeWorkers).map { ($0.layers[i] as! BatchNormLayer).batchStatistics })
+            bn.running.update(with: workers.prefix(activeWorkers).map { ($0.layers[i] as! BatchNormLayer).batchStatistics }, momentum: momentum)
         }
         for (i, running) in thresholds {
-            running.update(with: workers.prefix(activeWorkers).map { [[($0.layers[i] as! ActivationLayer).batchThreshold]] })
+            running.update(with: workers.prefix(activeWorkers).map { [[($0.layers[i] as! ActivationLayer).batchThreshold]] }, momentum: momentum)
         }
-        for p in parameters { p.requantize() }
     }
 }

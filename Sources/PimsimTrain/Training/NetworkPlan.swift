@@ -10,6 +10,9 @@ public struct NetworkPlan: Sendable {
     /// per output of the convolution they replace: He initialisation uses that fan-in for both
     /// (docs/training.md, "Split layers"); every other layer uses its own.
     public let initConnections: [String: Int]
+    /// The group activations that read a group batch norm (`groupBatchNorm`): these may use a
+    /// fixed threshold (`TrainingOptions.groupThreshold`).
+    public let normalisedActivations: Set<String>
 
     /// Builds the graph for `model` on `input` images with `classes` outputs.
     /// - Parameters:
@@ -59,6 +62,7 @@ public struct NetworkPlan: Sendable {
             initConnections[layer.pointwise] = layer.connections
         }
         graph = groupBatchNorm ? try Self.insertingGroupBatchNorms(outcome) : outcome.graph
+        normalisedActivations = groupBatchNorm ? Set(outcome.split.compactMap(\.groupActivation)) : []
         self.quantizers = quantizers
         self.initConnections = initConnections
     }
