@@ -29,6 +29,10 @@ final class GradientCheckTests: XCTestCase {
         let r = GradientCheck.activation(.ternary, values: [2.0, -0.4, 0.6, -1.5, 0.3, -0.5], thresholdingFactor: 0.25)
         XCTAssertEqual(r.output, [1, 0, 1, -1, 0, 0])
         XCTAssertEqual(r.gradient, [0, 1, 1, 0, 1, 1])
+        // A group activation's fixed δ = 0.5 replaces τ max|x| (0.9 here: all but 1.0 would be 0).
+        let g = GradientCheck.activation(.ternary, values: [0.6, -0.4, 0.5, -0.51, 0.3, 1.0], thresholdingFactor: 0.9, fixedThreshold: 0.5)
+        XCTAssertEqual(g.output, [1, 0, 0, -1, 0, 1])
+        XCTAssertEqual(g.gradient, [1, 1, 1, 1, 1, 1])
         let s = GradientCheck.activation(.sign, values: [2.0, -0.4, 0, -1.5], thresholdingFactor: 0)
         XCTAssertEqual(s.output, [1, -1, 1, -1])
         XCTAssertEqual(s.gradient, [0, 1, 1, 0])

@@ -104,10 +104,19 @@ public final class Trainer {
         }
     }
 
+    /// The running statistics by node name: [mean, variance] per channel for batch norms, [[δ]]
+    /// for ternary activations (what evaluation and export use).
+    public var runningStatistics: [String: [[Float]]] {
+        var result: [String: [[Float]]] = [:]
+        for (i, bn) in network.batchNorms { result[network.graph.nodes[i].name] = bn.running.values }
+        for (i, running) in network.thresholds { result[network.graph.nodes[i].name] = running.values }
+        return result
+    }
+
     /// Recomputes every running statistic (batch norm mean and variance, activation thresholds)
     /// as the plain average over training-mode forward passes of the first `images` training
     /// images with the final weights, instead of the momentum average over changing weights.
-    func recalibrateStatistics(images: Int) {
+    public func recalibrateStatistics(images: Int) {
         let count = min(images, dataset.trainCount)
         var noAugmentation = SeededGenerator(seed: 0)
         var k = 0
