@@ -137,6 +137,12 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(expected["s1b1c1.group_act"], [[0.5]])
         XCTAssertEqual(expected.keys.filter { $0.hasSuffix(".group_act") }.count, 18)
         XCTAssertTrue(expected.keys.filter { $0.hasSuffix(".group_act") }.allSatisfy { expected[$0] == [[0.5]] })
+        // The exported file (group batch norms folded into the group activations' thresholds at
+        // δ = 0.5) computes what the float graph computes: the same predictions on the test images.
+        let (graph, result) = try recalibrated.exportEvaluated(notes: [:])
+        XCTAssertNil(graph.node(named: "s1b1c1.group_bn")?.data.batchNorm)
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_act")?.data.thresholds?.high.count, 16)
+        XCTAssertEqual(result.accuracy, recalibrated.floatTestAccuracy(), accuracy: 1e-9)
         let delta = try XCTUnwrap(expected["s1b1.act"]?.first?.first)
         XCTAssertGreaterThan(delta, 0)
         XCTAssertNotEqual(delta, 0.5, "other ternary activations keep τ max|x|")
