@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"]),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA"]),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA", "PimsimCLI"]),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
         .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),

@@ -36,3 +36,33 @@ public struct CSVWriter: Sendable {
         return quoted + "\""
     }
 }
+
+extension CSVWriter {
+    /// The fields of one CSV line as `render()` writes it (RFC 4180 quoting, no line breaks
+    /// inside fields); nil when a quote is left open.
+    public static func fields(of line: String) -> [String]? {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false, afterQuote = false
+        var iterator = line.unicodeScalars.makeIterator()
+        while let c = iterator.next() {
+            if quoted {
+                if c == "\"" { quoted = false; afterQuote = true } else { field.unicodeScalars.append(c) }
+            } else if c == "\"" {
+                if afterQuote { field += "\"" }  // "" inside a quoted field
+                quoted = true
+                afterQuote = false
+            } else if c == "," {
+                fields.append(field)
+                field = ""
+                afterQuote = false
+            } else {
+                field.unicodeScalars.append(c)
+                afterQuote = false
+            }
+        }
+        guard !quoted else { return nil }
+        fields.append(field)
+        return fields
+    }
+}

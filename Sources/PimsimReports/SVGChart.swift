@@ -8,6 +8,11 @@ public struct SVGChart: Sendable {
         case bars(categories: [String])
         /// Lines through (x, y) points, one per series; `logX` spaces x logarithmically.
         case lines(x: [Double], logX: Bool)
+        /// Points at (`Series.x`, `values`); each axis logarithmic when its values are positive
+        /// and span more than a hundredfold. A dimmed series is drawn first, small and grey,
+        /// without hover text; others in colour, joined by a step line when `dashed` is false
+        /// (a Pareto front, sorted by x).
+        case scatter
     }
 
     public struct Series: Sendable {
@@ -18,12 +23,18 @@ public struct SVGChart: Sendable {
         public var colorIndex: Int?
         /// Lines only: a dashed line with hollow markers.
         public var dashed: Bool
+        /// Scatter only: the x of each value.
+        public var x: [Double]
+        /// Scatter only: drawn grey and small, behind the others.
+        public var dimmed: Bool
 
-        public init(name: String, values: [Double], colorIndex: Int? = nil, dashed: Bool = false) {
+        public init(name: String, values: [Double], colorIndex: Int? = nil, dashed: Bool = false, x: [Double] = [], dimmed: Bool = false) {
             self.name = name
             self.values = values
             self.colorIndex = colorIndex
             self.dashed = dashed
+            self.x = x
+            self.dimmed = dimmed
         }
     }
 
@@ -50,6 +61,7 @@ public struct SVGChart: Sendable {
     static let margin = (left: 92.0, right: 170.0, top: 40.0, bottom: 60.0)
 
     public func render() -> String {
+        if case .scatter = kind { return renderScatter() }
         let m = SVGChart.margin
         let plotW = width - m.left - m.right, plotH = height - m.top - m.bottom
         let finite = series.flatMap(\.values).filter(\.isFinite)
@@ -66,6 +78,8 @@ public struct SVGChart: Sendable {
         svg += "<line x1=\"\(f(m.left))\" x2=\"\(f(m.left))\" y1=\"\(f(m.top))\" y2=\"\(f(m.top + plotH))\" stroke=\"black\"/>\n"
         svg += "<line x1=\"\(f(m.left))\" x2=\"\(f(m.left + plotW))\" y1=\"\(f(m.top + plotH))\" y2=\"\(f(m.top + plotH))\" stroke=\"black\"/>\n"
         switch kind {
+        case .scatter:
+            break
         case .bars(let categories):
             let groupW = plotW / Double(max(categories.count, 1))
             let barW = groupW * 0.8 / Double(max(series.count, 1))
@@ -104,6 +118,83 @@ public struct SVGChart: Sendable {
                 svg += "<rect x=\"\(f(width - m.right + 16))\" y=\"\(f(ly))\" width=\"12\" height=\"12\" fill=\"\(color(s))\"/>\n"
             }
             svg += "<text x=\"\(f(width - m.right + 34))\" y=\"\(f(ly + 10))\">\(SVGChart.escape(serie.name))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// A numeric axis over `values`: its transform into 0...1, and tick values.
+    struct Axis {
+        let log: Bool
+        let lo: Double, hi: Double
+
+        init(_ values: [Double]) {
+            let finite = values.filter(\.isFinite)
+            let (minV, maxV) = (finite.min() ?? 0, finite.max() ?? 1)
+            log = minV > 0 && maxV / minV > 100
+            let (a, b) = log ? (log10(minV), log10(maxV)) : (minV, maxV)
+            let pad = b > a ? (b - a) * 0.05 : max(abs(a) * 0.05, 0.5)
+            (lo, hi) = (a - pad, b + pad)
+        }
+
+        func position(_ v: Double) -> Double { ((log ? log10(max(v, .leastNormalMagnitude)) : v) - lo) / (hi - lo) }
+
+        /// About five ticks at 1, 2 or 5 times a power of ten (decades on a log axis).
+        var ticks: [Double] {
+            if log { return stride(from: ceil(lo), through: floor(hi), by: 1).map { pow(10, $0) } }
+            let step = SVGChart.niceCeiling((hi - lo) / 5)
+            return stride(from: ceil(lo / step) * step, through: hi, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
+        }
+    }
+
+    /// The scatter chart (`Kind.scatter`).
+    func renderScatter() -> String {
+        let m = SVGChart.margin
+        let plotW = width - m.left - m.right, plotH = height - m.top - m.bottom
+        let xAxis = Axis(series.flatMap(\.x)), yAxis = Axis(series.flatMap(\.values))
+        func px(_ v: Double) -> Double { m.left + plotW * xAxis.position(v) }
+        func py(_ v: Double) -> Double { m.top + plotH * (1 - yAxis.position(v)) }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(SVGChart.escape(title))</text>\n"
+        for v in yAxis.ticks {
+            svg += "<line x1=\"\(f(m.left))\" x2=\"\(f(m.left + plotW))\" y1=\"\(f(py(v)))\" y2=\"\(f(py(v)))\" stroke=\"#ddd\"/>\n"
+            svg += "<text x=\"\(f(m.left - 6))\" y=\"\(f(py(v) + 4))\" text-anchor=\"end\">\(SVGChart.escape(NumberFormat.significant(v, 3)))</text>\n"
+        }
+        for v in xAxis.ticks {
+            svg += "<line x1=\"\(f(px(v)))\" x2=\"\(f(px(v)))\" y1=\"\(f(m.top))\" y2=\"\(f(m.top + plotH))\" stroke=\"#eee\"/>\n"
+            svg += "<text x=\"\(f(px(v)))\" y=\"\(f(m.top + plotH + 16))\" text-anchor=\"middle\">\(SVGChart.escape(NumberFormat.significant(v, 3)))</text>\n"
+        }
+        svg += "<line x1=\"\(f(m.left))\" x2=\"\(f(m.left))\" y1=\"\(f(m.top))\" y2=\"\(f(m.top + plotH))\" stroke=\"black\"/>\n"
+        svg += "<line x1=\"\(f(m.left))\" x2=\"\(f(m.left + plotW))\" y1=\"\(f(m.top + plotH))\" y2=\"\(f(m.top + plotH))\" stroke=\"black\"/>\n"
+        let order = series.indices.sorted { (series[$0].dimmed ? 0 : 1, $0) < (series[$1].dimmed ? 0 : 1, $1) }
+        for s in order {
+            let serie = series[s]
+            let points = serie.values.indices.filter { $0 < serie.x.count && serie.values[$0].isFinite && serie.x[$0].isFinite }
+            if serie.dimmed {
+                svg += "<g fill=\"#bbb\" fill-opacity=\"0.5\">"
+                for i in points { svg += "<circle cx=\"\(f(px(serie.x[i])))\" cy=\"\(f(py(serie.values[i])))\" r=\"1.5\"/>" }
+                svg += "</g>\n"
+                continue
+            }
+            if !serie.dashed {
+                let sorted = points.sorted { serie.x[$0] < serie.x[$1] }
+                var path: [String] = []
+                for (k, i) in sorted.enumerated() {
+                    if k > 0 { path.append("\(f(px(serie.x[i]))),\(f(py(serie.values[sorted[k - 1]])))") }
+                    path.append("\(f(px(serie.x[i]))),\(f(py(serie.values[i])))")
+                }
+                svg += "<polyline fill=\"none\" stroke=\"\(color(s))\" stroke-width=\"1.5\" points=\"" + path.joined(separator: " ") + "\"/>\n"
+            }
+            for i in points {
+                svg += "<circle cx=\"\(f(px(serie.x[i])))\" cy=\"\(f(py(serie.values[i])))\" r=\"3.5\" fill=\"\(color(s))\"><title>\(SVGChart.escape("\(serie.name): \(NumberFormat.significant(serie.x[i])), \(NumberFormat.significant(serie.values[i]))"))</title></circle>\n"
+            }
+        }
+        svg += "<text x=\"\(f(m.left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(SVGChart.escape(xLabel + (xAxis.log ? " (log scale)" : "")))</text>\n"
+        svg += "<text transform=\"translate(14 \(f(m.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel + (yAxis.log ? " (log scale)" : "")))</text>\n"
+        for (k, s) in series.indices.enumerated() {
+            let ly = m.top + 18 * Double(k)
+            svg += "<circle cx=\"\(f(width - m.right + 19))\" cy=\"\(f(ly + 6))\" r=\"\(series[s].dimmed ? "2" : "3.5")\" fill=\"\(series[s].dimmed ? "#bbb" : color(s))\"/>\n"
+            svg += "<text x=\"\(f(width - m.right + 30))\" y=\"\(f(ly + 10))\">\(SVGChart.escape(series[s].name))</text>\n"
         }
         return svg + "</svg>\n"
     }

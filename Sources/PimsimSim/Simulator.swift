@@ -35,11 +35,13 @@ public struct SimulationResult: Equatable, Sendable {
     public let testAccuracy: Double?
 
     public var events: EventCounts { layers.reduce(EventCounts()) { $0 + $1.events } }
-    public var dynamicPJ: Double { layers.reduce(0) { $0 + $1.cost.dynamicPJ } }
-    public var staticPJ: Double { layers.reduce(0) { $0 + $1.cost.staticPJ } }
+    /// Energy, area and time as `CostModel.evaluate` gives them (what a sweep point reports).
+    public let totals: CostTotals
+    public var dynamicPJ: Double { totals.dynamicPJ }
+    public var staticPJ: Double { totals.staticPJ }
     /// Total energy of the run: the sum of layer energies (pJ).
-    public var energyPJ: Double { layers.reduce(0) { $0 + $1.cost.energyPJ } }
-    public var areaMM2: Double { components.reduce(0) { $0 + $1.areaUM2 } / 1e6 }
+    public var energyPJ: Double { totals.energyPJ }
+    public var areaMM2: Double { totals.areaMM2 }
     /// Inferences per second at the schedule's interval.
     public var inferencesPerSecond: Double { 1e9 / intervalNS }
     /// Energy by category plus `leakage` (static), in `Category` order.
@@ -60,36 +62,26 @@ public enum Simulator {
     /// layer's weights duplicated as `duplication` says.
     public static func run(_ graph: Graph, on config: HardwareConfig, split: SplitSpec = .none, inferences: Int = 1,
                            duplication: Duplication = .none) throws -> SimulationResult {
-        let outcome = try NetworkSplitter.split(graph, spec: split)
-        var mapping = try NetworkMapper.map(outcome.graph, on: config)
-        let copies = try Scheduler.duplicationFactors(mapping, config: config, duplication: duplication)
-        for i in mapping.layers.indices { mapping.layers[i].duplicates = copies[i] }
-        let schedule = Scheduler.schedule(mapping, config: config)
-        let instances = Instances(mapping, config: config)
+        try run(try SplitNetwork(graph, split: split), on: config, inferences: inferences, duplication: duplication)
+    }
+
+    /// Simulates an already split network (a sweep splits once per split, not once per point).
+    public static func run(_ network: SplitNetwork, on config: HardwareConfig, inferences: Int = 1,
+                           duplication: Duplication = .none) throws -> SimulationResult {
+        let design = try MappedDesign(network, on: config, inferences: inferences, duplication: duplication)
+        let (totals, layerCosts, components) = CostModel.breakdown(design.profile, CostConstants(config))
+        try totals.checkFinite(file: config.file ?? config.name)
         let n = Double(inferences)
-        let events = schedule.layers.map { $0.events.scaled(by: n) }
-        // Static power is charged for the time each layer occupies the schedule.
-        let share = schedule.mode == .pipelined ? schedule.intervalNS / schedule.latencyNS : 1
-        let staticTime = schedule.layers.map { $0.latencyNS * share * n }
-        let bits = mapping.layers.map(\.readout.adcBits)
-        let cost = CostModel.cost(layerEvents: events, staticTimeNS: staticTime, instances: instances, adcBitsByLayer: bits, config: config)
-        let layers = mapping.layers.indices.map {
-            LayerResult(mapping: mapping.layers[$0], schedule: schedule.layers[$0], cost: cost.layers[$0], events: events[$0])
+        let layers = design.mapping.layers.indices.map {
+            LayerResult(mapping: design.mapping.layers[$0], schedule: design.schedule.layers[$0], cost: layerCosts[$0],
+                        events: design.schedule.layers[$0].events.scaled(by: n))
         }
-        let result = SimulationResult(
-            network: graph.name, hardware: config.name, split: split, inferences: inferences,
-            parameters: ParameterAccounting.report(for: outcome.graph).parameters,
-            macs: outcome.graph.weightedLayers.reduce(0) { $0 + $1.macs },
-            layers: layers, components: cost.components, instances: instances, mode: schedule.mode,
+        return SimulationResult(
+            network: network.name, hardware: config.name, split: network.split, inferences: inferences,
+            parameters: network.parameters, macs: network.macs,
+            layers: layers, components: components, instances: design.profile.instances, mode: design.schedule.mode,
             duplication: duplication, arrayBudget: Scheduler.arrayBudget(duplication, config: config),
-            latencyNS: schedule.latencyNS, intervalNS: schedule.intervalNS,
-            unsplittable: outcome.unsplittable.map(\.layer), testAccuracy: graph.metadata.testAccuracy)
-        // Finite but huge constants (e.g. cycle_ns 1e308) overflow to infinity here.
-        guard result.energyPJ.isFinite, result.latencyNS.isFinite, result.intervalNS.isFinite, result.areaMM2.isFinite else {
-            throw InputError(file: config.file ?? config.name, location: "$",
-                             expected: "constants small enough that energy, latency and area stay finite",
-                             found: "energy \(result.energyPJ) pJ, latency \(result.latencyNS) ns, area \(result.areaMM2) mm2")
-        }
-        return result
+            latencyNS: totals.latencyNS, intervalNS: totals.intervalNS,
+            unsplittable: network.unsplittable, testAccuracy: network.testAccuracy, totals: totals)
     }
 }

@@ -107,7 +107,7 @@ final class ExamplesTests: XCTestCase {
         let overview = runPimsim(["help"]).out
         let names = overview.split(separator: "\n", omittingEmptySubsequences: false).drop { $0 != "Commands:" }.dropFirst().prefix { !$0.isEmpty }
             .map { String($0.split(separator: " ")[0]) }
-        XCTAssertEqual(names.count, 9, overview)
+        XCTAssertEqual(names.count, 10, overview)
         for name in names {
             let help = runPimsim([name, "--help"]).out
             let lines = help.split(separator: "\n").drop { $0 != "Examples:" }.dropFirst()

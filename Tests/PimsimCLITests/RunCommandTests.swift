@@ -221,8 +221,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         let lines = r.out.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
-        XCTAssertTrue(lines[1].hasPrefix("resnet20,isaac@32nm,128,") && lines[1].hasSuffix(",32.0,0.9"), String(lines[1]))
-        XCTAssertTrue(lines[2].hasPrefix("resnet20,isaac@22nm,128,") && lines[2].hasSuffix(",22.0,0.85"), String(lines[2]))
+        // The node is a cost-side axis: one mapping, priced at each node (docs/sweep.md).
+        XCTAssertTrue(lines[1].hasPrefix("0,resnet20,isaac,128,") && lines[1].hasSuffix(",32.0,0.9"), String(lines[1]))
+        XCTAssertTrue(lines[2].hasPrefix("1,resnet20,isaac,128,") && lines[2].hasSuffix(",22.0,0.85"), String(lines[2]))
     }
 }
 

@@ -38,12 +38,12 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, err)
         let lines = out.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 * 2 * 2 * 2)
-        XCTAssertEqual(lines[0], "network,hardware,array_rows,array_columns,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_pj,area_mm2,latency_ns,interval_ns,edp_pj_ns,energy_x,area_x,latency_x,edp_x,node_nm,vdd_v")
-        XCTAssertTrue(lines[1].hasPrefix("resnet20,sram-16t1c,64,128,none,No Split,auto,269722,"), String(lines[1]))
-        XCTAssertTrue(lines[4].hasPrefix("resnet20,sram-16t1c,64,128,72,All split to 72,adc,83098,"), String(lines[4]))
+        XCTAssertEqual(lines[0], "point,network,hardware,array_rows,array_columns,columns_per_adc,split,split_label,readout,parameters,macs,arrays,adcs,sense_amps,adc_conversions,energy_pj,area_mm2,latency_ns,interval_ns,edp_pj_ns,energy_x,area_x,latency_x,edp_x,node_nm,vdd_v")
+        XCTAssertTrue(lines[1].hasPrefix("0,resnet20,sram-16t1c,64,128,8,none,No Split,auto,269722,"), String(lines[1]))
+        XCTAssertTrue(lines[4].hasPrefix("3,resnet20,sram-16t1c,64,128,8,72,All split to 72,adc,83098,"), String(lines[4]))
         // Full precision: energy and EDP agree with each other to the last digit.
         let fields = lines[4].split(separator: ",").map(String.init)
-        let energy = try XCTUnwrap(Double(fields[13])), latency = try XCTUnwrap(Double(fields[15])), edp = try XCTUnwrap(Double(fields[17]))
+        let energy = try XCTUnwrap(Double(fields[15])), latency = try XCTUnwrap(Double(fields[17])), edp = try XCTUnwrap(Double(fields[19]))
         XCTAssertEqual(edp, energy * latency)  // pJ * ns
         XCTAssertEqual(lines[2].split(separator: ",").suffix(6), ["1.0", "1.0", "1.0", "1.0", "65.0", "1.1"])  // none, adc: the reference, at 65 nm
     }
@@ -74,7 +74,8 @@ final class SweepCommandTests: XCTestCase {
         let best = try root.field("best").field("energy").int(min: 0)
         let energies = try points.map { try $0.double("energy_pj") }
         XCTAssertEqual(energies[best], energies.min())
-        XCTAssertFalse(try root.field("pareto_energy_area").ints(min: 0).isEmpty)
+        XCTAssertEqual(try root.field("pareto_objectives").array().map { try $0.string() }, ["area", "energy"])
+        XCTAssertFalse(try root.field("pareto").ints(min: 0).isEmpty)
     }
 
     func testPrecisionOverrideGivesWhatRunGives() throws {
@@ -85,11 +86,11 @@ final class SweepCommandTests: XCTestCase {
         let run = runPimsim(["run"] + common + ["--format", "json"])
         XCTAssertEqual(run.status, 0, run.err)
         let configuration = try JSONReader.parse(run.out, file: nil).field("configurations").array()[0]
-        XCTAssertEqual(Double(fields[13]), try configuration.double("energy_pj"))
-        XCTAssertEqual(Double(fields[14]), try configuration.double("area_mm2"))
-        XCTAssertEqual(Int(fields[10]), try configuration.int("adcs"))
+        XCTAssertEqual(Double(fields[15]), try configuration.double("energy_pj"))
+        XCTAssertEqual(Double(fields[16]), try configuration.double("area_mm2"))
+        XCTAssertEqual(Int(fields[12]), try configuration.int("adcs"))
         let ternary = runPimsim(["sweep", "--hw", "isaac", "--array-rows", "128", "--split", "none", "--readout", "adc", "--format", "csv"])
-        XCTAssertNotEqual(ternary.out.split(separator: "\n")[1].split(separator: ",")[13], fields[13])
+        XCTAssertNotEqual(ternary.out.split(separator: "\n")[1].split(separator: ",")[15], fields[15])
     }
 
     func testRepeatedRunsGiveIdenticalOutput() {
@@ -157,10 +158,10 @@ final class SweepCommandTests: XCTestCase {
         }
         // A path without an extension still names .svg files.
         let bare = dir.appendingPathComponent("bare").path
-        XCTAssertEqual(runPimsim(["sweep", "--array-rows", "64:128", "--svg", bare, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
+        XCTAssertEqual(runPimsim(["sweep", "--array-rows", "64:128", "--metric", "area", "--svg", bare, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: bare + "-reram-1t1r.svg"))
         let single = dir.appendingPathComponent("one.svg").path
-        XCTAssertEqual(runPimsim(["sweep", "--hw", "isaac", "--svg", single, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
+        XCTAssertEqual(runPimsim(["sweep", "--hw", "isaac", "--metric", "energy", "--svg", single, "-o", dir.appendingPathComponent("t.txt").path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: single))
     }
 }

@@ -93,10 +93,10 @@ final class HardwareConfigTests: XCTestCase {
     func testADCEnergyTableInterpolatesGeometrically() throws {
         let config = try HardwareConfig.load("sram-16t1c")
         let adc = config.components.first { $0.name == "adc" }!
-        XCTAssertEqual(adc.energyPerAction(adcBits: 4), 0.204, accuracy: 1e-12)
-        XCTAssertEqual(adc.energyPerAction(adcBits: 8), 0.503, accuracy: 1e-12)
-        XCTAssertEqual(adc.energyPerAction(adcBits: 6), (0.204 * 0.503).squareRoot(), accuracy: 1e-12)
-        XCTAssertEqual(adc.energyPerAction(adcBits: 3), 0.204, accuracy: 1e-12)  // below the table: first entry
-        XCTAssertEqual(adc.energyPerAction(adcBits: 12), 0.503 * 0.503 / 0.204, accuracy: 1e-12)  // extrapolated
+        XCTAssertEqual(adc.energyByBits!.value(atBits: 4), 0.204, accuracy: 1e-12)
+        XCTAssertEqual(adc.energyByBits!.value(atBits: 8), 0.503, accuracy: 1e-12)
+        XCTAssertEqual(adc.energyByBits!.value(atBits: 6), (0.204 * 0.503).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(adc.energyByBits!.value(atBits: 3), 0.204, accuracy: 1e-12)  // below the table: first entry
+        XCTAssertEqual(adc.energyByBits!.value(atBits: 12), 0.503 * 0.503 / 0.204, accuracy: 1e-12)  // extrapolated
     }
 }

@@ -97,10 +97,10 @@ final class TechnologyScalingTests: XCTestCase {
         // reram-1t1r at 22 nm: the 65 nm comparator is scaled down, the 32 nm ADC energy is not.
         let reram = try HardwareConfig.load("reram-1t1r")
         let sense = try XCTUnwrap(reram.components.first { $0.name == "sense_amp" })
-        XCTAssertLessThan(sense.energyPerAction(adcBits: 0), 0.0417 / 5)
+        XCTAssertLessThan(try XCTUnwrap(sense.energyPJ).value * sense.factors.energy, 0.0417 / 5)  // as the cost model uses it
         let adc = try XCTUnwrap(reram.components.first { $0.name == "adc" })
-        XCTAssertEqual(adc.energyPerAction(adcBits: 8), 1.67)
-        XCTAssertEqual(adc.areaPerInstance(adcBits: 8), 1200 * pow(22.0 / 32, 0.797323960429599), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(adc.energyByBits).value(atBits: 8) * adc.factors.energy, 1.67)
+        XCTAssertEqual(try XCTUnwrap(adc.areaByBits).value(atBits: 8) * adc.factors.area, 1200 * pow(22.0 / 32, 0.797323960429599), accuracy: 1e-9)
     }
 
     func testTechnologyErrorsNameTheFieldOrFlag() throws {

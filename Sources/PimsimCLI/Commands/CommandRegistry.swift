@@ -5,6 +5,7 @@ enum CommandRegistry {
         ParamsCommand.spec,
         RunCommand.spec,
         SweepCommand.spec,
+        MergeCommand.spec,
         HwCommand.spec,
         FpgaCommand.spec,
         TrainCommand.spec,

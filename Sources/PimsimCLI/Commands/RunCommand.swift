@@ -9,7 +9,7 @@ enum RunCommand {
     static let spec = CommandSpec(
         name: "run",
         summary: "Map a network onto ReRAM or SRAM crossbars: arrays, ADCs or sense amps, energy, area and latency per split configuration.",
-        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--precision W/A] [--node NM] [--vdd V] [--duplicate auto|none|N,N,...] [--max-arrays N] [--format table|json|csv] [-o FILE]"],
+        usage: ["pimsim run [NET] [--hw CONFIG] [--split SPEC[,SPEC...]] [--array-rows R] [--set PATH=VALUE ...] [--precision W/A] [--node NM] [--vdd V] [--duplicate auto|none|N,N,...] [--max-arrays N] [--format table|json|csv] [-o FILE]"],
         discussion: """
         Splits NET (default resnet20) as each SPEC says (default: seed 000's five \
         configurations none,144:72,144,72,36; none for a trained net.json), maps every weighted layer onto the arrays of \
@@ -31,12 +31,14 @@ enum RunCommand {
             ("pimsim run resnet20 --split 72 --hw sram-16t1c", "per-layer report of one configuration on the 16T1C array"),
             ("pimsim run resnet20 --split none --hw isaac --precision 16/16", "ISAAC-style 16-bit baseline"),
             ("pimsim run resnet20 --binary --format json -o xnor.json", "XNOR-Net variant as JSON"),
+            ("pimsim run resnet20 --split 144 --set adc.energy_pj_by_adc_bits.6=0.5 --set array.cycle_ns=5", "with two constants of the hwconfig changed"),
             ("pimsim run vgg7 --split none --hw isaac --precision 16/16 --duplicate auto", "copies of early layers balance ISAAC's pipeline within its 168 tiles"),
         ],
         options: [
             OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
             OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none,144:72,144,72,36)."),
             OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
+            ConfigArguments.set,
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
             OptionSpec("--mode", value: "layer_by_layer|pipelined", help: "Override the config's schedule mode."),
@@ -49,7 +51,12 @@ enum RunCommand {
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
         let graph = try NetworkArguments.load(args, io: io, fallback: "resnet20")
-        var config = try TechnologyArguments.apply(args, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName))
+        let settings = try ConfigArguments.assignments(args)
+        for (flag, path) in [("--array-rows", "array.rows"), ("--mode", "schedule.mode")] where args.value(flag) != nil && settings.contains(where: { $0.path == path }) {
+            throw InputError(location: "--set \(path)", expected: "one of --set \(path) and \(flag)", found: "both")
+        }
+        // --set gives published values, as the file does; --node and --vdd then scale them.
+        var config = try TechnologyArguments.apply(args, to: try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)))
         if let rows = try args.int("--array-rows") {
             guard rows <= HardwareConfig.maximumCount else {
                 throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")

@@ -4,11 +4,16 @@ import PimsimCore
 public struct ParsedArguments: Sendable {
     public let command: String
     public private(set) var values: [String: String] = [:]
+    /// Every value of a repeatable option, in the order given.
+    public private(set) var repeated: [String: [String]] = [:]
     public private(set) var flags: Set<String> = []
     public private(set) var positionals: [String] = []
 
     /// The value of `--name`, if given.
     public func value(_ name: String) -> String? { values[name] }
+
+    /// Every value of repeatable option `--name`, in order (empty if not given).
+    public func all(_ name: String) -> [String] { repeated[name] ?? [] }
 
     /// Whether boolean flag `--name` was given.
     public func flag(_ name: String) -> Bool { flags.contains(name) }
@@ -90,6 +95,10 @@ public struct ParsedArguments: Sendable {
                 value = arguments[i]
                 i += 1
             }
+            if option.repeatable {
+                parsed.repeated[option.name, default: []].append(value)
+                continue
+            }
             if parsed.values[option.name] != nil {
                 throw UsageError(command: spec.name, message: "\(option.name) given twice")
             }
@@ -99,7 +108,8 @@ public struct ParsedArguments: Sendable {
             let missing = spec.positionals[parsed.positionals.count]
             throw UsageError(command: spec.name, message: "missing argument \(missing)")
         }
-        if parsed.positionals.count > spec.positionals.count {
+        // A last positional named "NAME..." takes any number of arguments.
+        if parsed.positionals.count > spec.positionals.count, spec.positionals.last?.hasSuffix("...") != true {
             let extra = parsed.positionals[spec.positionals.count]
             throw UsageError(command: spec.name, message: "unexpected argument \"\(extra)\"")
         }

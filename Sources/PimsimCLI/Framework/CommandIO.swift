@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimReports
 
 /// Where a command writes: results to standard output (or the file given with `-o`), progress
 /// and warnings to standard error. Tests substitute closures that capture the text.
@@ -22,6 +23,9 @@ public final class CommandIO: @unchecked Sendable {
 
     /// Writes result text to standard output.
     public func print(_ text: String) { writeOut(text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// Writes result text to standard output as it is (a streamed output's next piece).
+    public func write(_ text: String) { writeOut(text) }
 
     /// Writes progress or a warning to standard error (after any pending notes).
     public func progress(_ text: String) {
@@ -88,5 +92,40 @@ final class PhaseProgress: @unchecked Sendable {
         last = now
         let seconds = Double(now - start) / 1e9
         io.progress("\(label): \(done)/\(total) \(unit), \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+/// Progress of a long counted job on stderr with its rate and the time left: "sweep:
+/// 45,056/125,000 points (36 %), 41,200 points/s, about 2 s left", at most once a second and
+/// only after the first second (a short job prints nothing; its caller reports the end).
+final class RateProgress: @unchecked Sendable {
+    private let io: CommandIO
+    private let label: String
+    private let unit: String
+    private let total: Int
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last: UInt64
+
+    init(_ label: String, total: Int, unit: String, io: CommandIO) {
+        (self.label, self.total, self.unit, self.io) = (label, total, unit, io)
+        last = start
+    }
+
+    func report(_ done: Int) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard done < total, now - last >= 1_000_000_000 else { return }
+        last = now
+        let seconds = Double(now - start) / 1e9
+        let rate = Double(done) / seconds
+        let left = Double(total - done) / max(rate, 1e-9)
+        io.progress("\(label): \(NumberFormat.grouped(done))/\(NumberFormat.grouped(total)) \(unit) (\(done * 100 / max(total, 1)) %), "
+                    + "\(NumberFormat.grouped(Int(rate))) \(unit)/s, about \(RateProgress.duration(left)) left")
+    }
+
+    /// 45 s, 12 min, 3.5 h.
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 90 { return "\(Int(seconds.rounded(.up))) s" }
+        if seconds < 5400 { return "\(Int((seconds / 60).rounded())) min" }
+        return NumberFormat.fixed(seconds / 3600, 1) + " h"
     }
 }

@@ -7,12 +7,15 @@ public struct OptionSpec: Sendable {
     /// Name of the value in usage text (`SPEC`); nil for a boolean flag.
     public let valueName: String?
     public let help: String
+    /// Whether the option may be given more than once (each value is kept, in order).
+    public let repeatable: Bool
 
-    public init(_ name: String, short: String? = nil, value valueName: String? = nil, help: String) {
+    public init(_ name: String, short: String? = nil, value valueName: String? = nil, help: String, repeatable: Bool = false) {
         self.name = name
         self.short = short
         self.valueName = valueName
         self.help = help
+        self.repeatable = repeatable
     }
 
     /// A boolean flag.

@@ -38,7 +38,9 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func format(_ d: Double) -> String {
+    /// A number as JSON writes it: integers without a fraction, others in Swift's shortest
+    /// round-trip form.
+    public static func format(_ d: Double) -> String {
         if d.isFinite, d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"
     }

@@ -50,11 +50,12 @@ public enum JSONWriter {
     /// Integers print without a fraction; other values in Swift's shortest round-trip form. JSON
     /// has no NaN or infinity: such a value (a producer's bug, never a valid result) is written
     /// as `null` rather than ending the program.
-    static func number(_ d: Double) -> String {
+    public static func number(_ d: Double) -> String {
         d.isFinite ? JSONValue.format(d) : "null"
     }
 
-    static func quote(_ s: String) -> String {
+    /// `s` as a JSON string literal.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -50,11 +50,18 @@ public struct BitsTable: Equatable, Sendable {
     public let source: String
 
     public func value(atBits b: Int) -> Double {
-        if bits.count == 1 || b <= bits[0] { return values[0] }
+        BitsTable.interpolate(bits: bits, at: b) { values[$0] }
+    }
+
+    /// The table rule over `bits` with the i-th value `value(i)` (a sweep keeps the values in a
+    /// vector of its own).
+    @inline(__always)
+    static func interpolate(bits: [Int], at b: Int, value: (Int) -> Double) -> Double {
+        if bits.count == 1 || b <= bits[0] { return value(0) }
         var upper = bits.firstIndex { $0 >= b } ?? bits.count - 1
-        if bits[upper] == b { return values[upper] }
+        if bits[upper] == b { return value(upper) }
         upper = max(upper, 1)
-        let (b0, b1, v0, v1) = (Double(bits[upper - 1]), Double(bits[upper]), values[upper - 1], values[upper])
+        let (b0, b1, v0, v1) = (Double(bits[upper - 1]), Double(bits[upper]), value(upper - 1), value(upper))
         return v0 * pow(v1 / v0, (Double(b) - b0) / (b1 - b0))
     }
 
@@ -81,7 +88,8 @@ public struct BitsTable: Equatable, Sendable {
 /// and any static power (leakage, or a cited power with no per-action breakdown).
 ///
 /// Energy of a component = events(action) * energy_pj + instances * static_mw * time_ns
-/// (1 mW * 1 ns = 1 pJ). Area = instances * area_um2.
+/// (1 mW * 1 ns = 1 pJ). Area = instances * area_um2. The cost model reads the constants
+/// through `CostConstants`, times `factors`.
 public struct Component: Equatable, Sendable {
     public let name: String
     public let category: Category
@@ -100,22 +108,6 @@ public struct Component: Equatable, Sendable {
     /// Factors from `reference` to the config's node and supply (identity without a technology
     /// section). The constants above stay as published; the cost model uses them times these.
     public internal(set) var factors: ScaleFactors = .identity
-
-    /// Energy of one action at `bits` of ADC resolution (0 when the component has no action), at
-    /// the config's node.
-    public func energyPerAction(adcBits: Int) -> Double {
-        if let energyByBits { return energyByBits.value(atBits: adcBits) * factors.energy }
-        return (energyPJ?.value ?? 0) * factors.energy
-    }
-
-    /// Area of one instance at `bits` of ADC resolution, at the config's node.
-    public func areaPerInstance(adcBits: Int) -> Double {
-        if let areaByBits { return areaByBits.value(atBits: adcBits) * factors.area }
-        return (areaUM2?.value ?? 0) * factors.area
-    }
-
-    /// Static power of one instance (mW) at the config's node.
-    public var staticPowerMW: Double { (staticMW?.value ?? 0) * factors.staticPower }
 
     static let keys: Set<String> = ["name", "category", "per", "count", "action", "energy_pj", "energy_pj_by_adc_bits",
                                     "area_um2", "area_um2_by_adc_bits", "static_mw", "reference"]

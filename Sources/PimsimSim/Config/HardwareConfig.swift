@@ -205,21 +205,8 @@ public struct HardwareConfig: Equatable, Sendable {
         let rule = try Constant.choice(try readout.field("adc_resolution_rule"), ADCResolutionRule.allCases.map(\.rawValue))
         let mode = try Constant.choice(try schedule.field("mode"), ScheduleMode.allCases.map(\.rawValue))
         let adcBits = try readout.optionalField("adc_bits").map { try Constant.read($0, unit: "bits", check: { try Double($0.int(min: 1)) }) }
-        if rule.value == ADCResolutionRule.fixed.rawValue, adcBits == nil {
-            throw InputError(file: file, location: "$.readout.adc_bits", expected: "a resolution (required when adc_resolution_rule is fixed)", found: "nothing")
-        }
         let componentsField = try root.field("components")
         let components = try componentsField.array().map { try Component.read($0, model: model) }
-        // A config that can cost nothing gives 0/0 ratios: it needs something with area and
-        // something that spends energy (per action or static).
-        guard components.contains(where: { ($0.areaUM2?.value ?? 0) > 0 || $0.areaByBits != nil }) else {
-            throw componentsField.error(expected: "components with some area (area_um2 > 0 or area_um2_by_adc_bits): a config that costs nothing cannot be compared",
-                                        found: components.isEmpty ? "no components" : "\(components.count) components without area")
-        }
-        guard components.contains(where: { ($0.energyPJ?.value ?? 0) > 0 || $0.energyByBits != nil || ($0.staticMW?.value ?? 0) > 0 }) else {
-            throw componentsField.error(expected: "components that spend energy (energy_pj > 0, energy_pj_by_adc_bits or static_mw > 0): a config that costs nothing cannot be compared",
-                                        found: "\(components.count) components without energy")
-        }
         var seen: Set<String> = []
         for (i, c) in components.enumerated() {
             guard seen.insert(c.name).inserted else {
@@ -253,9 +240,7 @@ public struct HardwareConfig: Equatable, Sendable {
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
             components: components, technology: technology, timeReferences: timeReferences)
-        if config.arrayColumns < Int(config.cellsPerTernaryWeight.value) {
-            throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(config.cellsPerTernaryWeight.value))) columns", found: "\(config.arrayColumns)")
-        }
+        try config.validate()
         do {
             return try config.rescaled(targetLocation: "$.technology.vdd_v")
         } catch var error as InputError {
@@ -303,10 +288,11 @@ public struct HardwareConfig: Equatable, Sendable {
                 try t.model.factors(from: ref, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
             }
         }
-        for time in timeReferences {
+        for (i, time) in timeReferences.enumerated() {
             let f = try located("$.\(time.setting.rawValue).reference.vdd_v") {
                 try t.model.factors(from: time.reference, toNode: t.nodeNM, vdd: t.vddV, roadmap: t.roadmap)
             }
+            out.timeReferences[i].delay = f.delay
             out[time.setting] = Constant(time.published.value * f.delay, unit: "ns", source: time.published.source)
         }
         return out
@@ -365,8 +351,14 @@ public enum TimeSetting: String, CaseIterable, Sendable {
 /// A time constant's published value and the node and supply it was published at.
 public struct TimeReference: Equatable, Sendable {
     public let setting: TimeSetting
-    public let published: Constant
+    public internal(set) var published: Constant
     public let reference: TechnologyReference
+    /// The delay factor to the config's node and supply: the value used is published x delay.
+    public internal(set) var delay: Double = 1
+
+    public init(setting: TimeSetting, published: Constant, reference: TechnologyReference) {
+        (self.setting, self.published, self.reference) = (setting, published, reference)
+    }
 }
 
 extension HardwareConfig {
@@ -374,5 +366,28 @@ extension HardwareConfig {
     /// is used as written).
     public func published(_ setting: TimeSetting) -> TimeReference? {
         timeReferences.first { $0.setting == setting }
+    }
+
+    /// The checks that involve more than one field (parse checks each field on its own; `--set`
+    /// re-runs these on the changed config). Errors name the file and the JSON path.
+    public func validate() throws {
+        if adcRule == .fixed, adcBits == nil {
+            throw InputError(file: file, location: "$.readout.adc_bits", expected: "a resolution (required when adc_resolution_rule is fixed)", found: "nothing")
+        }
+        // A config that can cost nothing gives 0/0 ratios: it needs something with area and
+        // something that spends energy (per action or static).
+        guard components.contains(where: { ($0.areaUM2?.value ?? 0) > 0 || $0.areaByBits != nil }) else {
+            throw InputError(file: file, location: "$.components",
+                             expected: "components with some area (area_um2 > 0 or area_um2_by_adc_bits): a config that costs nothing cannot be compared",
+                             found: components.isEmpty ? "no components" : "\(components.count) components without area")
+        }
+        guard components.contains(where: { ($0.energyPJ?.value ?? 0) > 0 || $0.energyByBits != nil || ($0.staticMW?.value ?? 0) > 0 }) else {
+            throw InputError(file: file, location: "$.components",
+                             expected: "components that spend energy (energy_pj > 0, energy_pj_by_adc_bits or static_mw > 0): a config that costs nothing cannot be compared",
+                             found: "\(components.count) components without energy")
+        }
+        if arrayColumns < Int(cellsPerTernaryWeight.value) {
+            throw InputError(file: file, location: "$.array.columns", expected: "at least cells_per_ternary_weight (\(Int(cellsPerTernaryWeight.value))) columns", found: "\(arrayColumns)")
+        }
     }
 }

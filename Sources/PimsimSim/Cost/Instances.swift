@@ -7,12 +7,11 @@ public struct Instances: Equatable, Sendable {
     public let columns: Int
     public let cells: Int
     public let senseAmps: Int
-    public let macros: Int
-    public let tiles: Int
+    public private(set) var macros: Int
+    public private(set) var tiles: Int
     /// ADCs per layer index (their resolution, and so their area, differs by layer).
     public let adcsByLayer: [Int]
-
-    public var adcs: Int { adcsByLayer.reduce(0, +) }
+    public let adcs: Int
 
     public init(_ mapping: NetworkMapping, config: HardwareConfig) {
         arrays = mapping.layers.reduce(0) { $0 + $1.allArrays }
@@ -21,12 +20,25 @@ public struct Instances: Equatable, Sendable {
         cells = rows * config.arrayColumns
         senseAmps = mapping.layers.reduce(0) { $0 + $1.allSenseAmps }
         adcsByLayer = mapping.layers.map(\.allADCs)
-        let perMacro = Int(config.arraysPerMacro.value), perTile = Int(config.macrosPerTile.value)
-        macros = (arrays + perMacro - 1) / perMacro
-        tiles = (macros + perTile - 1) / perTile
+        adcs = adcsByLayer.reduce(0, +)
+        (macros, tiles) = Instances.organise(arrays: arrays, arraysPerMacro: Int(config.arraysPerMacro.value), macrosPerTile: Int(config.macrosPerTile.value))
+    }
+
+    /// The same arrays organised in macros of `arraysPerMacro` and tiles of `macrosPerTile`:
+    /// macros = ceil(arrays / arrays per macro), tiles = ceil(macros / macros per tile).
+    public func organised(arraysPerMacro: Int, macrosPerTile: Int) -> Instances {
+        var copy = self
+        (copy.macros, copy.tiles) = Instances.organise(arrays: arrays, arraysPerMacro: arraysPerMacro, macrosPerTile: macrosPerTile)
+        return copy
+    }
+
+    static func organise(arrays: Int, arraysPerMacro: Int, macrosPerTile: Int) -> (macros: Int, tiles: Int) {
+        let macros = (arrays + arraysPerMacro - 1) / arraysPerMacro
+        return (macros, (macros + macrosPerTile - 1) / macrosPerTile)
     }
 
     /// Units of `unit` (ADCs: all layers).
+    @inline(__always)
     public func units(_ unit: InstanceUnit) -> Int {
         switch unit {
         case .array: return arrays

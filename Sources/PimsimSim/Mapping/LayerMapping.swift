@@ -1,3 +1,5 @@
+import PimsimCore
+
 /// How a layer's dot products are read out of the arrays.
 public enum Readout: Equatable, Sendable {
     /// Comparators against thresholds folded from batch norm: `comparators` per output (2 for a
@@ -20,6 +22,35 @@ public enum Readout: Equatable, Sendable {
     }
 }
 
+/// What decides a layer's read-out (docs/cost-model.md, "Read-out decision"), kept as numbers
+/// so mapping stays cheap; `LayerMapping.readoutReason` says it in words for reports.
+public struct ReadoutConditions: Equatable, Sendable {
+    /// The config's name if it reads out by ADC only.
+    let adcOnlyConfig: String?
+    let rowsPerGroup: Int
+    let arrayRows: Int
+    /// Cells per weight when a weight is bit-sliced over several sensed columns (else 0).
+    let slicedCells: Int
+    let bitCycles: Int
+    let followedByActivation: Bool
+
+    /// Whether comparators can read the layer.
+    var allowSenseAmp: Bool {
+        adcOnlyConfig == nil && rowsPerGroup <= arrayRows && slicedCells == 0 && bitCycles == 1 && followedByActivation
+    }
+
+    /// Why the layer is read as it is, in words.
+    var text: String {
+        var reasons: [String] = []
+        if let adcOnlyConfig { reasons.append("\(adcOnlyConfig) reads out by ADC only") }
+        if rowsPerGroup > arrayRows { reasons.append("\(rowsPerGroup) rows per group exceed \(arrayRows)") }
+        if slicedCells > 0 { reasons.append("\(slicedCells) bit-sliced cells per weight") }
+        if bitCycles > 1 { reasons.append("\(bitCycles) bit-serial input cycles") }
+        if !followedByActivation { reasons.append("output not followed by a ternary or sign activation") }
+        return reasons.isEmpty ? "each group's \(rowsPerGroup) rows fit one \(arrayRows)-row array" : reasons.joined(separator: "; ")
+    }
+}
+
 /// Where a density used by the schedule came from.
 public enum DensitySource: String, Sendable {
     /// Computed from trained weights or measured statistics in net.json.
@@ -39,7 +70,9 @@ public enum DensitySource: String, Sendable {
 public struct LayerMapping: Equatable, Sendable {
     public let name: String
     public let nodeIndex: Int
-    public let precisionDescription: String
+    public let precision: LayerPrecision
+    /// Weights/inputs, e.g. `ternary/ternary`.
+    public var precisionDescription: String { precision.description }
     public let groups: Int
     /// Connections per output (k*k*Cin/groups).
     public let connections: Int
@@ -77,8 +110,9 @@ public struct LayerMapping: Equatable, Sendable {
     /// 2 for two-phase encoding of signed inputs, else 1.
     public let phases: Int
     public let readout: Readout
+    public let readoutConditions: ReadoutConditions
     /// Why the read-out is what it is (for reports).
-    public let readoutReason: String
+    public var readoutReason: String { readoutConditions.text }
     /// The layer's output meets a residual add before its activation.
     public let residual: Bool
     /// Input values one group's arrays read from the input buffer per inference (per column

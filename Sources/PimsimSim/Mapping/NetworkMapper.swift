@@ -19,18 +19,56 @@ public struct NetworkMapping: Equatable, Sendable {
     public let digital: [DigitalStep]
 }
 
+/// What mapping a graph needs that no hwconfig changes: its weighted layers, the read-out
+/// chain after each, and the nodes the digital units run with the layer each is charged to.
+/// `NetworkMapper.prepare` makes it once per (split) graph; a sweep maps it on many configs.
+public struct MappingPlan: Sendable {
+    let graph: Graph
+    let layers: [LayerGeometry]
+    let chains: [NetworkMapper.Chain]
+    /// Nodes run by the digital units (not folded into a read-out), with their owner layer.
+    let digitalNodes: [(node: Int, owner: Int)]
+}
+
 /// Maps every weighted layer of a (split) graph onto the arrays of a `HardwareConfig`.
 /// Pure: geometry, read-out and densities only; no energy, area or time.
 public enum NetworkMapper {
     public static func map(_ graph: Graph, on config: HardwareConfig) throws -> NetworkMapping {
+        try map(prepare(graph), on: config)
+    }
+
+    /// The config-independent analysis of `graph`.
+    public static func prepare(_ graph: Graph) -> MappingPlan {
         var folded = Set<Int>()
-        var layers: [LayerMapping] = []
         var layerOfNode: [Int: Int] = [:]
-        var cells = 0
-        for geometry in graph.weightedLayers {
+        let layers = graph.weightedLayers
+        var chains: [Chain] = []
+        for (i, geometry) in layers.enumerated() {
             let chain = readoutChain(graph, from: geometry.nodeIndex)
             folded.formUnion(chain.nodes)
-            layerOfNode[geometry.nodeIndex] = layers.count
+            layerOfNode[geometry.nodeIndex] = i
+            chains.append(chain)
+        }
+        // Owner of every node: the weighted layer reached by following first inputs upwards.
+        var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() {
+            if let l = layerOfNode[i] { owner[i] = l; continue }
+            owner[i] = node.inputs.first.flatMap { graph.index(of: $0) }.flatMap { owner[$0] }
+        }
+        let digital = graph.nodes.indices.compactMap { i -> (node: Int, owner: Int)? in
+            guard !folded.contains(i), !graph.nodes[i].operation.isWeighted, let o = owner[i] else { return nil }
+            return (i, o)
+        }
+        return MappingPlan(graph: graph, layers: layers, chains: chains, digitalNodes: digital)
+    }
+
+    /// Maps a prepared graph on `config`.
+    public static func map(_ plan: MappingPlan, on config: HardwareConfig) throws -> NetworkMapping {
+        let graph = plan.graph
+        var layers: [LayerMapping] = []
+        layers.reserveCapacity(plan.layers.count)
+        var cells = 0
+        for (geometry, chain) in zip(plan.layers, plan.chains) {
             let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
             // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
             guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
@@ -39,16 +77,10 @@ public enum NetworkMapper {
             cells = total
             layers.append(layer)
         }
-        // Owner of every node: the weighted layer reached by following first inputs upwards.
-        var owner: [Int?] = Array(repeating: nil, count: graph.nodes.count)
-        for (i, node) in graph.nodes.enumerated() {
-            if let l = layerOfNode[i] { owner[i] = l; continue }
-            owner[i] = node.inputs.first.flatMap { graph.index(of: $0) }.flatMap { owner[$0] }
-        }
-        var digital: [DigitalStep] = []
-        for (i, node) in graph.nodes.enumerated() where !folded.contains(i) && !node.operation.isWeighted {
-            guard let step = digitalStep(graph, index: i, config: config), let o = owner[i] else { continue }
-            digital.append(DigitalStep(name: node.name, ownerLayer: o, operations: step.operations, readBits: step.readBits, writeBits: step.writeBits))
+        let digital = plan.digitalNodes.compactMap { i, o -> DigitalStep? in
+            digitalStep(graph, index: i, config: config).map {
+                DigitalStep(name: graph.nodes[i].name, ownerLayer: o, operations: $0.operations, readBits: $0.readBits, writeBits: $0.writeBits)
+            }
         }
         return NetworkMapping(layers: layers, digital: digital)
     }
@@ -59,7 +91,7 @@ public enum NetworkMapper {
     /// residual add (resolved at the comparator reference, or digitally after an ADC) and a
     /// ternary or sign activation, or a ReLU (one digital operation per output after the ADC,
     /// with no buffer round trip). Each must be the previous node's only consumer.
-    struct Chain {
+    struct Chain: Sendable {
         var nodes: [Int] = []
         var residual = false
         var activation: ActivationFunction?
@@ -140,23 +172,19 @@ public enum NetworkMapper {
 
         // Read-out: comparators when one array holds a group's whole dot product in one step.
         let comparators = chain.activation == .ternary ? 2 : (chain.activation == .sign ? 1 : 0)
-        var reasons: [String] = []
-        if config.readoutKinds == .adcOnly { reasons.append("\(config.name) reads out by ADC only") }
-        if rowTiles > 1 { reasons.append("\(rowsPerGroup) rows per group exceed \(R)") }
-        if sensed > 1 { reasons.append("\(cellsPerWeight) bit-sliced cells per weight") }
-        if bitCycles > 1 { reasons.append("\(bitCycles) bit-serial input cycles") }
-        if comparators == 0 { reasons.append("output not followed by a ternary or sign activation") }
+        let conditions = ReadoutConditions(adcOnlyConfig: config.readoutKinds == .adcOnly ? config.name : nil, rowsPerGroup: rowsPerGroup, arrayRows: R,
+                                           slicedCells: sensed > 1 ? cellsPerWeight : 0, bitCycles: bitCycles, followedByActivation: comparators > 0)
         let senseAmpsPerArray = (C / cellsPerWeight) * comparators
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
+        let isSenseAmp = conditions.allowSenseAmp
         let readout: Readout
-        if reasons.isEmpty {
+        if isSenseAmp {
             readout = .senseAmp(comparators: comparators)
         } else {
             let rowsInTile = min(rowsPerGroup, R)
             readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
         }
-        let isSenseAmp = reasons.isEmpty
         let outputBits = comparators == 2 ? 2 : (comparators == 1 ? 1 : Int(config.accumulatorBits.value))
 
         // Densities: trained data when present, else the config's assumptions.
@@ -171,14 +199,13 @@ public enum NetworkMapper {
         if case .binary = g.precision.inputs { inputDensity = 1 }
 
         return LayerMapping(
-            name: g.name, nodeIndex: g.nodeIndex, precisionDescription: g.precision.description, groups: g.groups,
+            name: g.name, nodeIndex: g.nodeIndex, precision: g.precision, groups: g.groups,
             connections: g.connections, outChannels: g.outChannels, positions: g.positions, macs: g.macs,
             parameters: g.weightCount + (g.hasBias ? g.outChannels : 0),
             rowsPerInput: rowsPerInput, rowsPerGroup: rowsPerGroup, rowTiles: rowTiles, cellsPerWeight: cellsPerWeight,
             sensedColumnsPerWeight: sensed, onCellsPerNonzeroWeight: onCells, columnsPerGroup: columnsPerGroup,
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
-            utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout,
-            readoutReason: isSenseAmp ? "each group's \(rowsPerGroup) rows fit one \(R)-row array" : reasons.joined(separator: "; "),
+            utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout, readoutConditions: conditions,
             residual: chain.residual, inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
             outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0) + (chain.activation == .relu ? 1 : 0),

@@ -45,6 +45,7 @@ public struct EventCounts: Equatable, Sendable {
 
     /// Every count multiplied by `factor` (e.g. several inferences).
     public func scaled(by factor: Double) -> EventCounts {
+        if factor == 1 { return self }  // x * 1 is x: one inference needs no copy
         var s = self
         s.arrayActivations *= factor; s.wordlineDrives *= factor; s.cellReadsOn *= factor; s.cellReadsOff *= factor
         s.comparatorDecisions *= factor; s.adcConversionsByBits = adcConversionsByBits.mapValues { $0 * factor }

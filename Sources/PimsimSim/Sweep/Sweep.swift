@@ -2,8 +2,7 @@ import Dispatch
 import Foundation
 import PimsimCore
 
-/// The figures a sweep keeps of one simulated design point (a summary of `SimulationResult`
-/// for one inference), in the simulator's units.
+/// The figures a sweep keeps of one design point (one inference), in the simulator's units.
 public struct SweepMetrics: Equatable, Sendable {
     public let parameters: Int
     public let macs: Int
@@ -15,9 +14,28 @@ public struct SweepMetrics: Equatable, Sendable {
     public let areaMM2: Double
     public let latencyNS: Double
     public let intervalNS: Double
-    /// Layers the split selected but the channels did not allow to split (left whole).
-    public let unsplittable: [String]
 
+    public init(parameters: Int, macs: Int, arrays: Int, adcs: Int, senseAmps: Int, adcConversions: Double,
+                energyPJ: Double, areaMM2: Double, latencyNS: Double, intervalNS: Double) {
+        (self.parameters, self.macs, self.arrays, self.adcs, self.senseAmps) = (parameters, macs, arrays, adcs, senseAmps)
+        (self.adcConversions, self.energyPJ, self.areaMM2, self.latencyNS, self.intervalNS) = (adcConversions, energyPJ, areaMM2, latencyNS, intervalNS)
+    }
+
+    /// The metrics of a design priced at `totals`.
+    public init(network: SplitNetwork, design: MappedDesign, totals: CostTotals) {
+        parameters = network.parameters
+        macs = network.macs
+        arrays = design.profile.instances.arrays
+        adcs = design.profile.instances.adcs
+        senseAmps = design.profile.instances.senseAmps
+        adcConversions = design.adcConversions
+        energyPJ = totals.energyPJ
+        areaMM2 = totals.areaMM2
+        latencyNS = totals.latencyNS
+        intervalNS = totals.intervalNS
+    }
+
+    /// The metrics of a simulation (what a sweep point must equal).
     public init(_ r: SimulationResult) {
         parameters = r.parameters
         macs = r.macs
@@ -29,125 +47,203 @@ public struct SweepMetrics: Equatable, Sendable {
         areaMM2 = r.areaMM2
         latencyNS = r.latencyNS
         intervalNS = r.intervalNS
-        unsplittable = r.unsplittable
     }
 
     /// Energy-delay product of one inference, energy x latency (pJ * ns).
     public var edpPJNS: Double { energyPJ * latencyNS }
 }
 
-/// A design point's result: its metrics, or why it could not be built.
-public enum SweepOutcome: Equatable, Sendable {
-    case evaluated(SweepMetrics)
-    case skipped(reason: String)
-
-    public var metrics: SweepMetrics? {
-        if case .evaluated(let m) = self { return m }
-        return nil
-    }
+/// One evaluated point of a block.
+public struct SweepPointResult: Sendable {
+    /// Index of the point in the space.
+    public let index: Int
+    /// Index into the block's `geometries`.
+    public let geometry: Int
+    public let metrics: SweepMetrics
+    /// The reference point's metrics at the same cost-side settings (no split, ADC read-out,
+    /// everything else the same); nil when the reference cannot be built.
+    public let reference: SweepMetrics?
 }
 
-/// Every point of a design space with its outcome, in `DesignSpace.points` order, and each
-/// point's reference (no split, ADC read-out, same config and rows) for ratios.
-public struct SweepResult: Sendable {
-    public let space: DesignSpace
-    public let points: [DesignPoint]
-    public let outcomes: [SweepOutcome]
-    /// The reference outcome of each point (`DesignSpace.reference(of:)`).
-    public let references: [SweepOutcome]
+/// A geometry (every axis but the cost-side ones) that a block evaluated.
+public struct SweepGeometry: Sendable {
+    /// Its position (cost-side indices 0).
+    public let point: DesignPoint
+    /// The config it was mapped on.
+    public let config: HardwareConfig
 }
 
-/// Evaluates a design space: one `Simulator.run` per point, one inference, spread over all
-/// cores. The result does not depend on the number of cores or on scheduling.
+/// Consecutive points that could not be built, with why: a whole geometry (its mapping failed,
+/// e.g. a split the channels do not allow) or one point (its constants overflow).
+public struct SkippedPoints: Equatable, Sendable {
+    /// Index of the first point in the space, and how many follow it.
+    public let first: Int
+    public var count: Int
+    /// Whether the reason lies in the geometry (then the points are all of one geometry).
+    public let wholeGeometry: Bool
+    public let reason: String
+}
+
+/// The outcome of a range of points, in order.
+public struct SweepBlock: Sendable {
+    public let range: Range<Int>
+    public let geometries: [SweepGeometry]
+    public let points: [SweepPointResult]
+    public let skipped: [SkippedPoints]
+}
+
+/// Evaluates a design space (docs/sweep.md, "Evaluation"): each geometry is split, mapped and
+/// scheduled once (`MappedDesign`), and each of its cost-side points priced from that profile
+/// (`CostModel.evaluate`) with its constants written into a vector. Ranges of points are
+/// evaluated in parallel blocks and handed on in order, so the output is the same whatever the
+/// number of cores, and memory does not grow with the number of points.
 public enum Sweep {
-    /// Points per unit of parallel work (small enough to balance two cores on short sweeps,
-    /// large enough that dispatch overhead stays negligible next to a ~0.2 ms simulation).
-    static let chunkSize = 8
+    /// What every block shares: the networks of every split, and per hwconfig its constants
+    /// vector and the slots of the cost-side axes in it.
+    public struct Plan: Sendable {
+        public let graph: Graph
+        public let space: DesignSpace
+        /// One per split of the space, then the reference's `none`.
+        let networks: [Result<SplitNetwork, SweepFailure>]
+        let constants: [CostConstants]
+        let slots: [[Int]]
+        /// The constants' factors at each node and supply of the space, per hwconfig (nil without
+        /// those axes: the config's own).
+        let technologyFactors: [[[Double]]?]
 
-    /// Simulates `graph` at every point of `space`, and the reference of every point that is not
-    /// itself in the space. `progress(done, total)` (simulations) is called each time another
-    /// tenth of them has finished, never concurrently with itself.
-    public static func run(_ graph: Graph, space: DesignSpace, progress: (@Sendable (Int, Int) -> Void)? = nil) -> SweepResult {
-        let points = space.points
-        var jobs = points
-        var index: [ReferenceKey: Int] = [:]
-        for (i, p) in points.enumerated() where p.split == .none && p.readout == .adc { index[ReferenceKey(p)] = i }
-        for p in points {
-            let key = ReferenceKey(p)
-            if index[key] == nil { index[key] = jobs.count; jobs.append(DesignSpace.reference(of: p)) }
+        public init(_ graph: Graph, space: DesignSpace) {
+            self.graph = graph
+            self.space = space
+            networks = (space.splits + [.none]).map { split in
+                Result { try SplitNetwork(graph, split: split) }.mapError { SweepFailure(reason: "\($0)") }
+            }
+            let constants = space.configs.map { CostConstants($0) }
+            self.constants = constants
+            slots = space.configs.indices.map { space.costSlots(hardware: $0, layout: constants[$0].layout) }
+            technologyFactors = space.technologies.map { configs in
+                space.technologyCount > 1 || space.nodes != nil || space.supplies != nil ? configs.map { CostConstants($0).factors } : nil
+            }
         }
-        let outcomes = evaluate(graph, jobs: jobs, space: space, progress: progress)
-        return SweepResult(space: space, points: points, outcomes: Array(outcomes[..<points.count]),
-                           references: points.map { outcomes[index[ReferenceKey($0)]!] })
+
+        /// The split network of split `index` of the space (or its reason).
+        public func network(split index: Int) -> Result<SplitNetwork, SweepFailure> { networks[index] }
     }
 
-    /// One point: `Simulator.run` on `space.configuration(for: point)`; a thrown error (e.g. an
-    /// `N:S` split the channels cannot honour) makes it skipped with the error's message.
-    public static func evaluate(_ graph: Graph, point: DesignPoint, in space: DesignSpace) -> SweepOutcome {
-        do {
-            return .evaluated(SweepMetrics(try Simulator.run(graph, on: space.configuration(for: point), split: point.split)))
-        } catch {
-            return .skipped(reason: "\(error)")
+    /// Why a geometry or a split cannot be built.
+    public struct SweepFailure: Error, Sendable {
+        public let reason: String
+    }
+
+    /// Evaluates points `range` of `plan.space` in blocks of at most `blockSize` (smaller when
+    /// the range is, so every core gets blocks), several blocks at a time on all cores. Each block goes through `transform` on a worker (formatting, local
+    /// summaries), then through `consume` on the calling thread, in order. `progress(done)` is
+    /// called after each batch of blocks with the points done so far.
+    public static func run<T: Sendable>(_ plan: Plan, range: Range<Int>, blockSize: Int = 4096,
+                                        transform: @escaping @Sendable (SweepBlock) -> T,
+                                        consume: (T) throws -> Void, progress: ((Int) -> Void)? = nil) rethrows {
+        let wave = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let blockSize = max(1, min(blockSize, (range.count + wave - 1) / wave))
+        let blocks = (range.count + blockSize - 1) / blockSize
+        var next = 0
+        while next < blocks {
+            let n = min(wave, blocks - next)
+            let slots = Slots<T>(count: n)
+            let first = next
+            DispatchQueue.concurrentPerform(iterations: n) { k in
+                let lower = range.lowerBound + (first + k) * blockSize
+                slots.buffer[k] = transform(evaluate(plan, range: lower..<min(range.upperBound, lower + blockSize)))
+            }
+            for k in 0..<n { try consume(slots.buffer[k]!) }
+            next += n
+            progress?(min(range.count, next * blockSize))
         }
     }
 
-    struct ReferenceKey: Hashable {
-        let hardware: Int, rows: Int
-        init(_ p: DesignPoint) { (hardware, rows) = (p.hardware, p.rows) }
-    }
-
-    /// Evaluates `jobs` in parallel chunks; each chunk writes only its own slots.
-    static func evaluate(_ graph: Graph, jobs: [DesignPoint], space: DesignSpace, progress: (@Sendable (Int, Int) -> Void)?) -> [SweepOutcome] {
-        let slots = Slots(count: jobs.count)
-        let chunks = (jobs.count + chunkSize - 1) / chunkSize
-        let counter = ProgressCounter(total: jobs.count, report: progress)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let range = (c * chunkSize)..<min(jobs.count, (c + 1) * chunkSize)
-            for i in range { slots.buffer[i] = evaluate(graph, point: jobs[i], in: space) }
-            counter.add(range.count)
+    /// Evaluates one range of points on the calling thread.
+    public static func evaluate(_ plan: Plan, range: Range<Int>) -> SweepBlock {
+        let space = plan.space
+        var geometries: [SweepGeometry] = []
+        var points: [SweepPointResult] = []
+        points.reserveCapacity(range.count)
+        var skipped: [SkippedPoints] = []
+        func skip(_ first: Int, _ count: Int, whole: Bool, _ reason: String) {
+            if let last = skipped.last, last.wholeGeometry, whole, last.first + last.count == first, last.reason == reason,
+               space.geometry(of: last.first) == space.geometry(of: first) {
+                skipped[skipped.count - 1].count += count
+            } else {
+                skipped.append(SkippedPoints(first: first, count: count, wholeGeometry: whole, reason: reason))
+            }
         }
-        return Array(slots.buffer)
+        // The reference of consecutive geometries is usually the same (split and read-out are
+        // the innermost geometry axes): keep the last one.
+        var lastReference: (key: DesignPoint, design: MappedDesign?, network: SplitNetwork?)?
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let g = space.geometry(of: i)
+            let end = min(range.upperBound, (g + 1) * space.costCount)
+            let p = space.point(g * space.costCount)
+            let network: SplitNetwork, design: MappedDesign, config: HardwareConfig
+            do {
+                network = try plan.networks[p.split].get()
+                config = try space.configuration(for: p)
+                design = try MappedDesign(network, on: config)
+            } catch {
+                skip(i, end - i, whole: true, (error as? SweepFailure)?.reason ?? "\(error)")
+                i = end
+                continue
+            }
+            var key = p
+            (key.split, key.readout) = (0, 0)
+            if lastReference?.key != key {
+                let reference = try? plan.networks[space.splits.count].get()
+                let referenceDesign = reference.flatMap { r in
+                    (try? space.configuration(for: p, readout: .adc)).flatMap { try? MappedDesign(r, on: $0) }
+                }
+                lastReference = (key, referenceDesign, reference)
+            }
+            let geometryIndex = geometries.count
+            geometries.append(SweepGeometry(point: p, config: config))
+            var constants = plan.constants[p.hardware]
+            let slots = plan.slots[p.hardware]
+            let file = config.file ?? config.name
+            let factors = plan.technologyFactors[p.hardware]
+            let referenceDesign = lastReference.flatMap { r in r.design.flatMap { d in r.network.map { (design: d, network: $0) } } }
+            for j in i..<end {
+                let technology = space.setCostValues(of: j, slots: slots, in: &constants)
+                if let factors { constants.factors = factors[technology] }
+                let totals = CostModel.evaluate(design.profile, constants)
+                do {
+                    try totals.checkFinite(file: file)
+                } catch {
+                    skip(j, 1, whole: false, "\(error)")
+                    continue
+                }
+                var reference: SweepMetrics?
+                if let r = referenceDesign {
+                    let t = CostModel.evaluate(r.design.profile, constants)
+                    if (try? t.checkFinite(file: file)) != nil { reference = SweepMetrics(network: r.network, design: r.design, totals: t) }
+                }
+                points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: SweepMetrics(network: network, design: design, totals: totals),
+                                               reference: reference))
+            }
+            i = end
+        }
+        return SweepBlock(range: range, geometries: geometries, points: points, skipped: skipped)
     }
 
-    /// One outcome slot per job, shared by the workers; each worker writes disjoint indices and
-    /// the slots are read only after `concurrentPerform` returns.
-    final class Slots: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<SweepOutcome>
+    /// One result slot per block of a batch, shared by the workers; each writes its own slot
+    /// and the slots are read only after `concurrentPerform` returns.
+    final class Slots<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<T?>
 
         init(count: Int) {
             buffer = .allocate(capacity: count)
-            buffer.initialize(repeating: .skipped(reason: "not evaluated"))
+            buffer.initialize(repeating: nil)
         }
 
         deinit {
             buffer.deinitialize()
             buffer.deallocate()
-        }
-    }
-
-    /// Counts finished points across worker threads and reports each new tenth under a lock.
-    final class ProgressCounter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var done = 0
-        private var reportedTenths = 0
-        private let total: Int
-        private let report: (@Sendable (Int, Int) -> Void)?
-
-        init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
-            self.total = total
-            self.report = report
-        }
-
-        func add(_ n: Int) {
-            guard let report else { return }
-            lock.lock()
-            defer { lock.unlock() }
-            done += n
-            let tenths = done * 10 / total
-            if tenths > reportedTenths {
-                reportedTenths = tenths
-                report(done, total)
-            }
         }
     }
 }
