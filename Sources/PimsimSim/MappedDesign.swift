@@ -59,7 +59,7 @@ public struct MappedDesign: Sendable {
 /// `Sweep.Plan` numbers them): what the splits of one sweep geometry share. A layer's entry
 /// holds what its design's profile takes of it before the digital steps charged to it. Valid
 /// for `config` only.
-struct LayerCache {
+final class LayerCache {
     struct Entry {
         /// One inference's counts of the layer's own schedule.
         let events: EventCounts
@@ -94,7 +94,7 @@ struct LayerCache {
     /// `digital`) on `config`, for one inference without duplication: `MappedDesign(network,
     /// on: config).profile`, mapping and scheduling only the layers whose key is not in the
     /// cache. Throws what that throws.
-    mutating func profile(_ network: SplitNetwork, keys: [Int], digital: [[DigitalStep]]) throws -> CostProfile {
+    func profile(_ network: SplitNetwork, keys: [Int], digital: [[DigitalStep]]) throws -> CostProfile {
         let plan = network.plan
         var layers: [CostProfile.Layer] = []
         layers.reserveCapacity(plan.layers.count)
@@ -102,38 +102,37 @@ struct LayerCache {
         adcs.reserveCapacity(plan.layers.count)
         var cells = 0, arrays = 0, senseAmps = 0
         for i in plan.layers.indices {
-            let entry = try entries[keys[i]] ?? entry(plan, layer: i, key: keys[i])
-            try NetworkMapper.addCells(entry.arrays, to: &cells, layer: plan.layers[i], config: config)
+            let k = keys[i]
+            if entries[k] == nil { entries[k] = try entry(plan, layer: i) }
+            try NetworkMapper.addCells(entries[k]!.arrays, to: &cells, layer: plan.layers[i], config: config)
             let steps = digital[i]
             if steps.isEmpty {
-                layers.append(entry.profile)
+                layers.append(entries[k]!.profile)
             } else {
                 // As Scheduler.schedule charges them.
-                var events = entry.events, travelling = entry.profile.travellingBits
+                var events = entries[k]!.events, travelling = entries[k]!.profile.travellingBits
                 for step in steps {
                     travelling += Double(step.writeBits)
                     events.charge(step)
                 }
-                let p = entry.profile
+                let p = entries[k]!.profile
                 layers.append(CostProfile.Layer(events: events, travellingBits: travelling, timing: p.timing, adcs: p.adcs, adcBits: p.adcBits, inferences: 1))
             }
-            arrays += entry.arrays
-            senseAmps += entry.senseAmps
-            adcs.append(entry.profile.adcs)
+            arrays += entries[k]!.arrays
+            senseAmps += entries[k]!.senseAmps
+            adcs.append(entries[k]!.profile.adcs)
         }
         return CostProfile(layers: layers, mode: config.scheduleMode, instances: Instances(arrays: arrays, senseAmps: senseAmps, adcsByLayer: adcs, config: config),
                            inferences: 1)
     }
 
-    /// Maps and schedules layer `i` of `plan` and keeps it under `key`.
-    private mutating func entry(_ plan: MappingPlan, layer i: Int, key: Int) throws -> Entry {
+    /// Layer `i` of `plan` mapped and scheduled.
+    private func entry(_ plan: MappingPlan, layer i: Int) throws -> Entry {
         let m = try NetworkMapper.mapLayer(plan, i, config: config)
         let events = Scheduler.schedule(m, config: config).events
         let profile = CostProfile.Layer(events: events, travellingBits: Scheduler.travellingBits(m, events, config: config), timing: LayerTiming(m),
                                         adcs: m.allADCs, adcBits: m.readout.adcBits, inferences: 1)
-        let entry = Entry(events: events, profile: profile, arrays: m.arrays, senseAmps: m.allSenseAmps)
-        entries[key] = entry
-        return entry
+        return Entry(events: events, profile: profile, arrays: m.arrays, senseAmps: m.allSenseAmps)
     }
 }
 

@@ -215,8 +215,8 @@ public enum Sweep {
                 caches[adc] = (try? space.configuration(for: p, readout: .adc)).map { LayerCache(config: $0, keys: plan.layerKeyCount) }
                 reference = nil
                 let none = space.splits.count
-                if let r, caches[adc] != nil,
-                   let profile = try? caches[adc]!.profile(r, keys: plan.layerKeys[none], digital: digitalSteps(none, r, accumulatorBits: caches[adc]!.accumulatorBits)) {
+                if let r, let cache = caches[adc],
+                   let profile = try? cache.profile(r, keys: plan.layerKeys[none], digital: digitalSteps(none, r, accumulatorBits: cache.accumulatorBits)) {
                     reference = (profile, r)
                 }
             }
@@ -224,9 +224,10 @@ public enum Sweep {
             do {
                 network = try plan.networks[p.split].get()
                 let c = ReadoutChoice.allCases.firstIndex(of: space.readouts[p.readout])!
-                if caches[c] == nil { caches[c] = LayerCache(config: try space.configuration(for: p), keys: plan.layerKeyCount) }
-                file = caches[c]!.file
-                profile = try caches[c]!.profile(network, keys: plan.layerKeys[p.split], digital: digitalSteps(p.split, network, accumulatorBits: caches[c]!.accumulatorBits))
+                let cache = try caches[c] ?? LayerCache(config: space.configuration(for: p), keys: plan.layerKeyCount)
+                caches[c] = cache
+                file = cache.file
+                profile = try cache.profile(network, keys: plan.layerKeys[p.split], digital: digitalSteps(p.split, network, accumulatorBits: cache.accumulatorBits))
             } catch {
                 skip(i, end - i, whole: true, (error as? SweepFailure)?.reason ?? "\(error)")
                 i = end
