@@ -49,8 +49,8 @@ enum BitPacking {
             let above = v .> hi.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
             let zero = SIMD16<Int32>()
             let nz = binary ? SIMD16<UInt8>(repeating: 1)
-                : SIMD16<UInt8>(truncatingIfNeeded: zero.replacing(with: 1, where: below .| above))
-            return (nz, SIMD16<UInt8>(truncatingIfNeeded: zero.replacing(with: 1, where: below)))
+                : lowBytes(zero.replacing(with: 1, where: below .| above))
+            return (nz, lowBytes(zero.replacing(with: 1, where: below)))
         }
         for w in 0..<fullWords {
             let base = w &* 256
@@ -88,7 +88,7 @@ enum BitPacking {
     /// multiply gathers bit 0 of each byte into the top byte.
     @inline(__always)
     static func gather(_ bits: SIMD8<UInt32>) -> UInt64 {
-        let bytes = unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+        let bytes = unsafeBitCast(lowBytes(bits), to: UInt64.self)
         return (bytes &* gatherBytes) &>> 56
     }
 

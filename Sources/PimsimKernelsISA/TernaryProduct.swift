@@ -232,7 +232,7 @@ struct Int32Sink: DotSink {
         let target = UnsafeMutableRawPointer(out.pointer + (row0 &* bRows &+ j0)), stride = bRows &* 4
         @inline(__always) func put(_ row: Dots, _ lane: Int) {
             if lane < valid {
-                target.storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: row), toByteOffset: lane &* stride, as: SIMD8<Int32>.self)
+                target.storeBytes(of: lowWords(row), toByteOffset: lane &* stride, as: SIMD8<Int32>.self)
             }
         }
         put(rows.0, 0)
@@ -289,7 +289,7 @@ struct TransposedInt32Sink: DotSink {
     func row(_ dots: Dots, group: Int, j: Int) {
         let row0 = group &* 8, target = out.pointer + (j &* aRows &+ row0)
         if aRows &- row0 >= 8 {
-            UnsafeMutableRawPointer(target).storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: dots), as: SIMD8<Int32>.self)
+            UnsafeMutableRawPointer(target).storeBytes(of: lowWords(dots), as: SIMD8<Int32>.self)
         } else {
             for lane in 0..<(aRows &- row0) { target[lane] = Int32(truncatingIfNeeded: dots[lane]) }
         }

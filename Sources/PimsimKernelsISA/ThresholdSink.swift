@@ -61,7 +61,7 @@ struct ThresholdSink: DotSink {
 
     @inline(__always)
     func row(_ dots: SIMD8<UInt64>, group: Int, j: Int) {
-        let d = SIMD8<Int64>(truncatingIfNeeded: dots), lo = low.pointer[group], hi = high.pointer[group]
+        let d = unsafeBitCast(dots, to: SIMD8<Int64>.self), lo = low.pointer[group], hi = high.pointer[group]
         var plus: UInt8 = 0, minus: UInt8 = 0
         for lane in 0..<8 {
             if d[lane] > hi[lane] { plus |= 1 << UInt8(lane) }
@@ -75,7 +75,7 @@ struct ThresholdSink: DotSink {
     /// x * 0x0102040810204080 moves bit 0 of byte r to bit 56 + r.
     @inline(__always)
     static func gather(_ bits: SIMD8<UInt64>) -> UInt8 {
-        let bytes = unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+        let bytes = unsafeBitCast(lowBytes(bits), to: UInt64.self)
         return UInt8(truncatingIfNeeded: (bytes &* 0x0102_0408_1020_4080) &>> 56)
     }
 }
