@@ -73,7 +73,7 @@ final class LayerCache {
     /// The config's file (or name), as errors name it.
     let file: String
     let accumulatorBits: Int
-    private(set) var entries: [Entry?]
+    private var entries: [Entry?]
 
     init(config: HardwareConfig, keys: Int) {
         self.config = config

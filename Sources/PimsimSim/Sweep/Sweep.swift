@@ -91,8 +91,9 @@ public struct SweepBlock: Sendable {
 }
 
 /// Evaluates a design space (docs/sweep.md, "Evaluation"): each geometry is split, mapped and
-/// scheduled once (`MappedDesign`), and each of its cost-side points priced from that profile
-/// (`CostModel.evaluate`) with its constants written into a vector. Ranges of points are
+/// scheduled once (its `CostProfile`, from layers its splits share: `LayerCache`), and each of
+/// its cost-side points priced from that profile (`CostModel.evaluate`) with its constants
+/// written into a vector. Ranges of points are
 /// evaluated in parallel blocks and handed on in order, so the output is the same whatever the
 /// number of cores, and memory does not grow with the number of points.
 public enum Sweep {
