@@ -63,6 +63,8 @@ let package = Package(
         .target(name: "PimsimSim", dependencies: ["PimsimCore"]),
         // Training of ternary / binary / float networks; export to net.json; integer evaluation.
         .target(name: "PimsimTrain", dependencies: ["PimsimCore", "PimsimKernels"]),
+        // Functional simulation of trained networks on the mapped arrays, with non-idealities.
+        .target(name: "PimsimFunctional", dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimKernelBase", "PimsimKernels"]),
         // FPGA resource estimation (LUT, FF, DSP, BRAM).
         .target(name: "PimsimFPGA", dependencies: ["PimsimCore"]),
         // Text tables, CSV, JSON and SVG reports.
@@ -70,14 +72,15 @@ let package = Package(
         // Command-line front end: argument parsing and commands (a library so tests can run it).
         .target(
             name: "PimsimCLI",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFPGA", "PimsimReports", "PimsimKernels"]),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimTrain", "PimsimFunctional", "PimsimFPGA", "PimsimReports", "PimsimKernels"]),
         .executableTarget(name: "pimsim", dependencies: ["PimsimCLI"]),
         .executableTarget(
             name: "pimsim-bench",
-            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFPGA", "PimsimCLI"]),
+            dependencies: ["PimsimCore", "PimsimSim", "PimsimKernels", "PimsimTrain", "PimsimFunctional", "PimsimFPGA", "PimsimCLI"]),
         .testTarget(name: "PimsimCoreTests", dependencies: ["PimsimCore"]),
-        .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels"]),
+        .testTarget(name: "PimsimKernelsTests", dependencies: ["PimsimKernels", "PimsimKernelBase"]),
         .testTarget(name: "PimsimTrainTests", dependencies: ["PimsimTrain", "PimsimCore"]),
+        .testTarget(name: "PimsimFunctionalTests", dependencies: ["PimsimFunctional", "PimsimSim", "PimsimTrain", "PimsimCore"]),
         .testTarget(name: "PimsimFPGATests", dependencies: ["PimsimFPGA", "PimsimCore"]),
         .testTarget(name: "PimsimReportsTests", dependencies: ["PimsimReports"]),
         .testTarget(name: "PimsimSimTests", dependencies: ["PimsimSim", "PimsimCore"]),

@@ -30,6 +30,21 @@ package protocol KernelSet: Sendable {
     /// x < low[c], or everywhere when `binary`.
     static func packRow(_ source: UnsafePointer<Float>, columns: Int, low: UnsafePointer<Float>, high: UnsafePointer<Float>,
                         binary: Bool, nonzero: UnsafeMutablePointer<UInt64>, negative: UnsafeMutablePointer<UInt64>)
+
+    /// ADC reads (PimsimFunctional): acc[p] += shift · actual.read(x[p]) for p < count; returns
+    /// how many p have actual.read(x[p]) != reference.read(ideal[p]).
+    static func readADC(_ x: UnsafePointer<Float>, ideal: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, shift: Float,
+                        actual: ADCLevels, reference: ADCLevels, count: Int) -> Int
+
+    /// Read-noise scales (PimsimFunctional): scale[p] = σ · sqrt(variance[p]) for p < count
+    /// (variance >= 0); returns how many are not 0.
+    static func noiseScales(_ variance: UnsafePointer<Float>, sigma: Float, into scale: UnsafeMutablePointer<Float>, count: Int) -> Int
+
+    /// Noisy reads (PimsimFunctional): x[p] = sum[p] + scale[p] · z[k], where k counts the
+    /// non-zero scales before p (`z` holds one sample per non-zero scale, plus one more entry, 0).
+    /// `x` and `scale` may be the same buffer.
+    static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+                         into x: UnsafeMutablePointer<Float>, count: Int)
 }
 
 /// A read-only view of a packed ternary matrix's bit-planes (PackedTernaryMatrix's layout: per

@@ -4,10 +4,12 @@ import Foundation
 /// the same sequence on every machine, so training is reproducible for a given seed and thread
 /// count; benchmarks and tests draw their inputs from it too. Never uses the system generator.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 
+    /// Inlinable: the functional simulation draws one per read in its hot loops.
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -44,4 +44,18 @@ package enum ISAKernels: KernelSet {
                                 binary: Bool, nonzero: UnsafeMutablePointer<UInt64>, negative: UnsafeMutablePointer<UInt64>) {
         BitPacking.packRow(source, columns: columns, low: low, high: high, binary: binary, nonzero: nonzero, negative: negative)
     }
+
+    package static func readADC(_ x: UnsafePointer<Float>, ideal: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, shift: Float,
+                                actual: ADCLevels, reference: ADCLevels, count: Int) -> Int {
+        AnalogReadout.readADC(x, ideal: ideal, into: acc, shift: shift, actual: actual, reference: reference, count: count)
+    }
+
+    package static func noiseScales(_ variance: UnsafePointer<Float>, sigma: Float, into scale: UnsafeMutablePointer<Float>, count: Int) -> Int {
+        AnalogReadout.noiseScales(variance, sigma: sigma, into: scale, count: count)
+    }
+
+    package static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+                                 into x: UnsafeMutablePointer<Float>, count: Int) {
+        AnalogReadout.addNoise(sum, scale: scale, samples: z, into: x, count: count)
+    }
 }

@@ -12,6 +12,7 @@ let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("sweep", SweepBenchmarks.cases),
     ("kernels", KernelBenchmarks.cases),
     ("training", TrainingBenchmarks.cases),
+    ("functional", FunctionalBenchmarks.cases),
 ]
 
 let help = """

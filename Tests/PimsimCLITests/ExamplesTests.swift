@@ -16,6 +16,7 @@ final class ExamplesTests: XCTestCase {
         "export PATH=\"$PWD/.build/release:$PATH\"",  // InstallTests.testBinaryOnPathWorksFromAnyFolder
         "swift build -c release && export PATH=\"$PWD/.build/release:$PATH\"",
         "examples/experiments/seed000_mnist.sh",  // testExperimentScriptRunsAndResumesOnItsOptions
+        "examples/experiments/funcsim_splits.sh",  // testFunctionalSimulationScriptRuns
     ]
 
     func scratchFolder() throws -> String {
@@ -118,6 +119,32 @@ final class ExamplesTests: XCTestCase {
         try run(examples, in: folder)
     }
 
+    /// examples/experiments/funcsim_splits.sh (docs/functional-sim.md's example) trains, sweeps
+    /// and plots; a rerun reuses the trained networks.
+    func testFunctionalSimulationScriptRuns() throws {
+        let script = try ResourceLocator.locate("examples/experiments/funcsim_splits.sh")
+        let out = (try scratchFolder() as NSString).appendingPathComponent("runs")
+        var env = ProcessInfo.processInfo.environment
+        env["PIMSIM"] = try XCTUnwrap(BuiltBinary.path("pimsim"))
+        env["SPLITS"] = "none 72"
+        env["EPOCHS"] = "1"
+        env["TRIALS"] = "1"
+        env["OPTS"] = "--optimizer adam --lr 0.005 --batch 32 --train-limit 64 --test-limit 20"
+        env["EVAL_OPTS"] = "--test-limit 20"
+        let first = try BuiltBinary.run("/bin/bash", [script, out], environment: env)
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertTrue(first.out.contains("split none %"), first.out)
+        XCTAssertTrue(first.out.contains("split 72 %"), first.out)
+        for file in ["r20-none.json", "r20-72.json", "conductance.svg", "sa-offset.svg", "conductance.txt", "sa-offset.txt"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent(file)), file)
+        }
+        let net = (out as NSString).appendingPathComponent("r20-none.json")
+        let trained = try FileManager.default.attributesOfItem(atPath: net)[.modificationDate] as? Date
+        let again = try BuiltBinary.run("/bin/bash", [script, out], environment: env)
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: net)[.modificationDate] as? Date, trained, "the networks are reused, not trained again")
+    }
+
     /// examples/experiments/lenet5_mnist.sh: the same resume rule (here on THREADS).
     func testLeNetScriptResumesOnItsOptions() throws {
         let script = try ResourceLocator.locate("examples/experiments/lenet5_mnist.sh")
@@ -147,6 +174,7 @@ final class ExamplesTests: XCTestCase {
         env["PIMSIM"] = pimsim
         env["SEEDS"] = "1"
         env["SPLITS"] = "none"
+        env["EPOCHS"] = "1"
         env["OPTS"] = "--optimizer adam --lr 0.005 --batch 32 --train-limit 64 --test-limit 50"
         let results = (out as NSString).appendingPathComponent("results.tsv")
         func rows() throws -> Int { try TextFile.read(results).split(separator: "\n").count - 1 }

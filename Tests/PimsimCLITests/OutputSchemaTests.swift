@@ -63,7 +63,7 @@ final class OutputSchemaTests: XCTestCase {
 
     func testEveryDocumentedSectionNamesACommand() throws {
         let sections = try Self.sections()
-        XCTAssertEqual(sections.count, 8, "JSON and CSV of run, sweep, params and fpga")
+        XCTAssertEqual(sections.count, 10, "JSON and CSV of run, sweep, params and fpga; JSON of eval --hw and its sweep")
         for s in sections {
             XCTAssertFalse(s.command.isEmpty, s.heading)
             XCTAssertFalse(s.fields.isEmpty, s.heading)

@@ -100,3 +100,31 @@ final class HardwareConfigTests: XCTestCase {
         XCTAssertEqual(adc.energyByBits!.value(atBits: 12), 0.503 * 0.503 / 0.204, accuracy: 1e-12)  // extrapolated
     }
 }
+
+extension HardwareConfigTests {
+    /// The optional nonideality section and readout.adc_range: read with their sources, and
+    /// checked like every other constant.
+    func testNonidealitySection() throws {
+        let config = try HardwareConfig.load("reram-1t1r")
+        let n = try XCTUnwrap(config.nonideality)
+        XCTAssertEqual(n.offConductance.value, 0.0588)
+        XCTAssertEqual([n.conductanceSigma, n.readNoiseSigma, n.stuckAtLow, n.stuckAtHigh, n.senseAmpOffsetSigma].map(\.value), [0, 0, 0, 0, 0])
+        XCTAssertEqual(config.adcRange?.value, 1)
+        XCTAssertTrue(config.entries.contains { $0.path == "nonideality.sa_offset_sigma" && $0.value == "0 unit_currents" })
+        let section = "\"nonideality\": {\n    \"conductance_sigma\": {\n      \"value\": 0,\n      \"unit\": \"sigma\""
+        XCTAssertTrue(try shippedText("reram-1t1r").contains(section))
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: section, with: section.replacingOccurrences(of: "\"unit\": \"sigma\"", with: "\"unit\": \"%\"")) },
+                        "bad.json: $.nonideality.conductance_sigma.unit: expected the unit \"sigma\", found the string \"%\"")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"stuck_at_low\": {\n      \"value\": 0,", with: "\"stuck_at_low\": {\n      \"value\": 0.7,")
+                                           .replacingOccurrences(of: "\"stuck_at_high\": {\n      \"value\": 0,", with: "\"stuck_at_high\": {\n      \"value\": 0.4,") },
+                        "bad.json: $.nonideality.stuck_at_high.value: expected stuck_at_low + stuck_at_high <= 1, found 0.7 + 0.4")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"read_noise_sigma\": {", with: "\"read_noise_sigm\": {") },
+                        "bad.json: $.nonideality.read_noise_sigm: expected one of the known fields conductance_sigma, off_conductance, read_noise_sigma, sa_offset_sigma, stuck_at_high, stuck_at_low (did you mean \"read_noise_sigma\"?), found an unknown field")
+        try assertError("reram-1t1r", { $0.replacingOccurrences(of: "\"adc_range\": {\n      \"value\": 1,", with: "\"adc_range\": {\n      \"value\": 0,") },
+                        "bad.json: $.readout.adc_range.value: expected a number > 0, found 0")
+        // Both are optional: a config without them (written before them) loads.
+        guard case .object(let pairs) = try JSONParser.parse(try shippedText("reram-1t1r")) else { return XCTFail("not an object") }
+        let plain = try HardwareConfig.parse(JSONWriter.write(.object(pairs.filter { $0.0 != "nonideality" })), file: "old.json")
+        XCTAssertNil(plain.nonideality)
+    }
+}

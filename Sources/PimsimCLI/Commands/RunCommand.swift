@@ -35,9 +35,9 @@ enum RunCommand {
             ("pimsim run vgg7 --split none --hw isaac --precision 16/16 --duplicate auto", "copies of early layers balance ISAAC's pipeline within its 168 tiles"),
         ],
         options: [
-            OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName))."),
+            HardwareArguments.hw,
             OptionSpec("--split", value: "SPEC", help: "Split configuration(s) (default none,144:72,144,72,36)."),
-            OptionSpec("--array-rows", value: "R", help: "Override the config's array rows."),
+            HardwareArguments.arrayRows,
             ConfigArguments.set,
             NetworkArguments.precision,
             OptionSpec("--inferences", value: "N", help: "Number of inferences to cost (default 1)."),
@@ -47,6 +47,8 @@ enum RunCommand {
             TechnologyArguments.node, TechnologyArguments.vdd,
             OutputArguments.format(["table", "json", "csv"]),
             OutputArguments.outputFile,
+            OptionSpec("--data", value: "DIR", help: "Test data for a trained network's simulated accuracy (default: the built-in MNIST subset when the network was trained on it)."),
+            OptionSpec("--test-limit", value: "N", help: "Simulate the accuracy on only the first N test images."),
         ] + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
@@ -56,13 +58,7 @@ enum RunCommand {
             throw InputError(location: "--set \(path)", expected: "one of --set \(path) and \(flag)", found: "both")
         }
         // --set gives published values, as the file does; --node and --vdd then scale them.
-        var config = try TechnologyArguments.apply(args, to: try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value("--hw") ?? HardwareConfig.defaultName)))
-        if let rows = try args.int("--array-rows") {
-            guard rows <= HardwareConfig.maximumCount else {
-                throw InputError(location: "--array-rows", expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
-            }
-            config.rows = Constant(Double(rows), unit: "rows", source: "--array-rows")
-        }
+        var config = try TechnologyArguments.apply(args, to: try HardwareArguments.config(args, settings: settings))
         if args.value("--mode") != nil {
             config.scheduleMode = ScheduleMode(rawValue: try args.choice("--mode", ScheduleMode.allCases.map(\.rawValue), default: ""))!
         }
@@ -87,13 +83,15 @@ enum RunCommand {
             results.append(result)
         }
         let label = SplitLabels(graph)
+        // A trained network's accuracy on the ideal arrays of this mapping (pimsim eval --hw).
+        let simulated = specs == [.none] ? try HardwareEvaluation.idealAccuracy(graph, file: args.positional(0), config: config, args: args, io: io) : nil
         let text: String
         switch format {
-        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences, label: label))
+        case "json": text = JSONWriter.write(json(results, reference: reference, config: config, inferences: inferences, label: label, simulated: simulated))
         case "csv": text = csv(results, inferences: inferences, label: label)
         default:
             let accuracy = results.map { publishedAccuracy($0, graph: graph) }
-            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences, label: label)
+            text = results.count == 1 ? layerTable(results[0], config: config, inferences: inferences, label: label, simulated: simulated)
                 : summaryTable(results, reference: reference, config: config, inferences: inferences, label: label,
                                accuracy: accuracy.contains(nil) ? nil : accuracy.map { $0! })
         }
@@ -109,9 +107,10 @@ enum RunCommand {
         "none": (88.38, 83.23), "144:72": (87.14, 82.68), "144": (86.18, 76.16), "72": (83.51, 70.43), "36": (80.97, 67.73),
     ]
 
-    /// seed 000's accuracy for `r` if the network is its ResNet-20 on CIFAR-10 (ternary or binary).
+    /// seed 000's accuracy for `r` if the network is its (untrained, zoo) ResNet-20 on CIFAR-10
+    /// (ternary or binary); a trained network gets its simulated accuracy instead.
     static func publishedAccuracy(_ r: SimulationResult, graph: Graph) -> Double? {
-        guard graph.name == "resnet20", graph.inputShape == TensorShape(channels: 3, height: 32, width: 32),
+        guard graph.name == "resnet20", !graph.hasTrainedData, graph.inputShape == TensorShape(channels: 3, height: 32, width: 32),
               let last = graph.weightedLayers.last, last.outChannels == 10, let entry = seedAccuracy[r.split.description] else { return nil }
         switch last.precision {
         case .ternary: return entry.tnn
@@ -200,7 +199,8 @@ enum RunCommand {
         return out + "\n"
     }
 
-    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels) -> String {
+    static func layerTable(_ r: SimulationResult, config: HardwareConfig, inferences: Int, label: SplitLabels,
+                           simulated: HardwareEvaluation.IdealAccuracy? = nil) -> String {
         let copies = r.duplication != .none
         var table = TextTable(headers: ["layer", "precision", "groups", "connections", "tiles RxC"] + (copies ? ["copies"] : [])
                               + ["arrays", "util.", "read-out", "ADCs", "sense amps", "ADC conv./inf."] + energyTitles(inferences) + ["latency us/inf."])
@@ -219,7 +219,9 @@ enum RunCommand {
                      + [count(r.instances.arrays), .text(""), .text(""),
                         count(r.instances.adcs), count(r.instances.senseAmps), .count(r.events.adcConversions)]
                      + energyCells(r.energyPJ, inferences) + [us(r.latencyNS)])
-        var out = header(r, config: config, inferences: inferences) + "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
+        var out = header(r, config: config, inferences: inferences)
+        if let simulated { out += simulated.line + "\n" }
+        out += "split \(r.split) (\(label(r.split))): \(NumberFormat.grouped(r.parameters)) parameters, "
         out += "\(NumberFormat.grouped(r.macs)) MACs, area \(NumberFormat.significant(r.areaMM2, 4)) mm2, "
         out += "\(NumberFormat.significant(r.inferencesPerSecond, 4)) inferences/s\n"
         if copies { out += duplicationLine(r) + "\n" }
@@ -256,12 +258,14 @@ enum RunCommand {
     }
 
     static func json(_ results: [SimulationResult], reference: SimulationResult, config: HardwareConfig, inferences: Int,
-                     label: SplitLabels) -> JSONValue {
+                     label: SplitLabels, simulated: HardwareEvaluation.IdealAccuracy? = nil) -> JSONValue {
         .object([
             ("network", .string(reference.network)), ("hardware", .string(config.name)),
             ("array_rows", .int(config.arrayRows)), ("array_columns", .int(config.arrayColumns)),
             ("mode", .string(reference.mode.rawValue)), ("inferences", .int(inferences)),
             ("test_accuracy", reference.testAccuracy.map(JSONValue.number) ?? .null),
+            ("hardware_accuracy", simulated.map { .number($0.accuracy) } ?? .null),
+            ("hardware_accuracy_images", simulated.map { .int($0.images) } ?? .null),
             ("trained_split", label.trained.map { .string($0.description) } ?? .null),
             ("configurations", .array(results.map { r in
                 .object([

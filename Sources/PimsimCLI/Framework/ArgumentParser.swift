@@ -39,6 +39,15 @@ public struct ParsedArguments: Sendable {
         return v
     }
 
+    /// The value of `--name` as a finite number >= 0.
+    public func nonNegativeDouble(_ name: String) throws -> Double? {
+        guard let text = values[name] else { return nil }
+        guard let v = Double(text), v.isFinite, v >= 0 else {
+            throw InputError(location: name, expected: "a number >= 0", found: "\"\(text)\"")
+        }
+        return v
+    }
+
     /// The value of `--name`, which must be one of `choices`; `defaultValue` when absent.
     public func choice(_ name: String, _ choices: [String], default defaultValue: String) throws -> String {
         guard let text = values[name] else { return defaultValue }

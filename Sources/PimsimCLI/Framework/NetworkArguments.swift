@@ -1,5 +1,6 @@
 import Foundation
 import PimsimCore
+import PimsimSim
 
 /// The NET argument and the flags that adapt a zoo network, shared by every command that takes a
 /// network.
@@ -64,6 +65,25 @@ enum NetworkArguments {
             throw InputError(location: "--input/--classes/--binary", expected: "a zoo network name (these flags adapt built-in networks)", found: "\"\(name)\"")
         }
         return try NetworkLoader.loadWithReport(name)
+    }
+}
+
+/// `--hw CONFIG` and `--array-rows R`, shared by the commands that map a network onto arrays.
+enum HardwareArguments {
+    static let hw = OptionSpec("--hw", value: "CONFIG", help: "Hardware config name or .json path (default \(HardwareConfig.defaultName)).")
+    static let arrayRows = OptionSpec("--array-rows", value: "R", help: "Override the config's array rows.")
+
+    /// The config `--hw` names (default `HardwareConfig.defaultName`) with `settings` (`--set`:
+    /// published values, as the file gives them) and then `--array-rows` applied.
+    static func config(_ args: ParsedArguments, settings: [(path: String, value: String)] = []) throws -> HardwareConfig {
+        var config = try ConfigArguments.apply(settings, to: try HardwareConfig.load(args.value(hw.name) ?? HardwareConfig.defaultName))
+        if let rows = try args.int(arrayRows.name) {
+            guard rows <= HardwareConfig.maximumCount else {
+                throw InputError(location: arrayRows.name, expected: "an integer from 1 to \(HardwareConfig.maximumCount)", found: "\"\(rows)\"")
+            }
+            config.rows = Constant(Double(rows), unit: "rows", source: arrayRows.name)
+        }
+        return config
     }
 }
 

@@ -53,6 +53,7 @@ extension HardwareConfig {
             ConfigEntry(path: "readout.adc_resolution_rule", value: adcRule.rawValue, source: adcRuleSource),
         ]
         if let adcBits { list.append(c("readout.adc_bits", adcBits)) }
+        if let adcRange { list.append(c("readout.adc_range", adcRange)) }
         list += [
             c("readout.adc_sharing", adcSharing), time(.adcConversion), time(.sense),
             c("organisation.arrays_per_macro", arraysPerMacro), c("organisation.macros_per_tile", macrosPerTile),
@@ -84,6 +85,11 @@ extension HardwareConfig {
             if let a = comp.areaUM2 { list.append(c(p + ".area_um2", a, factor: f.area, at: ref?.areaSummary)) }
             if let t = comp.areaByBits { list.append(table(p + ".area_um2_by_adc_bits", t, factor: f.area, at: ref?.areaSummary)) }
             if let s = comp.staticMW { list.append(c(p + ".static_mw", s, factor: f.staticPower, at: ref?.energySummary)) }
+        }
+        if let n = nonideality {
+            list += [c("nonideality.conductance_sigma", n.conductanceSigma), c("nonideality.read_noise_sigma", n.readNoiseSigma),
+                     c("nonideality.stuck_at_low", n.stuckAtLow), c("nonideality.stuck_at_high", n.stuckAtHigh),
+                     c("nonideality.sa_offset_sigma", n.senseAmpOffsetSigma), c("nonideality.off_conductance", n.offConductance)]
         }
         return list
     }

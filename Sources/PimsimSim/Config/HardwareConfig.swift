@@ -77,6 +77,9 @@ public struct HardwareConfig: Equatable, Sendable {
     public var adcRule: ADCResolutionRule
     public var adcRuleSource: String
     public var adcBits: Constant?
+    /// Fraction of a tile's largest partial sum that the ADC's input range spans (optional; nil:
+    /// the whole range, no clipping). Used by the functional simulation only.
+    public var adcRange: Constant?
     public var adcSharing: Constant
     public var adcConversionNS: Constant
     public var senseNS: Constant
@@ -110,6 +113,8 @@ public struct HardwareConfig: Equatable, Sendable {
 
     public var components: [Component]
 
+    /// Device and read-out non-idealities for `pimsim eval --hw` (optional section).
+    public var nonideality: NonIdealityConfig?
     /// The node and supply the config is costed at, and its scaling model (nil: no scaling; the
     /// constants are used as written).
     public var technology: Technology?
@@ -153,7 +158,7 @@ public struct HardwareConfig: Equatable, Sendable {
     /// The config used when `--hw` is not given.
     public static let defaultName = "reram-1t1r"
 
-    static let topKeys: Set<String> = ["name", "description", "technology", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components"]
+    static let topKeys: Set<String> = ["name", "description", "technology", "array", "readout", "organisation", "digital", "schedule", "assumed_densities", "components", "nonideality"]
 
     /// Parses and validates a hwconfig document; every error names `file` and the JSON path.
     public static func parse(_ text: String, file: String?) throws -> HardwareConfig {
@@ -162,7 +167,7 @@ public struct HardwareConfig: Equatable, Sendable {
         let array = try root.field("array")
         try array.rejectUnknownKeys(["rows", "columns", "cells_per_ternary_weight", "bits_per_cell", "input_encoding", "input_bits_per_cycle", "cycle_ns"])
         let readout = try root.field("readout")
-        try readout.rejectUnknownKeys(["kinds", "adc_resolution_rule", "adc_bits", "adc_sharing", "adc_conversion_ns", "sense_ns"])
+        try readout.rejectUnknownKeys(["kinds", "adc_resolution_rule", "adc_bits", "adc_range", "adc_sharing", "adc_conversion_ns", "sense_ns"])
         let organisation = try root.field("organisation")
         try organisation.rejectUnknownKeys(["arrays_per_macro", "macros_per_tile", "tiles_per_chip"])
         let digital = try root.field("digital")
@@ -223,6 +228,7 @@ public struct HardwareConfig: Equatable, Sendable {
             arrayCycleNS: try time(array, "cycle_ns", .arrayCycle, check: { try $0.positiveDouble() }),
             readoutKinds: ReadoutKinds(rawValue: kinds.value)!, readoutKindsSource: kinds.source,
             adcRule: ADCResolutionRule(rawValue: rule.value)!, adcRuleSource: rule.source, adcBits: adcBits,
+            adcRange: try readout.optionalField("adc_range").map { try Constant.read($0, unit: "fraction", check: { try $0.positiveDouble() }) },
             adcSharing: try count(readout, "adc_sharing", unit: "columns"),
             adcConversionNS: try time(readout, "adc_conversion_ns", .adcConversion, check: { try $0.positiveDouble() }),
             senseNS: try time(readout, "sense_ns", .sense, check: { try $0.nonNegativeDouble() }),
@@ -239,7 +245,8 @@ public struct HardwareConfig: Equatable, Sendable {
             transferBitsPerNSPerTile: try schedule.optionalField("transfer_bits_per_ns_per_tile").map { _ in try positive(schedule, "transfer_bits_per_ns_per_tile", unit: "bits/ns") },
             assumedInputDensity: try fraction("input_nonzero"), assumedWeightDensity: try fraction("weight_nonzero"),
             assumedInputBitDensity: try fraction("input_bit_one"),
-            components: components, technology: technology, timeReferences: timeReferences)
+            components: components, nonideality: try root.optionalField("nonideality").map(NonIdealityConfig.read),
+            technology: technology, timeReferences: timeReferences)
         try config.validate()
         do {
             return try config.rescaled(targetLocation: "$.technology.vdd_v")

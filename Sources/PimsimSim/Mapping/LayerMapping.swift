@@ -115,6 +115,14 @@ public struct LayerMapping: Equatable, Sendable {
     public var readoutReason: String { readoutConditions.text }
     /// The layer's output meets a residual add before its activation.
     public let residual: Bool
+    /// Indices of the graph nodes the read-out absorbs after the layer (batch norm folded into
+    /// thresholds, a residual add, the ternary or sign activation), in order.
+    public let readoutNodes: [Int]
+    /// The largest magnitude M of the partial sum one array read produces, in unit products
+    /// (inputs in the fullest tile x largest weight level x largest input level): an ADC of the
+    /// lossless rule resolves every integer in -M...M (docs/cost-model.md, "ADC resolution");
+    /// capped at 2^52.
+    public let partialSumLimit: Int
     /// Input values one group's arrays read from the input buffer per inference (per column
     /// tile): positions x connections without reuse, fewer with a line buffer.
     public let inputReadsPerGroup: Int

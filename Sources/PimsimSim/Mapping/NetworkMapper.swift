@@ -229,12 +229,13 @@ public enum NetworkMapper {
         let adcsPerArray = (C + Int(config.adcSharing.value) - 1) / Int(config.adcSharing.value)
         let sensedPerArray = min(columnsPerGroup, C) * groupsPerArray / cellsPerWeight * sensed
         let isSenseAmp = conditions.allowSenseAmp
+        let rowsInTile = min(rowsPerGroup, R)
+        let limit = partialSumLimit(inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config)
         let readout: Readout
         if isSenseAmp {
             readout = .senseAmp(comparators: comparators)
         } else {
-            let rowsInTile = min(rowsPerGroup, R)
-            readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, inputsInTile: rowsInTile / rowsPerInput, precision: g.precision, config: config))
+            readout = .adc(bits: try adcBits(rowsInTile: rowsInTile, limit: limit, config: config))
         }
         let outputBits = comparators == 2 ? 2 : (comparators == 1 ? 1 : Int(config.accumulatorBits.value))
 
@@ -255,7 +256,8 @@ public enum NetworkMapper {
             sensedColumnsPerWeight: sensed, onCellsPerNonzeroWeight: onCells, columnsPerGroup: columnsPerGroup,
             columnTiles: columnTiles, groupsPerArray: groupsPerArray, packedGroupPairs: pairs, arrays: arrays,
             utilisation: utilisation, bitCycles: bitCycles, phases: phases, readout: readout, readoutConditions: conditions,
-            residual: chain.residual, inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
+            residual: chain.residual, readoutNodes: chain.nodes, partialSumLimit: limit.magnitude ?? 1 << 52,
+            inputReadsPerGroup: inputReadsPerGroup(g, reuse: config.inputReuse),
             outputBits: outputBits, inputBits: inputBits,
             digitalOpsPerOutput: isSenseAmp ? 0 : comparators + (chain.residual ? 1 : 0) + (chain.activation == .relu ? 1 : 0),
             comparatorsPerOutput: comparators,
@@ -282,8 +284,29 @@ public enum NetworkMapper {
                    found: "more (\(g.weightCount) weights in this layer)")
     }
 
-    /// ADC resolution for a partial sum over `rowsInTile` rows (docs/cost-model.md).
-    static func adcBits(rowsInTile: Int, inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) throws -> Int {
+    /// The largest partial sum of one array read: M = inputs x wmax x xmax (nil beyond 2^52,
+    /// with its value as a Double), and whether it is signed (ternary or binary weights or
+    /// inputs) (docs/cost-model.md, "ADC resolution").
+    static func partialSumLimit(inputsInTile: Int, precision: LayerPrecision, config: HardwareConfig) -> (magnitude: Int?, approximate: Double, signed: Bool) {
+        let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
+        var weightLevels = 1, inputLevels = 1, signed = false
+        switch precision.weights {
+        case .integer(let bits): weightLevels = (1 << min(bits, w)) - 1
+        default: signed = true
+        }
+        switch precision.inputs {
+        case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
+        default: signed = true
+        }
+        // Up to 2^20 rows x (2^32 - 1)^2 levels exceeds Int: then in Double (beyond 2^53 the
+        // resolution is absurd anyway, and the cost model's tables reject it).
+        return (SizeLimits.product([inputsInTile, weightLevels, inputLevels], limit: 1 << 52),
+                Double(inputsInTile) * Double(weightLevels) * Double(inputLevels), signed)
+    }
+
+    /// ADC resolution for a partial sum over `rowsInTile` rows whose largest value is `limit`
+    /// (docs/cost-model.md).
+    static func adcBits(rowsInTile: Int, limit: (magnitude: Int?, approximate: Double, signed: Bool), config: HardwareConfig) throws -> Int {
         let v = Int(config.inputBitsPerCycle.value), w = Int(config.bitsPerCell.value)
         func log2Ceil(_ x: Int) -> Int { x <= 1 ? 0 : Int.bitWidth - (x - 1).leadingZeroBitCount }
         switch config.adcRule {
@@ -293,22 +316,11 @@ public enum NetworkMapper {
             let bits = log2Ceil(rowsInTile) + v + w - (v == 1 || w == 1 ? 1 : 0) - (config.adcRule == .isaacEncoded ? 1 : 0)
             return max(1, bits)
         case .lossless:
-            var weightLevels = 1, inputLevels = 1, signed = false
-            switch precision.weights {
-            case .integer(let bits): weightLevels = (1 << min(bits, w)) - 1
-            default: signed = true
+            guard let magnitude = limit.magnitude else {
+                let m = limit.approximate
+                return Int((log2(limit.signed ? 2 * m + 1 : m + 1)).rounded(.up))
             }
-            switch precision.inputs {
-            case .integer(let bits): inputLevels = (1 << min(bits, v)) - 1
-            default: signed = true
-            }
-            // Up to 2^20 rows x (2^32 - 1)^2 levels exceeds Int: then in Double (beyond 2^53 the
-            // resolution is absurd anyway, and the cost model's tables reject it).
-            guard let magnitude = SizeLimits.product([inputsInTile, weightLevels, inputLevels], limit: 1 << 52) else {
-                let m = Double(inputsInTile) * Double(weightLevels) * Double(inputLevels)
-                return Int((log2(signed ? 2 * m + 1 : m + 1)).rounded(.up))
-            }
-            return max(1, log2Ceil(signed ? 2 * magnitude + 1 : magnitude + 1))
+            return max(1, log2Ceil(limit.signed ? 2 * magnitude + 1 : magnitude + 1))
         }
     }
 

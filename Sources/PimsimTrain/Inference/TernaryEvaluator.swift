@@ -29,6 +29,8 @@ public enum TernaryEvaluator {
         public var total: Int
         /// Fraction of non-zero input values of each weighted layer, by node name.
         public var inputDensity: [String: Double]
+        /// The predicted class of every image, in order.
+        public var predictions: [Int]
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
     }
 
@@ -44,52 +46,35 @@ public enum TernaryEvaluator {
         Trainer.keepLargeAllocationsInHeap()
         let plan = try Plan(graph: graph, shape: shape, classes: classes, file: file)
         let chunks = stride(from: 0, to: labels.count, by: chunk).map { $0..<min(labels.count, $0 + chunk) }
-        let results = UnsafeMutableBufferPointer<(Int, [Int], [Int])>.allocate(capacity: max(chunks.count, 1))
-        results.initialize(repeating: (0, [], []))
-        defer { results.deallocate() }
-        nonisolated(unsafe) let out = results
-        nonisolated(unsafe) var failure: Error?
-        nonisolated(unsafe) var done = 0
-        let lock = NSLock()
-        let workerCount = min(max(workers, 1), max(chunks.count, 1))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-            var k = w
-            while k < chunks.count {
-                do {
-                    out[k] = try plan.run(images: images, labels: labels, range: chunks[k])
-                    if let progress {
-                        lock.lock(); done += chunks[k].count; progress(done, labels.count); lock.unlock()
-                    }
-                } catch {
-                    lock.lock(); if failure == nil { failure = error }; lock.unlock()
-                    return
-                }
-                k += workerCount
-            }
+        var finished: (@Sendable (Int) -> Void)?
+        if let progress {
+            nonisolated(unsafe) var done = 0
+            finished = { k in done += chunks[k].count; progress(done, labels.count) }
         }
-        if let failure { throw failure }
-        var correct = 0
+        let out = try ChunkedWork.map(count: chunks.count, workers: workers, { k in try plan.run(images: images, labels: labels, range: chunks[k]) }, done: finished)
+        var correct = 0, predictions: [Int] = []
         var nonzero = [Int](repeating: 0, count: plan.weighted.count), total = nonzero
         for k in 0..<chunks.count {
             correct += out[k].0
+            predictions += out[k].3
             for j in nonzero.indices { nonzero[j] += out[k].1[j]; total[j] += out[k].2[j] }
         }
         var density: [String: Double] = [:]
         for (j, i) in plan.weighted.enumerated() { density[graph.nodes[i].name] = total[j] == 0 ? 0 : Double(nonzero[j]) / Double(total[j]) }
-        return Result(correct: correct, total: labels.count, inputDensity: density)
+        return Result(correct: correct, total: labels.count, inputDensity: density, predictions: predictions)
     }
 
     /// A weighted layer prepared for evaluation.
-    struct WeightedLayer: Sendable {
-        enum Mode: Sendable { case packed, bitSerial(bits: Int), float }
-        var mode: Mode
-        var outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool
+    package struct WeightedLayer: Sendable {
+        package enum Mode: Sendable { case packed, bitSerial(bits: Int), float }
+        package var mode: Mode
+        package var outChannels: Int, kernel: Int, stride: Int, padding: Int, groups: Int, isLinear: Bool
         /// Packed mode: one weight matrix per group in `PatchLayout` order.
         var packed: [PackedTernaryMatrix] = []
         /// Other modes: the weights as floats, OIHW order.
         var floatWeights: [Float] = []
-        var scales: [Float]
-        var bias: [Float]
+        package var scales: [Float]
+        package var bias: [Float]
         /// Fused with a (folded batch norm and a) ternary or sign activation: that node and the
         /// thresholds on acc equivalent to its float thresholds on y.
         var fusion: Fusion?
@@ -104,18 +89,22 @@ public enum TernaryEvaluator {
         }
     }
 
-    struct Plan: Sendable {
-        let graph: Graph
-        let inputIndices: [[Int]]
-        let weighted: [Int]
-        let layers: [Int: WeightedLayer]
+    /// The graph checked for evaluation, with its weighted layers prepared.
+    package struct Plan: Sendable {
+        package let graph: Graph
+        /// Indices of each node's inputs.
+        package let inputIndices: [[Int]]
+        package let weighted: [Int]
+        package let layers: [Int: WeightedLayer]
         /// Nodes computed by a fused weighted layer, and the batch norms folded between them.
         let skipped: Set<Int>
         /// Index of the last node that reads each node's value.
         let lastUse: [Int]
         let file: String?
 
-        init(graph: Graph, shape: TensorShape, classes: Int, file: String?) throws {
+        /// - Throws: `InputError` if the graph lacks trained data or does not fit the data's
+        ///   image shape and classes.
+        package init(graph: Graph, shape: TensorShape, classes: Int, file: String?) throws {
             self.graph = graph
             self.file = file
             func fail(_ node: Int, _ expected: String, _ found: String) -> InputError {
@@ -237,8 +226,9 @@ public enum TernaryEvaluator {
             return WeightedLayer.Fusion(activation: a, sign: f == .sign, low: low, high: high)
         }
 
-        /// (correct, non-zero inputs per weighted layer, inputs per weighted layer) for `range`.
-        func run(images: [UInt8], labels: [Int], range: Range<Int>) throws -> (Int, [Int], [Int]) {
+        /// (correct, non-zero inputs per weighted layer, inputs per weighted layer, predictions)
+        /// for `range`.
+        func run(images: [UInt8], labels: [Int], range: Range<Int>) throws -> (Int, [Int], [Int], [Int]) {
             let shape = graph.inputShape, size = shape.count, plane = shape.height * shape.width
             // The image as integers p - 128, position-major.
             var x = [Float](repeating: 0, count: range.count * size)
@@ -280,15 +270,9 @@ public enum TernaryEvaluator {
                 }
                 for j in inputIndices[i] where lastUse[j] <= i && j != graph.outputIndex { values[j] = nil }
             }
-            let logits = values[graph.outputIndex]!.real()
-            let classes = logits.count / range.count
-            var correct = 0
-            for (b, image) in range.enumerated() {
-                var top = 0
-                for j in 1..<classes where logits[b * classes + j] > logits[b * classes + top] { top = j }
-                if top == labels[image] { correct += 1 }
-            }
-            return (correct, nonzero, total)
+            let predicted = TernaryEvaluator.predictions(values[graph.outputIndex]!.real(), images: range.count)
+            let correct = zip(predicted, range).filter { $0 == labels[$1] }.count
+            return (correct, nonzero, total, predicted)
         }
 
         /// γ (y - μ) / sqrt(σ² + ε) + β per channel, in that order of float operations.
@@ -388,12 +372,7 @@ public enum TernaryEvaluator {
             // Integer (intN) or float inputs: a float product; on intN inputs every partial sum is an
             // integer below 2^24, so acc is exact.
             let data = x.real()
-            if case .bitSerial(let bits) = layer.mode {
-                let limit = Float(1 << (bits - 1))
-                if let bad = data.first(where: { $0 != $0.rounded() || $0 < -limit || $0 >= limit }) {
-                    throw InputError(file: file, location: location, expected: "int\(bits) inputs", found: "input value \(bad)")
-                }
-            }
+            try TernaryEvaluator.checkInputs(data, mode: layer.mode, node: graph.nodes[node].name, file: file)
             // im2col on the channel-major (NCHW) images: K x P columns in OIHW weight order, then
             // acc (P x Cout_g) = columns^T W_g^T.
             let k = kernel * kernel * cinG, plane = x.h * x.w

@@ -10,21 +10,27 @@
 /// dx = kx - padding): one contiguous copy of the valid output rows, then the column that wrapped
 /// around the row ends is set to zero. With stride 1 and no padding every output row is one
 /// input row segment. Other geometries copy row segments with their padding.
-enum Im2col {
-    struct Geometry {
-        var batch: Int, channels: Int, height: Int, width: Int
-        var kernel: Int, stride: Int, padding: Int
-        var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
-        var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+package enum Im2col {
+    package struct Geometry {
+        package var batch: Int, channels: Int, height: Int, width: Int
+        package var kernel: Int, stride: Int, padding: Int
+
+        package init(batch: Int, channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+            self.batch = batch; self.channels = channels; self.height = height; self.width = width
+            self.kernel = kernel; self.stride = stride; self.padding = padding
+        }
+
+        package var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+        package var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
         /// P: one column per output position of every image.
-        var positions: Int { batch * outHeight * outWidth }
+        package var positions: Int { batch * outHeight * outWidth }
         /// Output planes equal input planes and a shift is one contiguous copy (see `Im2col`).
         var isSameShift: Bool { stride == 1 && outHeight == height && outWidth == width }
     }
 
     /// Columns of channels `firstChannel ..< firstChannel + groupChannels` of `x` (NCHW with
     /// `g.channels` channels) into `out` (groupChannels*k*k x positions).
-    static func columns(_ x: UnsafePointer<Float>, _ g: Geometry, firstChannel: Int, groupChannels: Int, into out: UnsafeMutablePointer<Float>) {
+    package static func columns(_ x: UnsafePointer<Float>, _ g: Geometry, firstChannel: Int, groupChannels: Int, into out: UnsafeMutablePointer<Float>) {
         if g.isSameShift {
             visitShifts(g, firstChannel: firstChannel, groupChannels: groupChannels) { plane, column, shift in
                 let target = out + column

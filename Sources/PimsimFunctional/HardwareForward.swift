@@ -1,0 +1,319 @@
+import PimsimCore
+import PimsimKernels
+import PimsimSim
+import PimsimTrain
+
+/// Read-outs of one layer that differ from the ideal array's for the same inputs.
+public struct ReadoutCounts: Equatable, Sendable {
+    /// Comparator decisions made and those that differ from the ideal comparator's.
+    public var decisions = 0, differingDecisions = 0
+    /// ADC reads (one per column, row tile and input cycle) and those whose value differs from
+    /// the ideal ADC's (mapped resolution, no non-ideality).
+    public var reads = 0, differingReads = 0
+
+    public init() {}
+
+    static func + (a: ReadoutCounts, b: ReadoutCounts) -> ReadoutCounts {
+        var s = a
+        s.decisions += b.decisions; s.differingDecisions += b.differingDecisions
+        s.reads += b.reads; s.differingReads += b.differingReads
+        return s
+    }
+}
+
+/// The values a sense-amp layer's comparator chain carries besides its output: what each
+/// comparator sees (its offset added) and what the ideal array would give (nil: the output).
+struct ComparatorVariants {
+    var upper: Tensor?
+    var lower: Tensor?
+    var ideal: Tensor?
+
+    /// `transform` applied to every variant present.
+    func map(_ transform: (Tensor) -> Tensor) -> ComparatorVariants {
+        ComparatorVariants(upper: upper.map(transform), lower: lower.map(transform), ideal: ideal.map(transform))
+    }
+}
+
+/// One trial's hardware, ready to run images through: the evaluation plan, each weighted layer's
+/// arrays and their state, and the ADCs.
+struct HardwareForward {
+    let plan: TernaryEvaluator.Plan
+    /// Layouts in mapping order; `layerOfNode` finds a weighted node's layout.
+    let layouts: [LayerLayout]
+    let layerOfNode: [Int: Int]
+    /// For each node absorbed by a sense-amp read-out, the layer that owns it.
+    let chainOwner: [Int: Int]
+    let states: [LayerState]
+    /// (simulated, ideal) ADC of each ADC layer.
+    let adcs: [(actual: ADCQuantiser, ideal: ADCQuantiser)?]
+    let model: CrossbarModel
+    let seed: UInt64
+    let trial: Int
+    let file: String?
+
+    /// Columns of a layer's input matrix (output positions x input cycles) processed at once:
+    /// bounds the scratch matrices (a 576-row input block of 16,384 columns is 36 MiB) while
+    /// keeping each product wide enough for the GEMM's 48-column panels.
+    static let blockColumns = 16_384
+
+    /// Runs images `range` and returns their predicted classes and each layer's read-out counts.
+    func run(images: [UInt8], range: Range<Int>) throws -> (predictions: [Int], counts: [ReadoutCounts]) {
+        let graph = plan.graph
+        var streams = model.readNoiseSigma > 0
+            ? range.map { NormalStream(seed: RandomStreams.seed(seed, trial: trial, .readNoise, $0)) } : []
+        var counts = [ReadoutCounts](repeating: ReadoutCounts(), count: layouts.count)
+        var outputs: [Tensor] = [TernaryEvaluator.inputTensor(images: images, range: range, shape: graph.inputShape)]
+        var variants: [Int: ComparatorVariants] = [:]
+        for i in 1..<graph.nodes.count {
+            let node = graph.nodes[i]
+            let inputs = plan.inputIndices[i]
+            if let l = layerOfNode[i] {
+                let (y, v) = try weighted(layouts[l], state: states[l], adc: adcs[l], input: outputs[inputs[0]], streams: &streams, counts: &counts[l])
+                outputs.append(y)
+                variants[i] = v
+                continue
+            }
+            let values = inputs.map { outputs[$0] }
+            let carried = inputs.firstIndex { variants[$0] != nil }
+            guard let owner = chainOwner[i], let k = carried, let v = variants[inputs[k]] else {
+                outputs.append(TernaryEvaluator.forward(node, inputs: values, outputShape: graph.shapes[i]))
+                continue
+            }
+            if case .activation(let f) = node.operation {
+                outputs.append(decide(f, node: node, output: values[0], variants: v, counts: &counts[owner]))
+            } else {
+                // Batch norm or the residual add inside the chain: the same step on every variant.
+                func step(_ t: Tensor) -> Tensor {
+                    var replaced = values
+                    replaced[k] = t
+                    return TernaryEvaluator.forward(node, inputs: replaced, outputShape: graph.shapes[i])
+                }
+                outputs.append(step(values[k]))
+                variants[i] = v.map(step)
+            }
+        }
+        return (TernaryEvaluator.predictions(outputs[graph.outputIndex].data, images: range.count), counts)
+    }
+
+    /// The comparators at the end of a sense-amp chain: each compares its own value (offset
+    /// included) with its threshold; decisions are counted against the ideal array's.
+    func decide(_ f: ActivationFunction, node: Node, output: Tensor, variants v: ComparatorVariants, counts: inout ReadoutCounts) -> Tensor {
+        let th = node.data.thresholds!
+        var t = output
+        let upperValues = v.upper ?? output, lowerValues = v.lower ?? output, idealValues = v.ideal ?? output
+        let plane = t.plane, channels = t.c, twoComparators = f != .sign
+        var differing = 0
+        upperValues.data.withUnsafeBufferPointer { U in
+        lowerValues.data.withUnsafeBufferPointer { L in
+        idealValues.data.withUnsafeBufferPointer { I in
+        t.data.withUnsafeMutableBufferPointer { T in
+            for b in 0..<t.n {
+                for c in 0..<channels {
+                    let (low, high) = TernaryEvaluator.thresholds(th, channel: c)
+                    let e0 = (b * channels + c) * plane
+                    for e in e0..<(e0 + plane) {
+                        let actual = TernaryEvaluator.comparators(f, vHigh: U[e], vLow: L[e], high: high, low: low)
+                        let ideal = TernaryEvaluator.comparators(f, vHigh: I[e], vLow: I[e], high: high, low: low)
+                        differing &+= (actual.upper != ideal.upper ? 1 : 0) &+ (twoComparators && actual.lower != ideal.lower ? 1 : 0)
+                        T[e] = TernaryEvaluator.output(f, upper: actual.upper, lower: actual.lower)
+                    }
+                }
+            }
+        }}}}
+        counts.decisions += t.count * (twoComparators ? 2 : 1)
+        counts.differingDecisions += differing
+        return t
+    }
+
+    // MARK: one weighted layer on its arrays
+
+    /// The layer's output y = α (array result) + bias: for an ADC layer the digital sum of every
+    /// tile's and cycle's quantised read; for a sense-amp layer the analogue column sum, with the
+    /// comparator variants its chain needs.
+    func weighted(_ L: LayerLayout, state: LayerState, adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?, input: Tensor,
+                  streams: inout [NormalStream], counts: inout ReadoutCounts) throws -> (Tensor, ComparatorVariants?) {
+        var x = input
+        if L.layer.isLinear { x = Tensor(n: x.n, c: x.imageSize, h: 1, w: 1, data: x.data) }
+        try TernaryEvaluator.checkInputs(x.data, mode: L.layer.mode, node: L.mapping.name, file: file)
+        let geometry = Im2col.Geometry(batch: x.n, channels: x.c, height: x.h, width: x.w, kernel: L.layer.kernel, stride: L.layer.stride, padding: L.layer.padding)
+        let plane = geometry.outHeight * geometry.outWidth, cout = L.layer.outChannels
+        let needIdeal = model.perturbsCells || model.readNoiseSigma > 0
+        var acc = [Float](repeating: 0, count: x.n * cout * plane)
+        var idealAcc = L.isSenseAmp && needIdeal ? acc : []
+        let perBlock = max(1, Self.blockColumns / (L.cycles * plane))
+        for first in stride(from: 0, to: x.n, by: perBlock) {
+            let images = first..<min(x.n, first + perBlock)
+            var g = geometry
+            g.batch = images.count
+            let u = inputMatrix(L, x, images: images, geometry: g)
+            let squares = model.readNoiseSigma > 0 ? u.map { $0 * $0 } : []
+            let P = g.positions, columns = P * L.cycles
+            for (t, tile) in L.tiles.enumerated() {
+                let array = state.arrays[t]
+                let (c0, nc) = L.columns(tile)
+                let r0 = L.firstRow(tile)
+                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedIdeal ? 2 * nc : nc, columns: columns)
+                let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
+                let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
+                let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
+                                          positions: P, channels: cout, firstImage: first)
+                read(segment, images: images.count, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
+                     variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
+            }
+        }
+        var y = Tensor(n: x.n, c: cout, h: geometry.outHeight, w: geometry.outWidth, data: acc)
+        guard L.isSenseAmp else {
+            TernaryEvaluator.scaleAndBias(&y, L.layer)
+            return (y, nil)
+        }
+        var v = ComparatorVariants()
+        if needIdeal { v.ideal = Tensor(n: y.n, c: y.c, h: y.h, w: y.w, data: idealAcc) }
+        if let offsets = state.offsets {
+            let comparators = L.mapping.comparatorsPerOutput
+            func offset(_ j: Int) -> Tensor {
+                var t = y
+                for e in 0..<t.count { t.data[e] += offsets[((e / plane) % cout) * comparators + j] }
+                return t
+            }
+            v.upper = offset(0)
+            if comparators > 1 { v.lower = offset(1) }
+        }
+        v = v.map { var t = $0; TernaryEvaluator.scaleAndBias(&t, L.layer); return t }
+        TernaryEvaluator.scaleAndBias(&y, L.layer)
+        return (y, v)
+    }
+
+    /// Where one tile's column sums for a block of images go: `outputs` columns holding channels
+    /// firstChannel..., each with `cycles` x `positions` sums (cycle-major, then image, then
+    /// output position within `plane`), for images firstImage... of the chunk.
+    struct TileSegment {
+        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, positions: Int, channels: Int, firstImage: Int
+    }
+
+    /// Reads a tile's columns: adds each read's noise (σ · sqrt(variance) · z, one z from the
+    /// image's stream per read whose variance is not 0), then either quantises each read with the
+    /// simulated ADC, counts those that differ from the ideal ADC's read of the ideal sum (at
+    /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
+    /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
+    /// ideal ones in `idealAcc` when it is not empty).
+    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
+              adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
+              acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
+        let columns = s.positions * s.cycles, plane = s.plane
+        let sigma = Float(model.readNoiseSigma)
+        var values = [Float](repeating: 0, count: plane), noise = [Float](repeating: 0, count: plane + 1)
+        var differing = 0
+        let storeIdeal = !idealAcc.isEmpty
+        let deviation = variance ?? []
+        sums.withUnsafeBufferPointer { S in
+        ideal.withUnsafeBufferPointer { I0 in
+        deviation.withUnsafeBufferPointer { V in
+        acc.withUnsafeMutableBufferPointer { A in
+        idealAcc.withUnsafeMutableBufferPointer { IA in
+        values.withUnsafeMutableBufferPointer { X in
+        noise.withUnsafeMutableBufferPointer { Z in
+            let I = I0.baseAddress! + idealStart
+            for b in 0..<images {
+                let image = s.firstImage + b
+                for o in 0..<s.outputs {
+                    let e0 = (image * s.channels + s.firstChannel + o) * plane
+                    for j in 0..<s.cycles {
+                        let m0 = o * columns + j * s.positions + b * plane
+                        if variance != nil {
+                            // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
+                            // read with no driven row has no noise), drawn in bulk, in order.
+                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: plane)
+                            streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
+                            Z[needed] = 0
+                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: plane)
+                        } else {
+                            X.baseAddress!.update(from: S.baseAddress! + m0, count: plane)
+                        }
+                        if let adc {
+                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
+                                                                shift: Float(1 << (s.bitsPerCycle * j)), actual: adc.actual.levels,
+                                                                reference: adc.ideal.levels, count: plane)
+                        } else {
+                            (A.baseAddress! + e0).update(from: X.baseAddress!, count: plane)
+                            if storeIdeal { (IA.baseAddress! + e0).update(from: I + m0, count: plane) }
+                        }
+                    }
+                }
+            }
+        }}}}}}}
+        if adc != nil {
+            counts.reads += images * s.outputs * s.cycles * plane
+            counts.differingReads += differing
+        }
+    }
+
+    /// The layer's input matrix for `images` of x: one row per physical row of every group, one
+    /// column per output position and input cycle (cycle-major), values the row's input: x (one
+    /// row per input), x⁺ and x⁻ (paired rows), or the input's cycle-j slice (integer inputs:
+    /// bits j·v ..< (j+1)·v unsigned, the top slice signed, so x = Σ_j 2^(j·v) slice_j).
+    func inputMatrix(_ L: LayerLayout, _ x: Tensor, images: Range<Int>, geometry g: Im2col.Geometry) -> [Float] {
+        let patchRows = x.c * g.kernel * g.kernel, P = g.positions
+        var patches = Self.uninitialised(patchRows * P)  // im2col writes every entry
+        x.data.withUnsafeBufferPointer { xp in
+            patches.withUnsafeMutableBufferPointer { pp in
+                Im2col.columns(xp.baseAddress! + images.lowerBound * x.imageSize, g, firstChannel: 0, groupChannels: x.c, into: pp.baseAddress!)
+            }
+        }
+        if L.rowsPerInput == 2 {
+            var u = Self.uninitialised(2 * patchRows * P)
+            for r in 0..<patchRows {
+                for p in 0..<P {
+                    let value = patches[r * P + p]
+                    u[2 * r * P + p] = max(value, 0)
+                    u[(2 * r + 1) * P + p] = max(-value, 0)
+                }
+            }
+            return u
+        }
+        guard L.inputBits != nil else { return patches }
+        let v = Int32(L.bitsPerCycle), mask = Int32((1 << L.bitsPerCycle) - 1), columns = P * L.cycles, last = L.cycles - 1
+        var u = Self.uninitialised(patchRows * columns)
+        let integers = patches.map { Int32($0) }
+        integers.withUnsafeBufferPointer { X in
+            u.withUnsafeMutableBufferPointer { U in
+                for r in 0..<patchRows {
+                    let x = X.baseAddress! + r * P
+                    for j in 0..<L.cycles {
+                        let out = U.baseAddress! + r * columns + j * P, shift = v * Int32(j)
+                        if j == last {
+                            for p in 0..<P { out[p] = Float(x[p] >> shift) }
+                        } else {
+                            for p in 0..<P { out[p] = Float((x[p] >> shift) & mask) }
+                        }
+                    }
+                }
+            }
+        }
+        return u
+    }
+
+    /// An array of `count` floats whose every entry the caller writes before reading.
+    static func uninitialised(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
+
+    /// Σ over a tile's blocks of block x (the block's rows of `u`): outputs x columns.
+    func product(_ blocks: [CellBlock], _ u: [Float], firstRow: Int, outputs: Int, columns: Int) -> [Float] {
+        // The blocks cover every output row (a tile's own, or each of its groups'), and the
+        // product overwrites.
+        var out = Self.uninitialised(outputs * columns)
+        u.withUnsafeBufferPointer { up in
+            out.withUnsafeMutableBufferPointer { op in
+                for block in blocks {
+                    block.values.withUnsafeBufferPointer { ap in
+                        FloatGEMM.multiply(ap.baseAddress!, up.baseAddress! + (firstRow + block.rowStart) * columns,
+                                           op.baseAddress! + block.columnStart * columns,
+                                           m: block.columns, n: columns, k: block.rows, threads: 1)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
