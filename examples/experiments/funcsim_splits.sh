@@ -17,7 +17,7 @@
 set -euo pipefail
 OUT=${1:-funcsim_splits_runs}
 EPOCHS=${EPOCHS:-3}
-OPTS=${OPTS:-"--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07"}
+OPTS=${OPTS:-"--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma"}
 TRIALS=${TRIALS:-5}
 SEED=${SEED:-1}
 HW=${HW:-reram-1t1r}
