@@ -31,7 +31,7 @@ enum TrainCommand {
         """,
         examples: [
             ("pimsim train --model lenet5 --quant twn --epochs 15 --augment crop --pad 2 -o lenet5-twn.json", "LeNet-5 with TWN weights on the built-in MNIST subset (97-98 %)"),
-            ("pimsim train --model resnet20 --split 72 --quant stat --epochs 3 --optimizer adam --lr 0.025 --batch 32 -o r20-72.json", "ResNet-20 split to 72, TNN (docs/training.md, section 7)"),
+            ("pimsim train --model resnet20 --split 72 --quant stat --epochs 3 --optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma -o r20-72.json", "ResNet-20 split to 72, TNN (docs/training.md, section 7)"),
             ("pimsim train --model resnet20 --quant stat --data cifar-10-batches-bin --augment crop-flip -o r20.json", "CIFAR-10 with augmentation"),
         ],
         options: [
