@@ -6,7 +6,9 @@ import PimsimSim
 
 /// `pimsim sweep` on ResNet-20, each case beside the previous per-point path (one full
 /// `Simulator.run` per point: split, map, schedule, cost), reported as design points per second:
-/// - geometry: 1,080 points (3 hwconfigs x 10 array heights 8:4096 x 18 splits x 2 read-outs);
+/// - geometry: 1,080 points (3 hwconfigs x 10 array heights 8:4096 x 18 splits x 2 read-outs),
+///   the engine; and 21,600 points (the same with 4 column counts 64:512 x 5 ADC sharings 1:16,
+///   one read-out), the whole command writing CSV to a file;
 /// - constants: 125,000 points (3 `--vary` axes of 50 values on one design), the whole command
 ///   writing CSV to a file; the per-point path on every 100th of those points.
 enum SweepBenchmarks {
@@ -37,6 +39,9 @@ enum SweepBenchmarks {
                 Sweep.run(plan, range: 0..<space.count, transform: { $0.points.count }, consume: { points += $0 })
                 precondition(points == 1020)  // 144:48 cannot be built on ResNet-20
             },
+            command("sweep: geometry, 21,600 points, pimsim sweep -> CSV", points: 21_600,
+                    ["sweep", "--hw", "reram-1t1r,sram-16t1c,isaac", "--array-rows", "8:4096", "--columns", "64:512", "--adc-sharing", "1:16",
+                     "--split", splits]),
             Benchmark(name: "sweep: geometry, 1,080 points, per-point run", iterations: 3, work: work) {
                 perPoint(space.count) { i in
                     let p = space.point(i)
@@ -52,16 +57,10 @@ enum SweepBenchmarks {
         let axes = try vary.map { try ConstantAxis.parse($0, configs: [base]) }
         let space = try DesignSpace(configs: [base], rows: [144], varied: axes, splits: [.uniform(144)], readouts: [.auto])
         precondition(space.count == 125_000)
-        let output = (NSTemporaryDirectory() as NSString).appendingPathComponent("pimsim-bench-sweep-\(ProcessInfo.processInfo.processIdentifier).csv")
-        let arguments = ["sweep", "--hw", "reram-1t1r", "--array-rows", "144", "--split", "144", "--readout", "auto"]
-            + vary.flatMap { ["--vary", $0] } + ["--format", "csv", "-o", output]
+        let arguments = ["sweep", "--hw", "reram-1t1r", "--array-rows", "144", "--split", "144", "--readout", "auto"] + vary.flatMap { ["--vary", $0] }
         let sampled = space.count / 100
         return [
-            Benchmark(name: "sweep: constants, 125,000 points, pimsim sweep -> CSV", iterations: 5, work: (Double(space.count) * 1e9, "points/s")) {
-                let io = CommandIO(out: { _ in }, err: { _ in })
-                precondition(CommandLineInterface.main(arguments: arguments, io: io) == 0)
-                try? FileManager.default.removeItem(atPath: output)
-            },
+            command("sweep: constants, 125,000 points, pimsim sweep -> CSV", points: space.count, arguments),
             Benchmark(name: "sweep: constants, every 100th point, per-point run", iterations: 3, work: (Double(sampled) * 1e9, "points/s")) {
                 perPoint(sampled) { k in
                     let p = space.point(k * 100)
@@ -73,6 +72,16 @@ enum SweepBenchmarks {
                 }
             },
         ]
+    }
+
+    /// The whole `pimsim` command `arguments` writing CSV to a temporary file, at `points` points per run.
+    static func command(_ name: String, points: Int, _ arguments: [String]) -> Benchmark {
+        let output = (NSTemporaryDirectory() as NSString).appendingPathComponent("pimsim-bench-sweep-\(ProcessInfo.processInfo.processIdentifier).csv")
+        return Benchmark(name: name, iterations: 5, work: (Double(points) * 1e9, "points/s")) {
+            let io = CommandIO(out: { _ in }, err: { _ in })
+            precondition(CommandLineInterface.main(arguments: arguments + ["--format", "csv", "-o", output], io: io) == 0)
+            try? FileManager.default.removeItem(atPath: output)
+        }
     }
 
     /// `body(0..<n)` on all cores in chunks of 8, as the previous sweep did.

@@ -174,6 +174,7 @@ final class ExamplesTests: XCTestCase {
         env["PIMSIM"] = pimsim
         env["SEEDS"] = "1"
         env["SPLITS"] = "none"
+        env["EPOCHS"] = "1"
         env["OPTS"] = "--optimizer adam --lr 0.005 --batch 32 --train-limit 64 --test-limit 50"
         let results = (out as NSString).appendingPathComponent("results.tsv")
         func rows() throws -> Int { try TextFile.read(results).split(separator: "\n").count - 1 }

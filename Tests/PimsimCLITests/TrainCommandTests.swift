@@ -11,6 +11,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(train.status, 0, train.err)
         XCTAssertTrue(train.err.contains("epoch 1/1"), train.err)
         XCTAssertTrue(train.err.contains("images/s"))
+        XCTAssertFalse(train.err.contains("of chance"), "a network that learned gets no chance warning: \(train.err)")
         let accuracy = try XCTUnwrap(train.out.components(separatedBy: "test accuracy ").last?.components(separatedBy: " %").first)
         let eval = runPimsim(["eval", path, "--test-limit", "200"])
         XCTAssertEqual(eval.status, 0, eval.err)
@@ -120,5 +121,42 @@ final class TrainCommandTests: XCTestCase {
         let r = runPimsim(["eval", path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("node \"conv1\": expected trained weights (a net.json written by pimsim train), found none"), r.err)
+    }
+
+    /// A network that has not learned (a learning rate too small to move any ternary code) gets a
+    /// warning on stderr naming its accuracy and chance; the result line and the file are still written.
+    func testWarnsWhenTheAccuracyIsWithinTwoPointsOfChance() throws {
+        let path = NSTemporaryDirectory() + "pimsim-chance-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = runPimsim(["train", "--model", "lenet5", "--quant", "stat", "--epochs", "1", "--lr", "1e-9", "--seed", "3", "--train-limit", "64", "--test-limit", "500", "--quiet", "-o", path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let text = try XCTUnwrap(r.out.components(separatedBy: "test accuracy ").last?.components(separatedBy: " %").first)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(Double(text)), 12, "the case must end near chance for the test to mean anything")
+        XCTAssertTrue(r.err.contains("warning: test accuracy \(text) % is within 2 points of chance (10.00 % for 10 classes)"), r.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+    }
+
+    /// A trained split ResNet-20: its group batch norms are folded into per-channel thresholds of
+    /// the group activations, which `pimsim params` counts apart from the parameters (the same
+    /// total as the untrained split network) and `pimsim run` reads with comparators.
+    func testTrainedSplitNetworkIsCountedAndCostedWithItsGroupThresholds() throws {
+        let path = NSTemporaryDirectory() + "pimsim-split-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let train = runPimsim(["train", "--model", "resnet20", "--split", "72", "--quant", "stat", "--epochs", "1", "--train-limit", "32", "--test-limit", "20", "--quiet", "-o", path])
+        XCTAssertEqual(train.status, 0, train.err)
+        let trained = runPimsim(["params", path])
+        XCTAssertEqual(trained.status, 0, trained.err)
+        XCTAssertTrue(trained.out.contains("group thresholds: 18 group activations, 1,344 per-channel constants (not in the total)"), trained.out)
+        let shapeOnly = runPimsim(["params", "resnet20", "--input", "1x28x28", "--split", "72"])
+        let total = { (text: String) in text.components(separatedBy: "total: ").last?.components(separatedBy: " parameters").first }
+        XCTAssertNotNil(total(trained.out))
+        XCTAssertEqual(total(trained.out), total(shapeOnly.out), "the folded group batch norms add no parameters")
+        XCTAssertTrue(shapeOnly.out.contains("1,344 per-channel constants"), shapeOnly.out)
+        let run = runPimsim(["run", path, "--split", "none", "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        let layers = try XCTUnwrap((json["configurations"] as? [[String: Any]])?.first?["layers"] as? [[String: Any]] ?? json["layers"] as? [[String: Any]])
+        let grouped = try XCTUnwrap(layers.first { $0["name"] as? String == "s1b1c1" })
+        XCTAssertEqual(grouped["readout"] as? String, "sense_amp", "\(grouped)")
     }
 }

@@ -82,6 +82,52 @@ final class SplitTransformTests: XCTestCase {
         XCTAssertTrue(report.exceeding.contains { $0.name == "fc" })
     }
 
+    /// Every group activation compares each output channel of its grouped convolution with its
+    /// own thresholds: 2 per channel (ternary) or 1 (sign), counted apart from the parameters.
+    /// ResNet-20 has 6 split-able 3x3 convolutions per stage with 16, 32 and 64 outputs.
+    func testGroupThresholdsAreCountedApartFromParameters() throws {
+        let counts: [(SplitSpec, Int, [String])] = [
+            (.none, 0, []),
+            // 144:72 splits the six 16 -> 16 convolutions and s2b1c1 (16 -> 32, 144 connections).
+            (.rules([SplitRule(connections: 144, splitSize: 72)]), 2 * (6 * 16 + 32), ["s1b1c1.group_act", "s2b1c1.group_act"]),
+            // 144 splits the five other 32-channel and the six 64-channel convolutions.
+            (.uniform(144), 2 * (5 * 32 + 6 * 64), ["s2b1c2.group_act", "s3b3c2.group_act"]),
+            (.uniform(72), 2 * (6 * 16 + 6 * 32 + 6 * 64), ["s1b1c1.group_act", "s3b3c2.group_act"]),
+            (.uniform(36), 1_344, []),
+        ]
+        for (spec, constants, names) in counts {
+            let outcome = try NetworkSplitter.split(resnet, spec: spec)
+            let report = ParameterAccounting.report(for: outcome.graph, split: spec)
+            XCTAssertEqual(report.groupThresholdConstants, constants, "\(spec)")
+            XCTAssertEqual(report.groupThresholds.count, outcome.split.count, "\(spec): one group activation per split layer")
+            for name in names { XCTAssertTrue(report.groupThresholds.contains { $0.name == name }, "\(spec): \(name)") }
+        }
+        // The seed's parameter totals are untouched (docs/reproducing.md).
+        XCTAssertEqual(ParameterAccounting.report(for: try NetworkSplitter.split(resnet, spec: .uniform(72)).graph).parameters, 83_098)
+        // XNOR-Net: one comparator (sign) per channel.
+        let xnor = try NetworkSplitter.split(try ModelZoo.network(named: "resnet20", binary: true), spec: .uniform(72)).graph
+        XCTAssertEqual(ParameterAccounting.report(for: xnor).groupThresholdConstants, 672)
+    }
+
+    /// A batch norm named X.group_bn (training's, folded into X.group_act) is not a parameter, and
+    /// trained thresholds are counted as stored.
+    func testGroupBatchNormIsNotCountedAndStoredThresholdsAre() throws {
+        let outcome = try NetworkSplitter.split(resnet, spec: .uniform(72))
+        var nodes: [Node] = []
+        for var node in outcome.graph.nodes {
+            if node.name == "s1b1c1.group_act" {
+                nodes.append(Node(name: "s1b1c1.group_bn", operation: .batchNorm, inputs: node.inputs))
+                node.inputs = ["s1b1c1.group_bn"]
+                node.data.thresholds = ActivationThresholds(low: [-0.5], high: [0.5])  // one pair broadcast to every channel
+            }
+            nodes.append(node)
+        }
+        let report = ParameterAccounting.report(for: try outcome.graph.replacingNodes(nodes))
+        XCTAssertEqual(report.parameters, 83_098)
+        XCTAssertEqual(report.groupThresholdConstants, 1_344 - 2 * 16 + 2)
+        XCTAssertFalse(report.layers.contains { $0.name == "s1b1c1.group_bn" })
+    }
+
     func testSpecParsing() throws {
         XCTAssertEqual(try SplitSpec.parseList("none,144:72,144,72,36"), SplitSpec.seedConfigurations)
         XCTAssertEqual(try SplitSpec.parseList("144:72,288:144"), [.rules([SplitRule(connections: 144, splitSize: 72), SplitRule(connections: 288, splitSize: 144)])])

@@ -99,6 +99,37 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(checked, 60)
     }
 
+    /// A block maps a layer once per config and reuses it for every layer of the same key in
+    /// any of its splits (`LayerCache`): whole blocks of spaces with many splits, array shapes
+    /// and a geometry-side setting, and of a network whose same-shaped layers have different
+    /// measured densities (a trained network is costed unsplit), equal `Simulator.run` point by
+    /// point, references included.
+    func testLayersSharedBetweenSplitsGiveEveryPointItsOwnSimulation() throws {
+        let zoo = try ModelZoo.network(named: "resnet20")
+        var nodes = zoo.nodes
+        var weighted = 0
+        for i in nodes.indices where nodes[i].operation.isWeighted {
+            weighted += 1
+            if weighted % 3 == 1 { nodes[i].data.statistics = LayerStatistics(weightDensity: 0.3 + 0.01 * Double(weighted), inputDensity: 0.4) }
+        }
+        let measured = try Graph(name: zoo.name, nodes: nodes, output: zoo.nodes[zoo.outputIndex].name, metadata: zoo.metadata)
+        let base = try configs()
+        let rule = try ConstantAxis.parse("readout.adc_resolution_rule=lossless,isaac", configs: base)
+        let splits = try SplitSpec.parseList("none;288:144;144:72;576:288;144:48;288,144,96,72,48,36,24,18,12,9,6,3")
+        for (graph, splits, unbuildable) in [(zoo, splits, 1), (measured, [.none], 0)] {
+            let s = try DesignSpace(configs: base, rows: [32, 144], columns: [64, 256], adcSharing: [1, 8], varied: [rule], splits: splits,
+                                    readouts: [.auto, .adc])
+            let (points, _) = evaluate(graph, s)
+            XCTAssertEqual(points.count, s.count - unbuildable * s.count / splits.count)  // 144:48 cannot be built
+            for point in points {
+                let p = s.point(point.index)
+                let config = try s.configuration(for: p)
+                XCTAssertEqual(point.metrics, SweepMetrics(try Simulator.run(graph, on: config, split: s.splits[p.split])), "\(p)")
+                XCTAssertEqual(point.reference, SweepMetrics(try Simulator.run(graph, on: s.configuration(for: p, readout: .adc), split: .none)), "\(p)")
+            }
+        }
+    }
+
     func testBlocksAndRepeatsDoNotChangeTheResult() throws {
         let graph = try ModelZoo.network(named: "resnet20")
         let base = try configs()

@@ -29,6 +29,10 @@ final class GradientCheckTests: XCTestCase {
         let r = GradientCheck.activation(.ternary, values: [2.0, -0.4, 0.6, -1.5, 0.3, -0.5], thresholdingFactor: 0.25)
         XCTAssertEqual(r.output, [1, 0, 1, -1, 0, 0])
         XCTAssertEqual(r.gradient, [0, 1, 1, 0, 1, 1])
+        // A group activation's fixed δ = 0.5 replaces τ max|x| (0.9 here: all but 1.0 would be 0).
+        let g = GradientCheck.activation(.ternary, values: [0.6, -0.4, 0.5, -0.51, 0.3, 1.0], thresholdingFactor: 0.9, fixedThreshold: 0.5)
+        XCTAssertEqual(g.output, [1, 0, 0, -1, 0, 1])
+        XCTAssertEqual(g.gradient, [1, 1, 1, 1, 1, 1])
         let s = GradientCheck.activation(.sign, values: [2.0, -0.4, 0, -1.5], thresholdingFactor: 0)
         XCTAssertEqual(s.output, [1, -1, 1, -1])
         XCTAssertEqual(s.gradient, [0, 1, 1, 0])
@@ -88,5 +92,20 @@ final class WeightQuantizerTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.cosine.rate(base: 0.1, progress: 0.5), 0.05, accuracy: 1e-7)
         XCTAssertEqual(LearningRateSchedule.step.rate(base: 0.1, progress: 0.6), 0.01, accuracy: 1e-7)
         XCTAssertEqual(LearningRateSchedule.step.rate(base: 0.1, progress: 0.8), 0.001, accuracy: 1e-8)
+    }
+}
+
+final class ChanceLevelTests: XCTestCase {
+    /// Chance is 1/classes; the warning band reaches 2 points above it and includes everything below.
+    func testWithinTwoPointsOfChance() {
+        XCTAssertEqual(ChanceLevel.chance(classes: 10), 0.1)
+        XCTAssertTrue(ChanceLevel.isNearChance(0.088, classes: 10), "8.8 %, the README run of issue 10, is below chance")
+        XCTAssertTrue(ChanceLevel.isNearChance(0.12, classes: 10))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.121, classes: 10))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.374, classes: 10))
+        XCTAssertTrue(ChanceLevel.isNearChance(0.03, classes: 100))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.031, classes: 100))
+        XCTAssertTrue(ChanceLevel.isNearChance(0.515, classes: 2))
+        XCTAssertFalse(ChanceLevel.isNearChance(0.53, classes: 2))
     }
 }

@@ -70,7 +70,15 @@ final class TrainingTests: XCTestCase {
         let grouped = try XCTUnwrap(graph.node(named: "s1b1c1"))
         guard case .binary? = grouped.data.weights, case .perChannel(let scales)? = grouped.data.scale else { return XCTFail("s1b1c1 is not binary with per-channel scales") }
         XCTAssertEqual(scales.count, 16)
-        XCTAssertNotNil(graph.node(named: "s1b1c1.group_act")?.data.thresholds)
+        // The group batch norm is folded into per-channel thresholds of the group activation.
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_bn")?.inputs, ["s1b1c1"])
+        XCTAssertNil(graph.node(named: "s1b1c1.group_bn")?.data.batchNorm)
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_act")?.data.thresholds?.high.count, 16)
+        XCTAssertEqual(graph.node(named: "s3b3c2.group_act")?.data.thresholds?.high.count, 64)
+        // Metadata: the split network's parameters as seed 000 counts them, thresholds apart.
+        let shapeOnly = try NetworkSplitter.split(try ModelZoo.network(named: "resnet20", input: t.dataset.shape, classes: 10, binary: true), spec: .uniform(72)).graph
+        XCTAssertEqual(graph.metadata.notes["parameters"], "\(ParameterAccounting.report(for: shapeOnly).parameters)")
+        XCTAssertEqual(graph.metadata.notes["group_threshold_constants"], "672", "one sign threshold per channel of the 18 grouped convolutions")
         XCTAssertNotNil(graph.node(named: "s1b1c2.bn")?.data.batchNorm, "batch norm before a residual add is kept")
         let again = try TernaryEvaluator.evaluate(try NetJSON.decode(NetJSON.encode(graph)), images: t.dataset.testImages, labels: t.dataset.testLabels,
                                                   shape: t.dataset.shape, classes: 10, workers: 2)
@@ -95,5 +103,48 @@ final class TrainingTests: XCTestCase {
         let a = try trainer(.statistical(beta: 0.05), train: 256, test: 50)
         let b = try trainer(.statistical(beta: 0.05), train: 256, test: 50)
         XCTAssertEqual(NetJSON.encode(try a.exportEvaluated(notes: [:]).graph), NetJSON.encode(try b.exportEvaluated(notes: [:]).graph))
+    }
+
+    /// End-of-epoch recalibration replaces the momentum averages by plain averages over the first
+    /// N training images with the epoch's final weights. It does not touch the weights (training
+    /// without it and recalibrating afterwards gives the same statistics, bit for bit), it changes
+    /// the statistics, recalibrating again changes nothing, and a split network's group
+    /// activations keep their fixed δ.
+    func testRecalibratedStatisticsArePlainAveragesWithTheFinalWeights() throws {
+        let data = try mnist().limited(train: 64, test: 20)
+        let plan = try NetworkPlan(model: "resnet20", input: data.shape, classes: 10, quantizer: .statistical(beta: 0.05), split: .uniform(72))
+        func trained(recalibrating images: Int) -> Trainer {
+            var options = TrainingOptions()
+            options.epochs = 1
+            options.batchSize = 32
+            options.optimizer = .adam
+            options.learningRate = 0.01
+            options.recalibrationImages = images
+            let t = Trainer(plan: plan, dataset: data, options: options)
+            t.train { _ in }
+            return t
+        }
+        let recalibrated = trained(recalibrating: 64), momentum = trained(recalibrating: 0)
+        let expected = recalibrated.runningStatistics
+        XCTAssertNotEqual(momentum.runningStatistics["s1b1c1.group_bn"], expected["s1b1c1.group_bn"])
+        XCTAssertNotEqual(momentum.runningStatistics["s1b1.act"], expected["s1b1.act"])
+        momentum.recalibrateStatistics(images: 64)
+        XCTAssertEqual(momentum.runningStatistics, expected)
+        recalibrated.recalibrateStatistics(images: 64)
+        XCTAssertEqual(recalibrated.runningStatistics, expected)
+        recalibrated.recalibrateStatistics(images: 32)
+        XCTAssertNotEqual(recalibrated.runningStatistics["s3b3c2.group_bn"], expected["s3b3c2.group_bn"], "the first batch alone")
+        XCTAssertEqual(expected["s1b1c1.group_act"], [[0.5]])
+        XCTAssertEqual(expected.keys.filter { $0.hasSuffix(".group_act") }.count, 18)
+        XCTAssertTrue(expected.keys.filter { $0.hasSuffix(".group_act") }.allSatisfy { expected[$0] == [[0.5]] })
+        // The exported file (group batch norms folded into the group activations' thresholds at
+        // δ = 0.5) computes what the float graph computes: the same predictions on the test images.
+        let (graph, result) = try recalibrated.exportEvaluated(notes: [:])
+        XCTAssertNil(graph.node(named: "s1b1c1.group_bn")?.data.batchNorm)
+        XCTAssertEqual(graph.node(named: "s1b1c1.group_act")?.data.thresholds?.high.count, 16)
+        XCTAssertEqual(result.accuracy, recalibrated.floatTestAccuracy(), accuracy: 1e-9)
+        let delta = try XCTUnwrap(expected["s1b1.act"]?.first?.first)
+        XCTAssertGreaterThan(delta, 0)
+        XCTAssertNotEqual(delta, 0.5, "other ternary activations keep τ max|x|")
     }
 }

@@ -3,16 +3,19 @@
 # MNIST subset (4,000 train / 1,000 test), ResNet-20 adapted to 1x28x28 input, 3 seeds.
 # Reproduces the table in docs/training.md. Usage, from the repository root:
 #   examples/experiments/seed000_mnist.sh [OUT_DIR]
-# Environment: SPLITS (default "none 144:72 144 72 36"), EPOCHS (default 1), OPTS (default "--optimizer adam --lr 0.005 --batch 64"), SEEDS (default "1 2 3"), PIMSIM (default .build/release/pimsim;
-# build it first with `swift build -c release`), THREADS (default 2).
+# Environment: SPLITS (default "none 144:72 144 72 36"), QUANTS (default "stat xnor"), EPOCHS
+# (default 3), OPTS (default "--optimizer adam --lr 0.015 --batch 32"), SEEDS (default "1 2 3"),
+# PIMSIM (default .build/release/pimsim; build it first with `swift build -c release`), THREADS
+# (default 2). Two instances may share OUT_DIR (e.g. one per SPLITS subset, to use 2 jobs).
 # Resumable: rerun with the same OUT_DIR and finished runs are skipped; a run is reused only when
 # split, quant, seed, EPOCHS, OPTS, THREADS and `pimsim --version` all match (results.tsv records them).
 # TNN = statistical-scaling ternary weights (β = 0.05) and ternary inputs (τ = 0.03);
 # XNOR-Net = binary weights with per-channel scales and sign activations.
 set -euo pipefail
 OUT=${1:-seed000_mnist_runs}
-EPOCHS=${EPOCHS:-1}
-OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
+EPOCHS=${EPOCHS:-3}
+OPTS=${OPTS:-"--optimizer adam --lr 0.015 --batch 32"}
+QUANTS=${QUANTS:-"stat xnor"}
 SEEDS=${SEEDS:-"1 2 3"}
 PIMSIM=${PIMSIM:-.build/release/pimsim}
 THREADS=${THREADS:-2}
@@ -25,7 +28,7 @@ OPTIONS="$("$PIMSIM" --version) --threads $THREADS $OPTS"
 [ -f "$RESULTS" ] || printf 'split\tquant\tseed\tepochs\taccuracy\toptions\n' > "$RESULTS"
 for seed in $SEEDS; do
   for split in $SPLITS; do
-    for quant in stat xnor; do
+    for quant in $QUANTS; do
       tag="resnet20_${split/:/-}_${quant}_s${seed}"
       if awk -F'\t' -v a="$split" -v b="$quant" -v c="$seed" -v d="$EPOCHS" -v o="$OPTIONS" \
            '$1 == a && $2 == b && $3 == c && $4 == d && $6 == o { found = 1 } END { exit !found }' "$RESULTS"; then continue; fi

@@ -55,7 +55,7 @@ enum EvalCommand {
             ("pimsim eval lenet5-twn.json --hw reram-1t1r", "the same network on 144-row ReRAM arrays (ideal devices: the same accuracy)"),
             ("pimsim eval lenet5-twn.json --hw reram-1t1r --conductance-sigma 0.1 --read-noise-sigma 0.05 --trials 5", "with device variation and read noise, 5 Monte Carlo trials"),
             ("pimsim eval lenet5-twn.json --hw reram-1t1r --array-rows 1024 --sa-offset-sigma 20 --format json", "conv2 and fc1 read by comparators, with offsets"),
-            ("pimsim eval lenet5-twn.json r20-xnor-72.json --hw reram-1t1r --sweep-sigma sa-offset=0:3:4 --trials 2 --test-limit 200 --svg acc.svg",
+            ("pimsim eval lenet5-twn.json r20-72.json --hw reram-1t1r --sweep-sigma sa-offset=0:3:4 --trials 2 --test-limit 200 --svg acc.svg",
              "accuracy against comparator offset, one line per network"),
         ],
         options: [

@@ -17,6 +17,11 @@ enum ParamsCommand {
         seed 000's table. With one SPEC the report is per layer; with several, one row per \
         configuration.
 
+        Group thresholds: each split layer's group activation compares every output channel of \
+        its grouped convolution with its own thresholds (2 per channel for ternary, 1 for sign), \
+        folded from the batch norm pimsim train puts before it. They are per-channel constants, \
+        not weights: counted apart and not in the parameter total (docs/training.md).
+
         SPEC: none | S | N:S[,N:S...]. S splits every layer with more than S connections so each \
         output sees at most S; N:S splits only layers with exactly N connections. Separate \
         configurations with commas (consecutive N:S rules form one configuration) or with ';'.
@@ -78,6 +83,8 @@ enum ParamsCommand {
             ("parameters_x", .number(Double(r.parameters) / Double(unsplit.parameters))),
             ("reduction", .int(unsplit.parameters - r.parameters)),
             ("memory_saving", .number(saving(r, unsplit))),
+            ("group_threshold_constants", .int(r.groupThresholdConstants)),
+            ("group_thresholds", .array(r.groupThresholds.map { .object([("name", .string($0.name)), ("channels", .int($0.channels)), ("constants", .int($0.constants))]) })),
             ("weight_bits", .int(r.weightBits)),
             ("float32_weight_bits", .int(r.float32WeightBits)),
             ("connection_limit", r.limit.map(JSONValue.int) ?? .null),
@@ -132,6 +139,9 @@ enum ParamsCommand {
         }
         var out = "\(r.network), split \(r.split) (\(label(r.split)))\n\n" + table.render()
         out += "batch norm: \(batchNorms.count) layers, \(NumberFormat.grouped(batchNorms.reduce(0) { $0 + $1.parameters })) parameters (gamma, beta)\n"
+        if !r.groupThresholds.isEmpty {
+            out += "group thresholds: \(r.groupThresholds.count) group activations, \(NumberFormat.grouped(r.groupThresholdConstants)) per-channel constants (not in the total)\n"
+        }
         out += "total: \(NumberFormat.grouped(r.parameters)) parameters; weight memory \(NumberFormat.grouped(r.weightBits)) bits "
         out += "(\(NumberFormat.grouped(r.float32WeightBits)) as float32); memory saving \(NumberFormat.ratio(saving(r, unsplit))) "
         out += "against no split (\(NumberFormat.grouped(unsplit.parameters)))\n"
@@ -142,12 +152,12 @@ enum ParamsCommand {
     }
 
     static func summaryTable(_ reports: [ParameterReport], unsplit: ParameterReport, label: SplitLabels) -> String {
-        var table = TextTable(headers: ["configuration", "split", "parameters", "reduction", "memory saving", "weight bits", "layers > S"])
+        var table = TextTable(headers: ["configuration", "split", "parameters", "reduction", "memory saving", "weight bits", "group thresholds", "layers > S"])
         table.alignments[1] = .left
         for r in reports {
             table.append([label(r.split), r.split.description, NumberFormat.grouped(r.parameters),
                           NumberFormat.grouped(unsplit.parameters - r.parameters), NumberFormat.ratio(saving(r, unsplit)),
-                          NumberFormat.grouped(r.weightBits), r.limit == nil ? "-" : "\(r.exceeding.count)"])
+                          NumberFormat.grouped(r.weightBits), NumberFormat.grouped(r.groupThresholdConstants), r.limit == nil ? "-" : "\(r.exceeding.count)"])
         }
         return "\(reports[0].network)\n\n" + table.render()
     }

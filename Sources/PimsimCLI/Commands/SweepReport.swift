@@ -155,14 +155,15 @@ struct SweepColumns: Sendable {
     var csvHeader: String { columns.map { CSVWriter.escape($0.key) }.joined(separator: ",") + "\n" }
 
     /// The line template of the points of `v`'s geometry: a CSV line (RFC 4180, numbers at full
-    /// precision, ending in a newline) or a one-line JSON object (keys in column order).
-    func template(_ v: View, json: Bool) -> [Piece] {
+    /// precision, ending in a newline) or a one-line JSON object (keys in column order). With
+    /// `whole` (a geometry of one point, `v`), every cell is rendered: the template is `v`'s line.
+    func template(_ v: View, json: Bool, whole: Bool = false) -> [Piece] {
         var pieces: [Piece] = []
         var text = json ? "{" : ""
         for (i, column) in columns.enumerated() {
             if i > 0 { text += json ? ", " : "," }
             if json { text += quotedKeys[i] + ": " }
-            if column.perGeometry {
+            if column.perGeometry || whole {
                 text += json ? Self.json(column.cell(v)) : Self.csv(column.cell(v))
                 continue
             }

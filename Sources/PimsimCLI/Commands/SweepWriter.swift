@@ -79,7 +79,7 @@ struct SweepWriter {
         for (k, p) in block.points.enumerated() {
             let view = columns.view(p, in: block)
             if lines {
-                if template?.geometry != p.geometry { template = (p.geometry, columns.template(view, json: json)) }
+                if template?.geometry != p.geometry { template = (p.geometry, columns.template(view, json: json, whole: columns.space.costCount == 1)) }
                 if json, k > 0 { out.text += SweepJSON.separator(k) }
                 columns.line(view, template!.pieces, json: json, into: &out.text)
             }

@@ -31,7 +31,7 @@ enum TrainCommand {
         """,
         examples: [
             ("pimsim train --model lenet5 --quant twn --epochs 15 --augment crop --pad 2 -o lenet5-twn.json", "LeNet-5 with TWN weights on the built-in MNIST subset (97-98 %)"),
-            ("pimsim train --model resnet20 --split 72 --quant xnor --epochs 3 --optimizer adam --lr 0.005 --batch 64 -o r20-xnor-72.json", "ResNet-20 split to 72, XNOR-Net baseline"),
+            ("pimsim train --model resnet20 --split 72 --quant stat --epochs 3 --optimizer adam --lr 0.025 --batch 32 -o r20-72.json", "ResNet-20 split to 72, TNN (docs/training.md, section 7)"),
             ("pimsim train --model resnet20 --quant stat --data cifar-10-batches-bin --augment crop-flip -o r20.json", "CIFAR-10 with augmentation"),
         ],
         options: [
@@ -48,6 +48,8 @@ enum TrainCommand {
             OptionSpec("--weight-decay", value: "X", help: "Weight decay on weights (default 5e-4; 0 turns it off)."),
             OptionSpec("--beta", value: "X", help: "Statistical-scaling β for --quant stat (default 0.05)."),
             OptionSpec("--act-threshold", value: "T", help: "Thresholding factor τ of ternary inputs, δ = τ max|x| (default 0.03)."),
+            OptionSpec("--group-threshold", value: "D", help: "Threshold δ of split layers' ternary group activations on their batch-normalised input (default 0.5; tau: τ max|x| as --act-threshold)."),
+            OptionSpec("--recalibrate", value: "N", help: "At the end of every epoch, recompute batch-norm statistics and activation thresholds from N training images with the epoch's final weights (default 4000; 0 keeps the running averages)."),
             OptionSpec("--first-last", value: "P", help: "First and last weighted layer: quantised (as --quant) or float (default quantised)."),
             OptionSpec("--layer-quant", value: "L=Q,...", help: "Per-layer quantiser overrides, e.g. conv1=float,fc=twn."),
             OptionSpec("--augment", value: "A", help: "none, crop (pad + random crop) or crop-flip (+ horizontal flip) (default none for MNIST, crop-flip for CIFAR)."),
@@ -92,6 +94,15 @@ enum TrainCommand {
         options.schedule = LearningRateSchedule(rawValue: try args.choice("--schedule", LearningRateSchedule.allCases.map(\.rawValue), default: "cosine"))!
         options.weightDecay = Float(try nonNegative(args, "--weight-decay") ?? Double(options.weightDecay))
         options.thresholdingFactor = Float(try args.positiveDouble("--act-threshold") ?? Double(options.thresholdingFactor))
+        if let text = args.value("--group-threshold") {
+            if text == "tau" { options.groupThreshold = nil } else {
+                guard let d = Float(text), d.isFinite, d >= 0 else {
+                    throw InputError(location: "--group-threshold", expected: "a number >= 0 or tau", found: "\"\(text)\"")
+                }
+                options.groupThreshold = d
+            }
+        }
+        options.recalibrationImages = try args.int("--recalibrate", min: 0) ?? options.recalibrationImages
         options.seed = UInt64(try args.int("--seed", min: 0) ?? 1)
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")
@@ -120,9 +131,9 @@ enum TrainCommand {
         }
         let given = args.values.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + args.flags.sorted()
         let notes = ["command": (["pimsim", "train"] + given).joined(separator: " "),
-                     "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads",
+                     "optimizer": "\(options.optimizer.rawValue), lr \(options.learningRate), \(options.schedule.rawValue) schedule, batch \(options.batchSize), weight decay \(options.weightDecay), \(options.workers) threads, statistics recalibrated on \(min(options.recalibrationImages, dataset.trainCount)) images",
                      "quantizer": quantName, "split": specs[0].description, "seed": "\(options.seed)", "epochs": "\(options.epochs)",
-                     "thresholding_factor": "\(options.thresholdingFactor)", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
+                     "thresholding_factor": "\(options.thresholdingFactor)", "group_threshold": options.groupThreshold.map { "\($0)" } ?? "tau", "float_test_accuracy": "\(trainer.floatTestAccuracy())"]
         // Export folds batch norm and packs weights, then the integer evaluator re-runs the test
         // set (tens of seconds on ResNet-20): both say so on stderr.
         io.progress("exporting \(plan.graph.name): folding batch norm into thresholds, packing ternary weights")
@@ -131,6 +142,9 @@ enum TrainCommand {
         try NetJSON.write(graph, to: output)
         io.progress("wrote \(output)")
         io.print("test accuracy \(percent(result.accuracy)) (\(result.correct)/\(result.total), integer evaluation of \(output))")
+        if ChanceLevel.isNearChance(result.accuracy, classes: dataset.classes) {
+            io.progress("warning: test accuracy \(percent(result.accuracy)) is within \(NumberFormat.fixed(ChanceLevel.margin * 100, 0)) points of chance (\(percent(ChanceLevel.chance(classes: dataset.classes))) for \(dataset.classes) classes): the network has not learned; train longer (--epochs) or change --lr (docs/training.md)")
+        }
     }
 
     static func nonNegative(_ args: ParsedArguments, _ name: String) throws -> Double? {

@@ -22,6 +22,16 @@ public struct LayerParameterCount: Equatable, Sendable {
     public let exceedsLimit: Bool?
 }
 
+/// The comparator thresholds of one group activation (`X.group_act`) of a split layer.
+public struct GroupThresholdCount: Equatable, Sendable {
+    public let name: String
+    public let channels: Int
+    /// Thresholds stored for the activation: the lengths of its `low` and `high` lists (ternary)
+    /// or of its one list (sign) when it carries trained thresholds; otherwise what `pimsim train`
+    /// exports, one per channel per comparator (2 x channels for ternary, channels for sign).
+    public let constants: Int
+}
+
 /// Parameter accounting of a whole network.
 public struct ParameterReport: Equatable, Sendable {
     public let network: String
@@ -29,6 +39,12 @@ public struct ParameterReport: Equatable, Sendable {
     /// The connection limit `exceedsLimit` was checked against, if any.
     public let limit: Int?
     public let layers: [LayerParameterCount]
+    /// Thresholds of the split layers' group activations: per-channel constants that are neither
+    /// weights nor parameters in seed 000's count, reported apart from `parameters`.
+    public let groupThresholds: [GroupThresholdCount]
+
+    /// Sum of `groupThresholds` constants.
+    public var groupThresholdConstants: Int { groupThresholds.reduce(0) { $0 + $1.constants } }
 
     public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
     public var weightBits: Int { layers.reduce(0) { $0 + $1.weightBits } }
@@ -38,11 +54,22 @@ public struct ParameterReport: Equatable, Sendable {
 }
 
 public enum ParameterAccounting {
-    /// Counts the parameters of every layer of `graph`.
+    /// Counts the parameters of every layer of `graph`, and apart from them the thresholds of its
+    /// group activations. A batch norm before a group activation (`X.group_bn`, which
+    /// `pimsim train` adds and folds into the activation's thresholds) is not counted as
+    /// parameters: its γ and β become those thresholds.
     /// - Parameter limit: flag weighted layers with more connections than this (array rows or S).
     public static func report(for graph: Graph, split: SplitSpec = .none, limit: Int? = nil) -> ParameterReport {
         var layers: [LayerParameterCount] = []
+        var thresholds: [GroupThresholdCount] = []
         for (index, node) in graph.nodes.enumerated() {
+            if node.name.hasSuffix(NetworkSplitter.groupBatchNormSuffix) { continue }
+            if node.name.hasSuffix(NetworkSplitter.groupActivationSuffix), case .activation(let f) = node.operation, f == .ternary || f == .sign {
+                let channels = graph.shapes[index].channels
+                let stored = node.data.thresholds.map { f == .sign ? $0.high.count : $0.low.count + $0.high.count }
+                thresholds.append(GroupThresholdCount(name: node.name, channels: channels, constants: stored ?? (f == .sign ? 1 : 2) * channels))
+                continue
+            }
             if let g = graph.layerGeometry(at: index) {
                 let bits = g.weightCount * g.precision.weights.storageBits
                 layers.append(LayerParameterCount(
@@ -57,6 +84,6 @@ public enum ParameterAccounting {
                     parameters: 2 * channels, weights: 0, weightBits: 0, float32WeightBits: 0, exceedsLimit: nil))
             }
         }
-        return ParameterReport(network: graph.name, split: split, limit: limit, layers: layers)
+        return ParameterReport(network: graph.name, split: split, limit: limit, layers: layers, groupThresholds: thresholds)
     }
 }

@@ -8,7 +8,9 @@
 /// 3. a pointwise convolution `<name>.pw` (1x1, Cout -> Cout, g0 groups) that mixes the groups,
 ///    carrying the original bias. Consumers of the original node now read `<name>.pw`.
 /// No batch norm is added: seed 000's parameter reductions (6,656 / 140,800 / 186,624 / 210,816)
-/// are exactly grouped plus pointwise weights.
+/// are exactly grouped plus pointwise weights. (`pimsim train` puts one, `<name>.group_bn`, before
+/// the group activation while training and folds it into that activation's per-channel
+/// thresholds; `ParameterAccounting` counts those thresholds apart from the parameters.)
 ///
 /// Choosing m: for `N:S`, m = N/S, and both Cin/g0 and Cout/g0 must be multiples of m, or the
 /// split is an error. For `S`, m is the smallest integer >= n/S that divides Cin/g0 and Cout/g0,
@@ -23,16 +25,36 @@ public enum NetworkSplitter {
         public let graph: Graph
         /// Layers the spec selected that the channel counts did not allow to split, with why.
         public let unsplittable: [(layer: String, reason: String)]
+        /// The convolutions that were split, in graph order.
+        public let split: [SplitLayer]
     }
+
+    /// One convolution the split replaced by grouped convolution, group activation and pointwise
+    /// convolution.
+    public struct SplitLayer: Equatable, Sendable {
+        /// The original convolution's name, kept by the grouped convolution.
+        public let name: String
+        /// Connections per output of the original convolution (k*k*Cin/g0).
+        public let connections: Int
+        /// `<name>.group_act`, or nil when the layer's inputs are not quantised.
+        public let groupActivation: String?
+        /// `<name>.pw`.
+        public let pointwise: String
+    }
+
+    /// Suffixes of the nodes a split adds to layer `<name>`, and of the batch norm `pimsim train`
+    /// adds before the group activation.
+    public static let groupActivationSuffix = ".group_act", pointwiseSuffix = ".pw", groupBatchNormSuffix = ".group_bn"
 
     /// Applies `spec` to `graph`.
     /// - Throws: `InputError` if the graph carries trained weights (a trained network is trained
     ///   split), or if an `N:S` rule cannot be applied to a layer it selects.
     public static func split(_ graph: Graph, spec: SplitSpec) throws -> SplitOutcome {
-        if case .none = spec { return SplitOutcome(graph: graph, unsplittable: []) }
+        if case .none = spec { return SplitOutcome(graph: graph, unsplittable: [], split: []) }
         var renamed: [String: String] = [:]
         var nodes: [Node] = []
         var unsplittable: [(String, String)] = []
+        var split: [SplitLayer] = []
         for (index, original) in graph.nodes.enumerated() {
             var node = original
             node.inputs = node.inputs.map { renamed[$0] ?? $0 }
@@ -61,17 +83,21 @@ public enum NetworkSplitter {
             node.operation = .conv2d(grouped)
             nodes.append(node)
             var last = node.name
+            var groupActivation: String?
             if let function = mixingActivation(for: node.precision!.inputs) {
-                nodes.append(Node(name: node.name + ".group_act", operation: .activation(function), inputs: [last]))
-                last = node.name + ".group_act"
+                groupActivation = node.name + groupActivationSuffix
+                nodes.append(Node(name: groupActivation!, operation: .activation(function), inputs: [last]))
+                last = groupActivation!
             }
             let pointwise = Conv2DAttributes(outChannels: conv.outChannels, kernel: 1, stride: 1, padding: 0, groups: conv.groups, bias: conv.bias)
-            nodes.append(Node(name: node.name + ".pw", operation: .conv2d(pointwise), inputs: [last], precision: node.precision))
-            renamed[node.name] = node.name + ".pw"
+            let pointwiseName = node.name + pointwiseSuffix
+            nodes.append(Node(name: pointwiseName, operation: .conv2d(pointwise), inputs: [last], precision: node.precision))
+            renamed[node.name] = pointwiseName
+            split.append(SplitLayer(name: node.name, connections: geometry.connections, groupActivation: groupActivation, pointwise: pointwiseName))
         }
         let outputName = graph.nodes[graph.outputIndex].name
-        let split = try graph.replacingNodes(nodes, output: renamed[outputName] ?? outputName)
-        return SplitOutcome(graph: split, unsplittable: unsplittable)
+        let splitGraph = try graph.replacingNodes(nodes, output: renamed[outputName] ?? outputName)
+        return SplitOutcome(graph: splitGraph, unsplittable: unsplittable, split: split)
     }
 
     /// The `N:S` rules of `spec` that select no splittable layer of `graph` (a convolution with a

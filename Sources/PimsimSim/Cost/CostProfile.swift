@@ -25,6 +25,21 @@ public struct CostProfile: Equatable, Sendable {
         public let adcs: Int
         /// The layer's ADC resolution (0 for a comparator read-out).
         public let adcBits: Int
+
+        /// A layer whose schedule counts one inference as `events` (busy cycles and bit-hops
+        /// aside), priced for `inferences`.
+        init(events oneInference: EventCounts, travellingBits: Double, timing: LayerTiming, adcs: Int, adcBits: Int, inferences: Int) {
+            let events = oneInference.scaled(by: Double(inferences))
+            var counts = [Double](repeating: 0, count: CostProfile.actions.count)
+            for (a, action) in CostProfile.actions.enumerated() where a != CostProfile.busy && a != CostProfile.hops {
+                counts[a] = events.count(action)
+            }
+            self.counts = counts
+            adcConversions = events.adcConversionsByBits.count == 1
+                ? events.adcConversionsByBits.map { Conversions(bits: $0.key, count: $0.value) }
+                : events.adcConversionsByBits.sorted { $0.key < $1.key }.map { Conversions(bits: $0.key, count: $0.value) }
+            (self.travellingBits, self.timing, self.adcs, self.adcBits) = (travellingBits, timing, adcs, adcBits)
+        }
     }
 
     public let layers: [Layer]
@@ -51,23 +66,21 @@ public struct CostProfile: Equatable, Sendable {
 
     /// The profile of `mapping` (scheduled as `schedule`) for `inferences` inferences.
     public init(_ mapping: NetworkMapping, schedule: NetworkSchedule, instances: Instances, inferences: Int) {
-        let n = Double(inferences)
-        let actions = Self.actions
-        var layers: [Layer] = []
-        layers.reserveCapacity(mapping.layers.count)
-        var totals = [Double](repeating: 0, count: actions.count)
+        let layers = mapping.layers.enumerated().map { i, m in
+            Layer(events: schedule.layers[i].events, travellingBits: schedule.travellingBits[i], timing: LayerTiming(m), adcs: m.allADCs,
+                  adcBits: m.readout.adcBits, inferences: inferences)
+        }
+        self.init(layers: layers, mode: schedule.mode, instances: instances, inferences: inferences)
+    }
+
+    /// The profile of `layers` (each for `inferences` inferences).
+    init(layers: [Layer], mode: ScheduleMode, instances: Instances, inferences: Int) {
+        var totals = [Double](repeating: 0, count: Self.actions.count)
         var resolutions: [Int] = []
-        for (i, m) in mapping.layers.enumerated() {
-            let events = schedule.layers[i].events.scaled(by: n)
-            var counts = [Double](repeating: 0, count: actions.count)
-            for (a, action) in actions.enumerated() where a != Self.busy && a != Self.hops {
-                counts[a] = events.count(action)
-                totals[a] += counts[a]
-            }
-            let conversions = events.adcConversionsByBits.sorted { $0.key < $1.key }.map { Conversions(bits: $0.key, count: $0.value) }
-            for bits in [m.readout.adcBits] + conversions.map(\.bits) where !resolutions.contains(bits) { resolutions.append(bits) }
-            layers.append(Layer(counts: counts, adcConversions: conversions, travellingBits: schedule.travellingBits[i], timing: LayerTiming(m),
-                                adcs: m.allADCs, adcBits: m.readout.adcBits))
+        for layer in layers {
+            for a in totals.indices { totals[a] += layer.counts[a] }
+            if !resolutions.contains(layer.adcBits) { resolutions.append(layer.adcBits) }
+            for c in layer.adcConversions where !resolutions.contains(c.bits) { resolutions.append(c.bits) }
         }
         resolutions.sort()
         var conversionsAt = [Double](repeating: 0, count: resolutions.count), adcsAt = conversionsAt
@@ -78,7 +91,7 @@ public struct CostProfile: Equatable, Sendable {
             travelling += layer.travellingBits
         }
         self.layers = layers
-        mode = schedule.mode
+        self.mode = mode
         self.inferences = inferences
         self.instances = instances
         timings = layers.map(\.timing)
@@ -87,6 +100,11 @@ public struct CostProfile: Equatable, Sendable {
         self.conversionsAt = conversionsAt
         self.adcsAt = adcsAt
         travellingBits = travelling
+    }
+
+    /// ADC conversions of all inferences, all layers.
+    public var adcConversions: Double {
+        layers.reduce(0) { total, layer in layer.adcConversions.reduce(total) { $0 + $1.count } }
     }
 
     /// Profiles are equal when their layers, mode, inferences and instances are.

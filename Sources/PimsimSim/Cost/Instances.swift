@@ -14,12 +14,19 @@ public struct Instances: Equatable, Sendable {
     public let adcs: Int
 
     public init(_ mapping: NetworkMapping, config: HardwareConfig) {
-        arrays = mapping.layers.reduce(0) { $0 + $1.allArrays }
+        self.init(arrays: mapping.layers.reduce(0) { $0 + $1.allArrays }, senseAmps: mapping.layers.reduce(0) { $0 + $1.allSenseAmps },
+                  adcsByLayer: mapping.layers.map(\.allADCs), config: config)
+    }
+
+    /// The instances of layers that together take `arrays` arrays and `senseAmps` sense
+    /// amplifiers, with `adcsByLayer` ADCs, on `config`.
+    init(arrays: Int, senseAmps: Int, adcsByLayer: [Int], config: HardwareConfig) {
+        self.arrays = arrays
         rows = arrays * config.arrayRows
         columns = arrays * config.arrayColumns
         cells = rows * config.arrayColumns
-        senseAmps = mapping.layers.reduce(0) { $0 + $1.allSenseAmps }
-        adcsByLayer = mapping.layers.map(\.allADCs)
+        self.senseAmps = senseAmps
+        self.adcsByLayer = adcsByLayer
         adcs = adcsByLayer.reduce(0, +)
         (macros, tiles) = Instances.organise(arrays: arrays, arraysPerMacro: Int(config.arraysPerMacro.value), macrosPerTile: Int(config.macrosPerTile.value))
     }

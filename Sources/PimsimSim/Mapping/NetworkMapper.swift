@@ -26,8 +26,32 @@ public struct MappingPlan: Sendable {
     let graph: Graph
     let layers: [LayerGeometry]
     let chains: [NetworkMapper.Chain]
+    /// Each layer's densities measured in the graph's data (nil: the config's assumption).
+    let measured: [NetworkMapper.MeasuredDensities]
     /// Nodes run by the digital units (not folded into a read-out), with their owner layer.
     let digitalNodes: [(node: Int, owner: Int)]
+
+    /// What each layer's mapping and schedule depend on besides the config: layers with equal
+    /// keys (in this graph or another split of it) map to the same arrays, counts and times on
+    /// any config, though their names differ.
+    var layerKeys: [LayerKey] {
+        zip(layers, zip(chains, measured)).map { g, cm in
+            LayerKey(operation: g.operation, precision: g.precision, input: g.input, output: g.output,
+                     residual: cm.0.residual, activation: cm.0.activation, measured: cm.1)
+        }
+    }
+}
+
+/// Everything `NetworkMapper.mapLayer` and `Scheduler.schedule` read of a layer but its name
+/// and node index (`MappingPlan.layerKeys`).
+struct LayerKey: Hashable, Sendable {
+    let operation: PimsimCore.Operation
+    let precision: LayerPrecision
+    let input: TensorShape
+    let output: TensorShape
+    let residual: Bool
+    let activation: ActivationFunction?
+    let measured: NetworkMapper.MeasuredDensities
 }
 
 /// Maps every weighted layer of a (split) graph onto the arrays of a `HardwareConfig`.
@@ -59,30 +83,57 @@ public enum NetworkMapper {
             guard !folded.contains(i), !graph.nodes[i].operation.isWeighted, let o = owner[i] else { return nil }
             return (i, o)
         }
-        return MappingPlan(graph: graph, layers: layers, chains: chains, digitalNodes: digital)
+        let measured = layers.map { MeasuredDensities(graph.nodes[$0.nodeIndex].data) }
+        return MappingPlan(graph: graph, layers: layers, chains: chains, measured: measured, digitalNodes: digital)
+    }
+
+    /// A layer's densities from trained data (weights, or measured statistics), if it has them.
+    struct MeasuredDensities: Hashable, Sendable {
+        var weight: Double?
+        var input: Double?
+
+        init(_ data: NodeData) {
+            weight = data.weights?.density ?? data.statistics?.weightDensity
+            input = data.statistics?.inputDensity
+        }
     }
 
     /// Maps a prepared graph on `config`.
     public static func map(_ plan: MappingPlan, on config: HardwareConfig) throws -> NetworkMapping {
-        let graph = plan.graph
         var layers: [LayerMapping] = []
         layers.reserveCapacity(plan.layers.count)
         var cells = 0
-        for (geometry, chain) in zip(plan.layers, plan.chains) {
-            let layer = try mapLayer(geometry, graph: graph, chain: chain, config: config)
-            // Each layer's cells are bounded in mapLayer; the network's must be too (Instances sums them).
-            guard let total = SizeLimits.sum(cells, layer.arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
-                throw cellLimitError(geometry, config: config)
-            }
-            cells = total
+        for i in plan.layers.indices {
+            let layer = try mapLayer(plan, i, config: config)
+            try addCells(layer.arrays, to: &cells, layer: plan.layers[i], config: config)
             layers.append(layer)
         }
-        let digital = plan.digitalNodes.compactMap { i, o -> DigitalStep? in
-            digitalStep(graph, index: i, config: config).map {
+        return NetworkMapping(layers: layers, digital: digitalSteps(plan, accumulatorBits: Int(config.accumulatorBits.value)))
+    }
+
+    /// Adds a layer's `arrays` to the network's `cells`: each layer's cells are bounded in
+    /// mapLayer; the network's must be too (Instances sums them).
+    @inline(__always)
+    static func addCells(_ arrays: Int, to cells: inout Int, layer: LayerGeometry, config: HardwareConfig) throws {
+        guard let total = SizeLimits.sum(cells, arrays * config.arrayRows * config.arrayColumns, limit: SizeLimits.cells) else {
+            throw cellLimitError(layer, config: config)
+        }
+        cells = total
+    }
+
+    /// Layer `index` of `plan` on `config`.
+    static func mapLayer(_ plan: MappingPlan, _ index: Int, config: HardwareConfig) throws -> LayerMapping {
+        try mapLayer(plan.layers[index], chain: plan.chains[index], measured: plan.measured[index], config: config)
+    }
+
+    /// The digital units' steps of `plan` on a config of `accumulatorBits` (all they depend on).
+    static func digitalSteps(_ plan: MappingPlan, accumulatorBits: Int) -> [DigitalStep] {
+        let graph = plan.graph
+        return plan.digitalNodes.compactMap { i, o -> DigitalStep? in
+            digitalStep(graph, index: i, accumulatorBits: accumulatorBits).map {
                 DigitalStep(name: graph.nodes[i].name, ownerLayer: o, operations: $0.operations, readBits: $0.readBits, writeBits: $0.writeBits)
             }
         }
-        return NetworkMapping(layers: layers, digital: digital)
     }
 
     // MARK: read-out chain
@@ -123,7 +174,7 @@ public enum NetworkMapper {
 
     // MARK: one layer
 
-    static func mapLayer(_ g: LayerGeometry, graph: Graph, chain: Chain, config: HardwareConfig) throws -> LayerMapping {
+    static func mapLayer(_ g: LayerGeometry, chain: Chain, measured: MeasuredDensities, config: HardwareConfig) throws -> LayerMapping {
         let R = config.arrayRows, C = config.arrayColumns
         let v = Int(config.inputBitsPerCycle.value)
         let signedInputs: Bool
@@ -189,14 +240,12 @@ public enum NetworkMapper {
         let outputBits = comparators == 2 ? 2 : (comparators == 1 ? 1 : Int(config.accumulatorBits.value))
 
         // Densities: trained data when present, else the config's assumptions.
-        let data = graph.nodes[g.nodeIndex].data
         var weightDensity = config.assumedWeightDensity.value, weightSource = DensitySource.assumed
-        if let w = data.weights { (weightDensity, weightSource) = (w.density, .measured) }
-        else if let d = data.statistics?.weightDensity { (weightDensity, weightSource) = (d, .measured) }
+        if let d = measured.weight { (weightDensity, weightSource) = (d, .measured) }
         if case .binary = g.precision.weights { weightDensity = 1 }
         var inputDensity = signedInputs ? config.assumedInputDensity.value : config.assumedInputBitDensity.value
         var inputSource = DensitySource.assumed
-        if signedInputs, let d = data.statistics?.inputDensity { (inputDensity, inputSource) = (d, .measured) }
+        if signedInputs, let d = measured.input { (inputDensity, inputSource) = (d, .measured) }
         if case .binary = g.precision.inputs { inputDensity = 1 }
 
         return LayerMapping(
@@ -279,13 +328,13 @@ public enum NetworkMapper {
 
     /// Additions/comparisons and buffer traffic of a node run by the digital units, or nil if
     /// it costs nothing (input, flatten, shortcut: addressing only; batch norm: folded).
-    static func digitalStep(_ graph: Graph, index: Int, config: HardwareConfig) -> (operations: Int, readBits: Int, writeBits: Int)? {
+    static func digitalStep(_ graph: Graph, index: Int, accumulatorBits: Int) -> (operations: Int, readBits: Int, writeBits: Int)? {
         let node = graph.nodes[index]
         let output = graph.shapes[index]
         let inputs = graph.inputShapes(of: index)
-        let inBits = node.inputs.compactMap { graph.index(of: $0) }.map { valueBits(graph, $0, config: config) }
+        let inBits = node.inputs.compactMap { graph.index(of: $0) }.map { valueBits(graph, $0, accumulatorBits: accumulatorBits) }
         let readBits = zip(inputs, inBits).reduce(0) { $0 + $1.0.count * $1.1 }
-        let writeBits = output.count * valueBits(graph, index, config: config)
+        let writeBits = output.count * valueBits(graph, index, accumulatorBits: accumulatorBits)
         switch node.operation {
         case .pool(let p):
             return (output.count * (p.kernel * p.kernel - 1), readBits, writeBits)
@@ -308,24 +357,24 @@ public enum NetworkMapper {
     /// Bits stored per value of node `index`'s output: 2 after a ternary activation, 1 after
     /// sign, the input precision for the network input, passed through by data-movement nodes,
     /// else the accumulator width.
-    static func valueBits(_ graph: Graph, _ index: Int, config: HardwareConfig) -> Int {
+    static func valueBits(_ graph: Graph, _ index: Int, accumulatorBits: Int) -> Int {
         let node = graph.nodes[index]
         switch node.operation {
         case .activation(.ternary): return 2
         case .activation(.sign): return 1
         case .input:
             let firstLayer = graph.consumers(of: index).compactMap { graph.nodes[$0].precision }.first
-            return firstLayer?.inputs.storageBits ?? Int(config.accumulatorBits.value)
+            return firstLayer?.inputs.storageBits ?? accumulatorBits
         case .flatten, .shortcut:
-            return passThrough(graph, index, config: config)
+            return passThrough(graph, index, accumulatorBits: accumulatorBits)
         case .pool(let p) where p.kind == .max:
-            return passThrough(graph, index, config: config)
+            return passThrough(graph, index, accumulatorBits: accumulatorBits)
         default:
-            return Int(config.accumulatorBits.value)
+            return accumulatorBits
         }
     }
 
-    private static func passThrough(_ graph: Graph, _ index: Int, config: HardwareConfig) -> Int {
-        graph.nodes[index].inputs.first.flatMap { graph.index(of: $0) }.map { valueBits(graph, $0, config: config) } ?? Int(config.accumulatorBits.value)
+    private static func passThrough(_ graph: Graph, _ index: Int, accumulatorBits: Int) -> Int {
+        graph.nodes[index].inputs.first.flatMap { graph.index(of: $0) }.map { valueBits(graph, $0, accumulatorBits: accumulatorBits) } ?? accumulatorBits
     }
 }

@@ -54,6 +54,14 @@ public struct EventCounts: Equatable, Sendable {
         return s
     }
 
+    /// Adds the work of a digital step charged to the layer these are the counts of.
+    @inline(__always)
+    mutating func charge(_ step: DigitalStep) {
+        digitalAdditions += Double(step.operations)
+        bufferReadBits += Double(step.readBits)
+        bufferWriteBits += Double(step.writeBits)
+    }
+
     public static func + (a: EventCounts, b: EventCounts) -> EventCounts {
         var s = a
         s.arrayActivations += b.arrayActivations; s.wordlineDrives += b.wordlineDrives

@@ -1,6 +1,6 @@
 /// Event counts and timing of one layer for one inference.
 public struct LayerSchedule: Equatable, Sendable {
-    public let events: EventCounts
+    public internal(set) var events: EventCounts
     /// One array step: evaluate and read out (ns).
     public let stepNS: Double
     /// Loading the layer's inputs from and storing its outputs to the global buffer (ns; 0
@@ -84,17 +84,10 @@ public struct LayerTiming: Equatable, Sendable {
 public enum Scheduler {
     public static func schedule(_ mapping: NetworkMapping, config: HardwareConfig) -> NetworkSchedule {
         var layers = mapping.layers.map { schedule($0, config: config) }
-        var travelling = zip(mapping.layers, layers).map { m, l in
-            l.events.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? m.uniqueInputBits : 0)
-        }
+        var travelling = zip(mapping.layers, layers).map { m, l in travellingBits(m, l.events, config: config) }
         for step in mapping.digital {
-            var e = EventCounts()
-            e.digitalAdditions = Double(step.operations)
-            e.bufferReadBits = Double(step.readBits)
-            e.bufferWriteBits = Double(step.writeBits)
             travelling[step.ownerLayer] += Double(step.writeBits)
-            let l = layers[step.ownerLayer]
-            layers[step.ownerLayer] = LayerSchedule(events: l.events + e, stepNS: l.stepNS, transferNS: l.transferNS, steps: l.steps, latencyNS: l.latencyNS)
+            layers[step.ownerLayer].events.charge(step)
         }
         let total = layers.reduce(0) { $0 + $1.latencyNS }
         let interval = config.scheduleMode == .pipelined ? (layers.map(\.latencyNS).max() ?? 0) : total
@@ -142,6 +135,13 @@ public enum Scheduler {
         let latency = timing.latencyNS(stepNS: stepNS, transferNS: transfer)
         e.busyCycles = timing.busyCycles(stepNS: stepNS, cycleNS: config.arrayCycleNS.value)
         return LayerSchedule(events: e, stepNS: stepNS, transferNS: transfer, steps: timing.steps, latencyNS: latency)
+    }
+
+    /// Bits a layer's own read-out sends over the interconnect (its outputs, and its inputs
+    /// with `inputs_and_outputs` traffic), before the digital steps charged to it.
+    @inline(__always)
+    static func travellingBits(_ m: LayerMapping, _ events: EventCounts, config: HardwareConfig) -> Double {
+        events.bufferWriteBits + (config.interconnectTraffic == .inputsAndOutputs ? m.uniqueInputBits : 0)
     }
 
     /// Time to load a layer's input values (each once: G x W, no column-tile copies) and store its

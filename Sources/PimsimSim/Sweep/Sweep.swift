@@ -21,14 +21,14 @@ public struct SweepMetrics: Equatable, Sendable {
         (self.adcConversions, self.energyPJ, self.areaMM2, self.latencyNS, self.intervalNS) = (adcConversions, energyPJ, areaMM2, latencyNS, intervalNS)
     }
 
-    /// The metrics of a design priced at `totals`.
-    public init(network: SplitNetwork, design: MappedDesign, totals: CostTotals) {
+    /// The metrics of a design (`profile`) priced at `totals`.
+    public init(network: SplitNetwork, profile: CostProfile, totals: CostTotals) {
         parameters = network.parameters
         macs = network.macs
-        arrays = design.profile.instances.arrays
-        adcs = design.profile.instances.adcs
-        senseAmps = design.profile.instances.senseAmps
-        adcConversions = design.adcConversions
+        arrays = profile.instances.arrays
+        adcs = profile.instances.adcs
+        senseAmps = profile.instances.senseAmps
+        adcConversions = profile.adcConversions
         energyPJ = totals.energyPJ
         areaMM2 = totals.areaMM2
         latencyNS = totals.latencyNS
@@ -69,8 +69,6 @@ public struct SweepPointResult: Sendable {
 public struct SweepGeometry: Sendable {
     /// Its position (cost-side indices 0).
     public let point: DesignPoint
-    /// The config it was mapped on.
-    public let config: HardwareConfig
 }
 
 /// Consecutive points that could not be built, with why: a whole geometry (its mapping failed,
@@ -93,8 +91,9 @@ public struct SweepBlock: Sendable {
 }
 
 /// Evaluates a design space (docs/sweep.md, "Evaluation"): each geometry is split, mapped and
-/// scheduled once (`MappedDesign`), and each of its cost-side points priced from that profile
-/// (`CostModel.evaluate`) with its constants written into a vector. Ranges of points are
+/// scheduled once (its `CostProfile`, from layers its splits share: `LayerCache`), and each of
+/// its cost-side points priced from that profile (`CostModel.evaluate`) with its constants
+/// written into a vector. Ranges of points are
 /// evaluated in parallel blocks and handed on in order, so the output is the same whatever the
 /// number of cores, and memory does not grow with the number of points.
 public enum Sweep {
@@ -110,6 +109,11 @@ public enum Sweep {
         /// The constants' factors at each node and supply of the space, per hwconfig (nil without
         /// those axes: the config's own).
         let technologyFactors: [[[Double]]?]
+        /// Per network, its layers' `LayerKey`s numbered over all networks (equal layers of
+        /// different splits share a number, and so a `LayerCache` entry); empty for a split
+        /// that cannot be built.
+        let layerKeys: [[Int]]
+        let layerKeyCount: Int
 
         public init(_ graph: Graph, space: DesignSpace) {
             self.graph = graph
@@ -120,6 +124,15 @@ public enum Sweep {
             let constants = space.configs.map { CostConstants($0) }
             self.constants = constants
             slots = space.configs.indices.map { space.costSlots(hardware: $0, layout: constants[$0].layout) }
+            var numbers: [LayerKey: Int] = [:]
+            layerKeys = networks.map { network in
+                ((try? network.get())?.plan.layerKeys ?? []).map { key in
+                    if let n = numbers[key] { return n }
+                    numbers[key] = numbers.count
+                    return numbers.count - 1
+                }
+            }
+            layerKeyCount = numbers.count
             technologyFactors = space.technologies.map { configs in
                 space.technologyCount > 1 || space.nodes != nil || space.supplies != nil ? configs.map { CostConstants($0).factors } : nil
             }
@@ -174,57 +187,75 @@ public enum Sweep {
                 skipped.append(SkippedPoints(first: first, count: count, wholeGeometry: whole, reason: reason))
             }
         }
-        // The reference of consecutive geometries is usually the same (split and read-out are
-        // the innermost geometry axes): keep the last one.
-        var lastReference: (key: DesignPoint, design: MappedDesign?, network: SplitNetwork?)?
+        // Consecutive geometries usually differ in split and read-out only (the innermost
+        // geometry axes): they share a config per read-out, and with it the layers their splits
+        // have in common (`LayerCache`), and the reference.
+        var variant: DesignPoint?
+        var caches = [LayerCache?](repeating: nil, count: ReadoutChoice.allCases.count)
+        var reference: (profile: CostProfile, network: SplitNetwork)?
+        // Each network's digital steps, by accumulator width (all they depend on).
+        var digital: [Int: [[[DigitalStep]]?]] = [:]
+        func digitalSteps(_ n: Int, _ network: SplitNetwork, accumulatorBits bits: Int) -> [[DigitalStep]] {
+            if let steps = digital[bits]?[n] { return steps }
+            let steps = LayerCache.digitalSteps(network, accumulatorBits: bits)
+            digital[bits, default: Array(repeating: nil, count: plan.networks.count)][n] = steps
+            return steps
+        }
         var i = range.lowerBound
         while i < range.upperBound {
             let g = space.geometry(of: i)
             let end = min(range.upperBound, (g + 1) * space.costCount)
             let p = space.point(g * space.costCount)
-            let network: SplitNetwork, design: MappedDesign, config: HardwareConfig
+            var key = p
+            (key.split, key.readout) = (0, 0)
+            if variant != key {
+                variant = key
+                caches = [LayerCache?](repeating: nil, count: ReadoutChoice.allCases.count)
+                let r = try? plan.networks[space.splits.count].get()
+                let adc = ReadoutChoice.allCases.firstIndex(of: .adc)!
+                caches[adc] = (try? space.configuration(for: p, readout: .adc)).map { LayerCache(config: $0, keys: plan.layerKeyCount) }
+                reference = nil
+                let none = space.splits.count
+                if let r, let cache = caches[adc],
+                   let profile = try? cache.profile(r, keys: plan.layerKeys[none], digital: digitalSteps(none, r, accumulatorBits: cache.accumulatorBits)) {
+                    reference = (profile, r)
+                }
+            }
+            let network: SplitNetwork, profile: CostProfile, file: String
             do {
                 network = try plan.networks[p.split].get()
-                config = try space.configuration(for: p)
-                design = try MappedDesign(network, on: config)
+                let c = ReadoutChoice.allCases.firstIndex(of: space.readouts[p.readout])!
+                let cache = try caches[c] ?? LayerCache(config: space.configuration(for: p), keys: plan.layerKeyCount)
+                caches[c] = cache
+                file = cache.file
+                profile = try cache.profile(network, keys: plan.layerKeys[p.split], digital: digitalSteps(p.split, network, accumulatorBits: cache.accumulatorBits))
             } catch {
                 skip(i, end - i, whole: true, (error as? SweepFailure)?.reason ?? "\(error)")
                 i = end
                 continue
             }
-            var key = p
-            (key.split, key.readout) = (0, 0)
-            if lastReference?.key != key {
-                let reference = try? plan.networks[space.splits.count].get()
-                let referenceDesign = reference.flatMap { r in
-                    (try? space.configuration(for: p, readout: .adc)).flatMap { try? MappedDesign(r, on: $0) }
-                }
-                lastReference = (key, referenceDesign, reference)
-            }
             let geometryIndex = geometries.count
-            geometries.append(SweepGeometry(point: p, config: config))
+            geometries.append(SweepGeometry(point: p))
             var constants = plan.constants[p.hardware]
             let slots = plan.slots[p.hardware]
-            let file = config.file ?? config.name
             let factors = plan.technologyFactors[p.hardware]
-            let referenceDesign = lastReference.flatMap { r in r.design.flatMap { d in r.network.map { (design: d, network: $0) } } }
             for j in i..<end {
                 let technology = space.setCostValues(of: j, slots: slots, in: &constants)
                 if let factors { constants.factors = factors[technology] }
-                let totals = CostModel.evaluate(design.profile, constants)
+                let totals = CostModel.evaluate(profile, constants)
                 do {
                     try totals.checkFinite(file: file)
                 } catch {
                     skip(j, 1, whole: false, "\(error)")
                     continue
                 }
-                var reference: SweepMetrics?
-                if let r = referenceDesign {
-                    let t = CostModel.evaluate(r.design.profile, constants)
-                    if (try? t.checkFinite(file: file)) != nil { reference = SweepMetrics(network: r.network, design: r.design, totals: t) }
+                var referenceMetrics: SweepMetrics?
+                if let r = reference {
+                    let t = CostModel.evaluate(r.profile, constants)
+                    if (try? t.checkFinite(file: file)) != nil { referenceMetrics = SweepMetrics(network: r.network, profile: r.profile, totals: t) }
                 }
-                points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: SweepMetrics(network: network, design: design, totals: totals),
-                                               reference: reference))
+                points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: SweepMetrics(network: network, profile: profile, totals: totals),
+                                               reference: referenceMetrics))
             }
             i = end
         }

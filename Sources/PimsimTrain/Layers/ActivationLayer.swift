@@ -3,8 +3,8 @@ import PimsimCore
 /// Element-wise activations.
 ///
 /// - ternary (seed 000, Algorithm 2, input ternarisation): δ = τ max|x| over the batch (τ the
-///   thresholding factor, 0.02-0.04 in seed 000); y = +1 if x > δ, -1 if x < -δ, else 0. Evaluation
-///   uses the running average of δ. Backward: straight-through with hardtanh's derivative,
+///   thresholding factor, 0.02-0.04 in seed 000), or a fixed δ (split layers' group activations);
+///   y = +1 if x > δ, -1 if x < -δ, else 0. Evaluation uses the running average of δ. Backward: straight-through with hardtanh's derivative,
 ///   dy/dx = 1 where |x| <= 1, else 0.
 /// - sign (XNOR-Net inputs): y = +1 if x >= 0 else -1; same straight-through backward.
 /// - relu: max(0, x). hardtanh: min(1, max(-1, x)), dy/dx = 1 where |x| < 1, else 0. identity: x.
@@ -14,11 +14,15 @@ final class ActivationLayer: Layer {
     let running: RunningStatistics?
     private(set) var batchThreshold: Float = 0
     private var input: [Float] = []
+    /// A constant δ instead of τ max|x| (the group activations of split layers, which read a
+    /// batch-normalised input).
+    let fixedThreshold: Float?
 
-    init(function: ActivationFunction, thresholdingFactor: Float, running: RunningStatistics?) {
+    init(function: ActivationFunction, thresholdingFactor: Float, running: RunningStatistics?, fixedThreshold: Float? = nil) {
         self.function = function
         self.thresholdingFactor = thresholdingFactor
         self.running = running
+        self.fixedThreshold = fixedThreshold
     }
 
     /// The threshold δ used in evaluation.
@@ -35,7 +39,10 @@ final class ActivationLayer: Layer {
                 switch function {
                 case .ternary:
                     let delta: Float
-                    if training {
+                    if let fixed = fixedThreshold {
+                        delta = fixed
+                        batchThreshold = fixed
+                    } else if training {
                         delta = thresholdingFactor * Reductions.maximumMagnitude(source, count)
                         batchThreshold = delta
                     } else {

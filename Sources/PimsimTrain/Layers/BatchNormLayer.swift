@@ -13,8 +13,10 @@ final class RunningStatistics: @unchecked Sendable {
         self.startsFromFirstBatch = startsFromFirstBatch
     }
 
-    func update(with batches: [[[Float]]]) {
-        let momentum = startsFromFirstBatch ? 1 : Self.momentum
+    /// Averages the workers' `batches` into the values with `chosen` momentum (nil: the default,
+    /// or 1 for the first update of statistics that start from their first batch).
+    func update(with batches: [[[Float]]], momentum chosen: Float? = nil) {
+        let momentum = chosen ?? (startsFromFirstBatch ? 1 : Self.momentum)
         startsFromFirstBatch = false
         for k in values.indices {
             for i in values[k].indices {

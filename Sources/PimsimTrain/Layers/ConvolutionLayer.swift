@@ -93,10 +93,8 @@ final class ConvolutionLayer: Layer {
                 for b0 in Swift.stride(from: 0, to: x.n, by: images) {
                     let count = min(images, x.n &- b0), positions = count &* plane
                     // Channels of each position together (NCHW -> NHWC), then packed.
-                    for image in 0..<count {
-                        let source = xp.baseAddress! + (b0 &+ image) &* g.channels &* inPlane, target = positionMajor + image &* inPlane &* g.channels
-                        for c in 0..<g.channels { for q in 0..<inPlane { target[q &* g.channels &+ c] = source[c &* inPlane &+ q] } }
-                    }
+                    Self.positionMajor(xp.baseAddress! + b0 &* g.channels &* inPlane, images: count, channels: g.channels, plane: inPlane,
+                                       into: positionMajor)
                     let packed = PackedTernaryMatrix(values: positionMajor, rows: count &* inPlane, columns: g.channels, low: -0.5, high: 0.5, threads: 1)
                     for group in 0..<groups {
                         let patches = groups == 1 && layout.isDirect
@@ -115,6 +113,38 @@ final class ConvolutionLayer: Layer {
             }
         }
         return out
+    }
+
+    /// NCHW -> NHWC: target[(image * plane + q) * channels + c] = source[(image * channels + c) * plane + q].
+    /// In 4 x 4 blocks (four channels at four positions: four vector loads, a transpose in
+    /// registers, four vector stores; SSE2 on baseline x86-64, NEON on arm64) where four channels
+    /// and four positions remain, element by element at the edges. One scalar store every
+    /// `channels` floats was 8 % of `ternaryForward` (measured).
+    static func positionMajor(_ source: UnsafePointer<Float>, images: Int, channels: Int, plane: Int, into target: UnsafeMutablePointer<Float>) {
+        let channels4 = channels & ~3, plane4 = plane & ~3
+        for image in 0..<images {
+            let from = source + image &* channels &* plane, to = target + image &* channels &* plane
+            for c in Swift.stride(from: 0, to: channels4, by: 4) {
+                let r0 = from + c &* plane, r1 = r0 + plane, r2 = r1 + plane, r3 = r2 + plane
+                for q in Swift.stride(from: 0, to: plane4, by: 4) {
+                    let a = load4(r0 + q), b = load4(r1 + q), x = load4(r2 + q), y = load4(r3 + q)
+                    store4(SIMD4(a[0], b[0], x[0], y[0]), to + (q &* channels &+ c))
+                    store4(SIMD4(a[1], b[1], x[1], y[1]), to + ((q &+ 1) &* channels &+ c))
+                    store4(SIMD4(a[2], b[2], x[2], y[2]), to + ((q &+ 2) &* channels &+ c))
+                    store4(SIMD4(a[3], b[3], x[3], y[3]), to + ((q &+ 3) &* channels &+ c))
+                }
+                for q in plane4..<plane { for k in 0..<4 { to[q &* channels &+ c &+ k] = from[(c &+ k) &* plane &+ q] } }
+            }
+            for c in channels4..<channels { for q in 0..<plane { to[q &* channels &+ c] = from[c &* plane &+ q] } }
+        }
+    }
+
+    @inline(__always) private static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) private static func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
     }
 
     /// Images per chunk for a K x plane im2col matrix per image.

@@ -100,8 +100,9 @@ extension GradientCheck {
     /// Forward output and backward gradient (for an upstream gradient of ones) of a ternary or
     /// sign activation on `values` (one image, one channel), in training mode: exposes the
     /// threshold δ = τ max|x| and the straight-through mask for hand-computed tests.
-    public static func activation(_ function: ActivationFunction, values: [Float], thresholdingFactor: Float) -> (output: [Float], gradient: [Float]) {
-        let layer = ActivationLayer(function: function, thresholdingFactor: thresholdingFactor, running: RunningStatistics([[0]]))
+    public static func activation(_ function: ActivationFunction, values: [Float], thresholdingFactor: Float, fixedThreshold: Float? = nil)
+        -> (output: [Float], gradient: [Float]) {
+        let layer = ActivationLayer(function: function, thresholdingFactor: thresholdingFactor, running: RunningStatistics([[0]]), fixedThreshold: fixedThreshold)
         let x = Tensor(n: 1, c: 1, h: 1, w: values.count, data: values)
         let y = layer.forward([x], training: true)
         let g = layer.backward(Tensor(n: 1, c: 1, h: 1, w: values.count, data: [Float](repeating: 1, count: values.count)))

@@ -25,7 +25,9 @@ final class Network: @unchecked Sendable {
     let batchNorms: [Int: (gamma: Parameter, beta: Parameter, running: RunningStatistics)]
     let thresholds: [Int: RunningStatistics]
 
-    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, rng: inout SeededGenerator) {
+    /// - Parameter groupThreshold: the fixed δ of the plan's group activations (on their batch-normalised
+    ///   input), or nil for τ max|x| like every other ternary activation.
+    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, groupThreshold: Float? = nil, rng: inout SeededGenerator) {
         let graph = plan.graph
         self.graph = graph
         inputIndices = graph.nodes.map { $0.inputs.map { graph.index(of: $0)! } }
@@ -38,7 +40,8 @@ final class Network: @unchecked Sendable {
             switch node.operation {
             case .conv2d, .linear:
                 let geometry = graph.layerGeometry(at: i)!
-                let std = (2 / Float(geometry.connections)).squareRoot()  // He et al. 2015 initialisation
+                let fanIn = plan.initConnections[node.name] ?? geometry.connections
+                let std = (2 / Float(fanIn)).squareRoot()  // He et al. 2015 initialisation
                 let w = Parameter((0..<geometry.weightCount).map { _ in rng.nextGaussian() * std }, workers: workerCount, decays: true,
                                   quantizer: plan.quantizers[node.name], outChannels: geometry.outChannels)
                 let b = geometry.hasBias ? Parameter([Float](repeating: 0, count: geometry.outChannels), workers: workerCount, decays: false) : nil
@@ -82,7 +85,9 @@ final class Network: @unchecked Sendable {
                 case .batchNorm:
                     let bn = batchNorms[i]!
                     return BatchNormLayer(gamma: bn.0, beta: bn.1, running: bn.2, worker: w)
-                case .activation(let f): return ActivationLayer(function: f, thresholdingFactor: thresholdingFactor, running: thresholds[i])
+                case .activation(let f):
+                    return ActivationLayer(function: f, thresholdingFactor: thresholdingFactor, running: thresholds[i],
+                                           fixedThreshold: plan.normalisedActivations.contains(node.name) ? groupThreshold : nil)
                 case .add: return AddLayer()
                 case .pool(let p): return PoolLayer(attributes: p)
                 case .globalAvgPool: return GlobalAvgPoolLayer()
@@ -131,12 +136,17 @@ final class Network: @unchecked Sendable {
 
     /// After a step: running statistics from the workers that ran, then re-quantised weights.
     func finishStep(activeWorkers: Int) {
+        updateStatistics(activeWorkers: activeWorkers, momentum: nil)
+        for p in parameters { p.requantize() }
+    }
+
+    /// Folds the workers' last batch statistics into the running ones (`momentum` nil: each's default).
+    func updateStatistics(activeWorkers: Int, momentum: Float?) {
         for (i, bn) in batchNorms {
-            bn.running.update(with: workers.prefix(activeWorkers).map { ($0.layers[i] as! BatchNormLayer).batchStatistics })
+            bn.running.update(with: workers.prefix(activeWorkers).map { ($0.layers[i] as! BatchNormLayer).batchStatistics }, momentum: momentum)
         }
         for (i, running) in thresholds {
-            running.update(with: workers.prefix(activeWorkers).map { [[($0.layers[i] as! ActivationLayer).batchThreshold]] })
+            running.update(with: workers.prefix(activeWorkers).map { [[($0.layers[i] as! ActivationLayer).batchThreshold]] }, momentum: momentum)
         }
-        for p in parameters { p.requantize() }
     }
 }

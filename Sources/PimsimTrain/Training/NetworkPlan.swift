@@ -6,6 +6,13 @@ public struct NetworkPlan: Sendable {
     public let graph: Graph
     /// Quantiser per weighted node name.
     public let quantizers: [String: WeightQuantizer]
+    /// The parts of split convolutions (grouped and pointwise), each mapped to the connections
+    /// per output of the convolution they replace: He initialisation uses that fan-in for both
+    /// (docs/training.md, "Split layers"); every other layer uses its own.
+    public let initConnections: [String: Int]
+    /// The group activations that read a group batch norm (`groupBatchNorm`): these may use a
+    /// fixed threshold (`TrainingOptions.groupThreshold`).
+    public let normalisedActivations: Set<String>
 
     /// Builds the graph for `model` on `input` images with `classes` outputs.
     /// - Parameters:
@@ -15,8 +22,11 @@ public struct NetworkPlan: Sendable {
     ///   - floatFirstLast: keep the first and the last weighted layer in float32.
     ///   - overrides: quantiser per layer name (before splitting; a split layer's grouped and
     ///     pointwise parts share it).
+    ///   - groupBatchNorm: put a batch norm `X.group_bn` between each split layer's grouped
+    ///     convolution and its group activation (docs/training.md, "Split layers"). The exporter
+    ///     folds it into the group activation's per-channel thresholds.
     public init(model: String, input: TensorShape, classes: Int, quantizer: WeightQuantizer, split: SplitSpec,
-                floatFirstLast: Bool = false, overrides: [String: WeightQuantizer] = [:]) throws {
+                floatFirstLast: Bool = false, overrides: [String: WeightQuantizer] = [:], groupBatchNorm: Bool = true) throws {
         let zoo: Graph
         do {
             zoo = try ModelZoo.network(named: model, input: input, classes: classes, binary: quantizer == .xnor)
@@ -41,13 +51,34 @@ public struct NetworkPlan: Sendable {
             if quantizer == .float && precision.inputs != .integer(bits: 8) { precision.inputs = .float32 }
             nodes[i].precision = precision
         }
-        let split = try NetworkSplitter.split(try zoo.replacingNodes(nodes), spec: split).graph
-        var quantizers: [String: WeightQuantizer] = [:]
-        for node in split.nodes where node.operation.isWeighted {
-            let base = node.name.hasSuffix(".pw") ? String(node.name.dropLast(3)) : node.name
-            quantizers[node.name] = chosen[base] ?? chosen[node.name] ?? quantizer
+        let outcome = try NetworkSplitter.split(try zoo.replacingNodes(nodes), spec: split)
+        var quantizers: [String: WeightQuantizer] = [:], initConnections: [String: Int] = [:]
+        for node in outcome.graph.nodes where node.operation.isWeighted {
+            quantizers[node.name] = chosen[node.name] ?? quantizer
         }
-        graph = split
+        for layer in outcome.split {
+            quantizers[layer.pointwise] = quantizers[layer.name]
+            initConnections[layer.name] = layer.connections
+            initConnections[layer.pointwise] = layer.connections
+        }
+        graph = groupBatchNorm ? try Self.insertingGroupBatchNorms(outcome) : outcome.graph
+        normalisedActivations = groupBatchNorm ? Set(outcome.split.compactMap(\.groupActivation)) : []
         self.quantizers = quantizers
+        self.initConnections = initConnections
+    }
+
+    /// `outcome.graph` with a batch norm `X.group_bn` before every group activation `X.group_act`.
+    static func insertingGroupBatchNorms(_ outcome: NetworkSplitter.SplitOutcome) throws -> Graph {
+        let activations = Set(outcome.split.compactMap(\.groupActivation))
+        var nodes: [Node] = []
+        for var node in outcome.graph.nodes {
+            if activations.contains(node.name) {
+                let bn = Node(name: node.inputs[0] + NetworkSplitter.groupBatchNormSuffix, operation: .batchNorm, inputs: node.inputs)
+                nodes.append(bn)
+                node.inputs = [bn.name]
+            }
+            nodes.append(node)
+        }
+        return try outcome.graph.replacingNodes(nodes)
     }
 }

@@ -24,6 +24,13 @@ public struct TrainingOptions: Sendable {
     public var seed: UInt64 = 1
     /// Worker threads, each taking a contiguous slice of every batch.
     public var workers: Int = 2
+    /// Training images whose training-mode forward passes, with each epoch's final weights,
+    /// replace the running batch-norm statistics and activation thresholds by their plain average
+    /// at the end of the epoch (0: keep the momentum averages). docs/training.md, "Statistics".
+    public var recalibrationImages: Int = 4_000
+    /// Threshold δ of split layers' ternary group activations on their batch-normalised input
+    /// (nil: τ max|x| like the other ternary activations). docs/training.md, "Split layers".
+    public var groupThreshold: Float? = 0.5
 
     public init() {}
 }
@@ -57,7 +64,8 @@ public final class Trainer {
         self.options = options
         rng = SeededGenerator(seed: options.seed)
         Self.keepLargeAllocationsInHeap()
-        network = Network(plan: plan, workers: options.workers, thresholdingFactor: options.thresholdingFactor, rng: &rng)
+        network = Network(plan: plan, workers: options.workers, thresholdingFactor: options.thresholdingFactor,
+                          groupThreshold: options.groupThreshold, rng: &rng)
     }
 
     /// Runs all epochs; `progress` is called after every batch and at the end of every epoch.
@@ -87,11 +95,42 @@ public final class Trainer {
                                           loss: lossSum / Double(b + 1), accuracy: Double(correct) / Double(seen), imagesPerSecond: rate,
                                           secondsLeft: Double(totalSteps - step - 1) * elapsed / Double(step + 1), testAccuracy: nil))
             }
+            if options.recalibrationImages > 0 { recalibrateStatistics(images: options.recalibrationImages) }
             let elapsed = Date().timeIntervalSince(start)
             progress(TrainingProgress(epoch: epoch + 1, epochs: options.epochs, batch: batches, batches: batches,
                                       loss: lossSum / Double(batches), accuracy: Double(correct) / Double(seen),
                                       imagesPerSecond: Double((epoch + 1) * n) / max(elapsed, 1e-9),
                                       secondsLeft: elapsed / Double(epoch + 1) * Double(options.epochs - epoch - 1), testAccuracy: floatTestAccuracy()))
+        }
+    }
+
+    /// The running statistics by node name: [mean, variance] per channel for batch norms, [[δ]]
+    /// for ternary activations (what evaluation and export use).
+    public var runningStatistics: [String: [[Float]]] {
+        var result: [String: [[Float]]] = [:]
+        for (i, bn) in network.batchNorms { result[network.graph.nodes[i].name] = bn.running.values }
+        for (i, running) in network.thresholds { result[network.graph.nodes[i].name] = running.values }
+        return result
+    }
+
+    /// Recomputes every running statistic (batch norm mean and variance, activation thresholds)
+    /// as the plain average over training-mode forward passes of the first `images` training
+    /// images with the final weights, instead of the momentum average over changing weights.
+    public func recalibrateStatistics(images: Int) {
+        let count = min(images, dataset.trainCount)
+        var noAugmentation = SeededGenerator(seed: 0)
+        var k = 0
+        for start in stride(from: 0, to: count, by: options.batchSize) {
+            let indices = Array(start..<min(count, start + options.batchSize))[...]
+            let x = BatchAssembler.batch(dataset.trainImages, shape: dataset.shape, indices: indices, augmentation: .none, rng: &noAugmentation)
+            let slices = Self.slices(count: x.n, workers: options.workers)
+            let network = self.network
+            DispatchQueue.concurrentPerform(iterations: slices.count) { w in
+                _ = network.forward(x.images(slices[w]), worker: w, training: true)
+                network.workers[w].outputs = []
+            }
+            k += 1
+            network.updateStatistics(activeWorkers: slices.count, momentum: 1 / Float(k))
         }
     }
 
@@ -157,8 +196,9 @@ public final class Trainer {
 extension Trainer {
     /// Exports the trained network and evaluates exactly what was exported: the graph is
     /// encoded as net.json text, decoded again, and run by `TernaryEvaluator` on the test set.
-    /// The returned graph (to be written out) carries that accuracy in its metadata and, per
-    /// weighted layer, the weight density and the measured input density.
+    /// The returned graph (to be written out) carries that accuracy in its metadata, with the
+    /// parameter count and, apart from it, the group-threshold constants (`ParameterAccounting`),
+    /// and, per weighted layer, the weight density and the measured input density.
     /// - Parameter progress: integer evaluation progress (images done, images in all).
     public func exportEvaluated(notes: [String: String], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws
         -> (graph: Graph, evaluation: TernaryEvaluator.Result) {
@@ -175,8 +215,12 @@ extension Trainer {
             }
             return n
         }
-        let metadata = NetworkMetadata(dataset: dataset.name, testAccuracy: result.accuracy, notes: notes)
-        let graph = try Graph(name: exported.name, nodes: nodes, output: exported.nodes[exported.outputIndex].name, metadata: metadata)
+        let output = exported.nodes[exported.outputIndex].name
+        let count = ParameterAccounting.report(for: try Graph(name: exported.name, nodes: nodes, output: output))
+        var metadata = NetworkMetadata(dataset: dataset.name, testAccuracy: result.accuracy, notes: notes)
+        metadata.notes["parameters"] = "\(count.parameters)"
+        metadata.notes["group_threshold_constants"] = "\(count.groupThresholdConstants)"
+        let graph = try Graph(name: exported.name, nodes: nodes, output: output, metadata: metadata)
         return (graph, result)
     }
 }
