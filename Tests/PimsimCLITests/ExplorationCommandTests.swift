@@ -174,8 +174,8 @@ final class ExplorationCommandTests: XCTestCase {
         }
         XCTAssertEqual(front, front.sorted { (points[$0][0], points[$0][1], points[$0][2], $0) < (points[$1][0], points[$1][1], points[$1][2], $1) })
         for (value, message) in [("energy", "pimsim sweep: --pareto: expected two or three objectives, found 1\n"),
-                                 ("energy,power", "pimsim sweep: --pareto: expected objectives among energy, area, latency, edp, adcs, arrays separated by commas (e.g. area,energy), found \"power\"\n"),
-                                 ("energy,accuracy", "pimsim sweep: --pareto accuracy: expected points that carry an accuracy (functional simulation of a trained network; not in this build: docs/sweep.md, \"Accuracy\"), found cost-model points only\n")] {
+                                 ("energy,power", "pimsim sweep: --pareto: expected objectives among energy, area, latency, edp, adcs, arrays, accuracy separated by commas (e.g. area,energy), found \"power\"\n"),
+                                 ("energy,accuracy", "pimsim sweep: --pareto accuracy: expected --accuracy with a trained net.json (the functional simulation gives the accuracy: docs/sweep.md, \"Accuracy\"), found no --accuracy\n")] {
             XCTAssertEqual(runPimsim(["sweep", "--hw", "isaac", "--pareto", value]).err, message)
         }
     }

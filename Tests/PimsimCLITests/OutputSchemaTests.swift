@@ -3,11 +3,15 @@ import PimsimCore
 import XCTest
 
 /// docs/outputs.md is the contract for the JSON and CSV outputs: for every section, run the
-/// command it names and check that each documented field is written and nothing else is.
+/// command it names and check that each documented field is written and nothing else is (a
+/// section may name more commands, "Also checked with": each writes only documented fields, and
+/// together they write them all).
 final class OutputSchemaTests: XCTestCase {
     struct Section {
         let heading: String
         let command: [String]
+        /// The "Also checked with" commands.
+        let others: [[String]]
         let fields: [String]
     }
 
@@ -16,19 +20,25 @@ final class OutputSchemaTests: XCTestCase {
     static func sections() throws -> [Section] {
         let text = try TextFile.read(try ResourceLocator.locate("docs/outputs.md"))
         var sections: [Section] = []
-        var heading: String?, command: [String] = [], fields: [String] = []
+        var heading: String?, command: [String] = [], others: [[String]] = [], fields: [String] = []
         func close() {
-            if let heading { sections.append(Section(heading: heading, command: command, fields: fields)) }
+            if let heading { sections.append(Section(heading: heading, command: command, others: others, fields: fields)) }
+        }
+        func words(after range: Range<String.Index>, in line: String) -> [String] {
+            let rest = line[range.upperBound...]
+            return rest[..<rest.firstIndex(of: "`")!].split(separator: " ").map(String.init)
         }
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix("## ") {
                 close()
                 heading = line.contains("--format") ? line : nil
                 command = []
+                others = []
                 fields = []
             } else if heading != nil, command.isEmpty, let range = line.range(of: "Checked with `pimsim ") {
-                let rest = line[range.upperBound...]
-                command = rest[..<rest.firstIndex(of: "`")!].split(separator: " ").map(String.init)
+                command = words(after: range, in: line)
+            } else if heading != nil, let range = line.range(of: "Also checked with `pimsim ") {
+                others.append(words(after: range, in: line))
             } else if heading != nil, line.hasPrefix("| `") {
                 let cell = line.dropFirst(3).prefix { $0 != "`" }
                 fields += expand(String(cell))
@@ -72,26 +82,36 @@ final class OutputSchemaTests: XCTestCase {
 
     func testJSONOutputsHaveExactlyTheDocumentedFields() throws {
         for section in try Self.sections() where section.heading.contains("--format json") {
-            let run = runPimsim(section.command)
-            XCTAssertEqual(run.status, 0, "\(section.command): \(run.err)")
-            let written = Self.paths(try JSONParser.parse(run.out))
+            var written = Set<String>()
             let documented = Set(section.fields)
+            for command in [section.command] + section.others {
+                let run = runPimsim(command)
+                XCTAssertEqual(run.status, 0, "\(command): \(run.err)")
+                let paths = Self.paths(try JSONParser.parse(run.out))
+                XCTAssertEqual(paths.subtracting(documented).sorted(), [], "\(command): written but not documented")
+                written.formUnion(paths)
+            }
             XCTAssertEqual(documented.subtracting(written).sorted(), [], "\(section.heading): documented but not written")
-            XCTAssertEqual(written.subtracting(documented).sorted(), [], "\(section.heading): written but not documented")
         }
     }
 
     func testCSVHeadersAreTheDocumentedColumns() throws {
         for section in try Self.sections() where section.heading.contains("--format csv") {
-            let run = runPimsim(section.command)
-            XCTAssertEqual(run.status, 0, "\(section.command): \(run.err)")
-            let header = run.out.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
-            XCTAssertEqual(header, section.fields, section.heading)
-            // No empty cell but those the page allows: every column is filled on some line.
-            let lines = run.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-            for (i, column) in header.enumerated() {
-                XCTAssertTrue(lines.contains { $0.count == header.count && !$0[i].isEmpty }, "\(section.heading): \(column) is never filled")
+            var written = Set<String>()
+            for command in [section.command] + section.others {
+                let run = runPimsim(command)
+                XCTAssertEqual(run.status, 0, "\(command): \(run.err)")
+                let header = run.out.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+                // The documented columns this command writes, in the documented order.
+                XCTAssertEqual(header, section.fields.filter(header.contains), "\(command)")
+                written.formUnion(header)
+                // No empty cell but those the page allows: every column is filled on some line.
+                let lines = run.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                for (i, column) in header.enumerated() {
+                    XCTAssertTrue(lines.contains { $0.count == header.count && !$0[i].isEmpty }, "\(command): \(column) is never filled")
+                }
             }
+            XCTAssertEqual(Set(section.fields).subtracting(written).sorted(), [], "\(section.heading): documented but not written")
         }
     }
 }

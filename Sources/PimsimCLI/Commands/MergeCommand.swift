@@ -100,11 +100,14 @@ enum MergeCommand {
         return sorted
     }
 
-    /// Metrics of a point from its fields by key (what the sweep wrote), for the summary.
-    static func metrics(_ field: (String) throws -> Double) throws -> SweepMetrics {
-        SweepMetrics(parameters: Int(try field("parameters")), macs: Int(try field("macs")), arrays: Int(try field("arrays")),
+    /// Metrics of a point from its fields by key (what the sweep wrote), for the summary, with
+    /// its `hardware_accuracy` if it has one.
+    static func metrics(_ field: (String) throws -> Double, accuracy: Double?) throws -> SweepMetrics {
+        var m = SweepMetrics(parameters: Int(try field("parameters")), macs: Int(try field("macs")), arrays: Int(try field("arrays")),
                      adcs: Int(try field("adcs")), senseAmps: Int(try field("sense_amps")), adcConversions: try field("adc_conversions"),
                      energyPJ: try field("energy_pj"), areaMM2: try field("area_mm2"), latencyNS: try field("latency_ns"), intervalNS: try field("interval_ns"))
+        m.accuracy = accuracy
+        return m
     }
 
     /// The keys that name a point: from `hardware` up to `parameters`, without `split_label`,
@@ -138,6 +141,9 @@ enum MergeCommand {
         }
         let column = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let identity = identityKeys(keys)
+        if objectives.contains(.accuracy), column["hardware_accuracy"] == nil {
+            throw InputError(file: files[0], location: "--pareto accuracy", expected: "a hardware_accuracy column (pimsim sweep --accuracy)", found: "none")
+        }
         var summary = SweepSummary(objectives: objectives)
         var position = 0
         try write(headers[0] + "\n")
@@ -161,7 +167,8 @@ enum MergeCommand {
                 }
                 last = point
                 try write(line + "\n")
-                summary.add(position, try metrics(number)) { identity.map { fields[column[$0]!] } }
+                let accuracy = try column["hardware_accuracy"].flatMap { fields[$0].isEmpty ? nil : try number("hardware_accuracy") }
+                summary.add(position, try metrics(number, accuracy: accuracy)) { identity.map { fields[column[$0]!] } }
                 position += 1
                 return true
             }
@@ -244,7 +251,8 @@ enum MergeCommand {
                     last = index
                     if identity.isEmpty { identity = identityKeys(try point.keys()) }
                     try write(SweepJSON.separator(position) + text.dropFirst(4))
-                    summary.add(position, try metrics { try point.double($0) }) {
+                    let accuracy = try point.optionalField("hardware_accuracy").flatMap { $0.value == .null ? nil : try $0.double() }
+                    summary.add(position, try metrics({ try point.double($0) }, accuracy: accuracy)) {
                         identity.map { key in
                             switch (try? point.field(key))?.value {
                             case .string(let s)?: return s

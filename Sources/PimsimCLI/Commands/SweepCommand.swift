@@ -68,7 +68,7 @@ enum SweepCommand {
             OptionSpec("--metric", value: SweepMetric.allCases.map(\.rawValue).joined(separator: "|"), help: "With --svg: plot this metric against array rows instead."),
             OutputArguments.format(formats),
             OutputArguments.outputFile,
-        ] + NetworkArguments.options,
+        ] + SweepAccuracy.options + NetworkArguments.options,
         positionals: ["NET"], requiredPositionals: 0
     ) { args, io in
         try run(args, io: io)
@@ -93,13 +93,19 @@ enum SweepCommand {
                              found: "other axes or --shard")
         }
         SplitWarnings.warnAboutUnusedRules(graph, specs: space.splits, io: io)
-        let plan = Sweep.Plan(graph, space: space)
+        var plan = Sweep.Plan(graph, space: space)
         for s in space.splits.indices {
             guard case .success(let network) = plan.network(split: s) else { continue }
             for layer in network.unsplittable { io.progress("sweep: warning: split \(network.split): layer \(layer) left whole (channels do not allow the split)") }
         }
         let range = shard?.range(of: space.count) ?? 0..<space.count
-        let columns = SweepColumns(network: graph.name, space: space, label: SplitLabels(graph))
+        let accuracy = try SweepAccuracy.compute(args, graph: graph, space: space, range: range, io: io)
+        if accuracy == nil, let metric = (objectives + [lineMetric].compactMap { $0 }).first(where: { $0 == .accuracy }) {
+            throw InputError(location: metric == lineMetric ? "--metric accuracy" : "--pareto accuracy",
+                             expected: "--accuracy with a trained net.json (the functional simulation gives the accuracy: docs/sweep.md, \"Accuracy\")", found: "no --accuracy")
+        }
+        plan.accuracy = accuracy ?? [:]
+        let columns = SweepColumns(network: graph.name, space: space, label: SplitLabels(graph), accuracy: accuracy != nil)
         let svgPath = args.value("--svg")
         if let svgPath {
             do { try TextFile.checkWritable(svgPath) } catch var e as InputError { e.location = "--svg"; throw e }
@@ -140,10 +146,7 @@ enum SweepCommand {
     static func parseObjectives(_ text: String) throws -> [SweepMetric] {
         let names = SweepMetric.allCases.map(\.rawValue)
         let objectives = try DesignSpace.uniqueItems(text, flag: "--pareto", expected: "objectives among \(names.joined(separator: ", ")) separated by commas (e.g. \(defaultObjectives))") { item -> SweepMetric? in
-            if item == "accuracy" {
-                throw InputError(location: "--pareto accuracy", expected: "points that carry an accuracy (functional simulation of a trained network; not in this build: docs/sweep.md, \"Accuracy\")", found: "cost-model points only")
-            }
-            return SweepMetric(rawValue: item)
+            SweepMetric(rawValue: item)
         }
         guard (2...3).contains(objectives.count) else {
             throw InputError(location: "--pareto", expected: "two or three objectives", found: "\(objectives.count)")

@@ -68,7 +68,8 @@ struct SweepColumns: Sendable {
     /// JSON keys, quoted once.
     let quotedKeys: [String]
 
-    init(network: String, space: DesignSpace, label: SplitLabels) {
+    /// `accuracy`: the points carry a hardware accuracy (`--accuracy`), written after the EDP.
+    init(network: String, space: DesignSpace, label: SplitLabels, accuracy: Bool = false) {
         self.network = network
         self.space = space
         var columns: [Column] = []
@@ -128,6 +129,10 @@ struct SweepColumns: Sendable {
         metric(SweepMetric.latency.title, "latency_ns", scale: 1e-3) { .number($0.latencyNS) }
         metric("interval us", "interval_ns", inTable: false, scale: 1e-3) { .number($0.intervalNS) }
         metric(SweepMetric.edp.title, "edp_pj_ns", scale: 1e-9) { .number($0.edpPJNS) }
+        if accuracy {
+            // null where the functional simulation does not apply (a split other than the file's own).
+            metric(SweepMetric.accuracy.title, "hardware_accuracy", perGeometry: true) { .optional($0.accuracy) }
+        }
         ratio("energy x", "energy_x", .energy)
         ratio("area x", "area_x", .area)
         ratio("latency x", "latency_x", .latency)
@@ -333,7 +338,8 @@ struct SweepSummary: Sendable {
             bestTable.append(cells: [.text(metric.title), metric.isCount ? .text(NumberFormat.grouped(Int(v))) : .number(v)] + r.identity.map(TextTable.Cell.text))
         }
         bestTable.alignments = [.left, .right] + alignments
-        var out = "best point per metric (lowest; ties go to the first in sweep order)\n" + bestTable.render()
+        let highest = best.index(.accuracy) != nil ? ", highest for accuracy" : ""
+        var out = "best point per metric (lowest\(highest); ties go to the first in sweep order)\n" + bestTable.render()
         let objectives = front.objectives
         var frontTable = TextTable(headers: objectives.map(\.title) + identityTitles)
         for i in front.indices {

@@ -14,6 +14,9 @@ public struct SweepMetrics: Equatable, Sendable {
     public let areaMM2: Double
     public let latencyNS: Double
     public let intervalNS: Double
+    /// Fraction of test images the functional simulation of the mapped arrays classifies right
+    /// (`pimsim sweep --accuracy`); nil without it.
+    public var accuracy: Double?
 
     public init(parameters: Int, macs: Int, arrays: Int, adcs: Int, senseAmps: Int, adcConversions: Double,
                 energyPJ: Double, areaMM2: Double, latencyNS: Double, intervalNS: Double) {
@@ -106,6 +109,8 @@ public enum Sweep {
         let networks: [Result<SplitNetwork, SweepFailure>]
         let constants: [CostConstants]
         let slots: [[Int]]
+        /// The hardware accuracy of each geometry (by geometry index) that has one (`--accuracy`).
+        public var accuracy: [Int: Double] = [:]
         /// The constants' factors at each node and supply of the space, per hwconfig (nil without
         /// those axes: the config's own).
         let technologyFactors: [[[Double]]?]
@@ -254,8 +259,9 @@ public enum Sweep {
                     let t = CostModel.evaluate(r.profile, constants)
                     if (try? t.checkFinite(file: file)) != nil { referenceMetrics = SweepMetrics(network: r.network, profile: r.profile, totals: t) }
                 }
-                points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: SweepMetrics(network: network, profile: profile, totals: totals),
-                                               reference: referenceMetrics))
+                var metrics = SweepMetrics(network: network, profile: profile, totals: totals)
+                metrics.accuracy = plan.accuracy[g]
+                points.append(SweepPointResult(index: j, geometry: geometryIndex, metrics: metrics, reference: referenceMetrics))
             }
             i = end
         }

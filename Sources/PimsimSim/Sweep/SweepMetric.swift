@@ -1,6 +1,7 @@
-/// A figure of merit a sweep can rank, plot or compare points by; lower is better for all.
+/// A figure of merit a sweep can rank, plot or compare points by; lower is better for all but
+/// accuracy, which is maximised (and which only points of a functional simulation carry).
 public enum SweepMetric: String, CaseIterable, Sendable {
-    case energy, area, latency, edp, adcs, arrays
+    case energy, area, latency, edp, adcs, arrays, accuracy
 
     /// Axis and column title with the unit `value(of:)` returns.
     public var title: String {
@@ -11,14 +12,19 @@ public enum SweepMetric: String, CaseIterable, Sendable {
         case .edp: return "EDP pJ*s"
         case .adcs: return "ADCs"
         case .arrays: return "arrays"
+        case .accuracy: return "accuracy"
         }
     }
+
+    /// Whether higher is better (accuracy); every other metric is minimised.
+    public var isMaximised: Bool { self == .accuracy }
 
     /// Whether the metric counts instances (an integer) rather than measuring a quantity.
     public var isCount: Bool { self == .adcs || self == .arrays }
 
     /// The metric in report units: energy nJ (pJ / 1e3), area mm2, latency us (ns / 1e3),
-    /// EDP pJ*s (= uJ * us; pJ*ns / 1e9), ADCs and arrays as counts.
+    /// EDP pJ*s (= uJ * us; pJ*ns / 1e9), ADCs and arrays as counts, accuracy as the fraction
+    /// of test images classified right (NaN when the point has none).
     @inline(__always)
     public func value(of m: SweepMetrics) -> Double {
         switch self {
@@ -28,10 +34,15 @@ public enum SweepMetric: String, CaseIterable, Sendable {
         case .edp: return m.edpPJNS / 1e9
         case .adcs: return Double(m.adcs)
         case .arrays: return Double(m.arrays)
+        case .accuracy: return m.accuracy ?? .nan
         }
     }
 
-    /// Index of the point with the smallest value among `metrics` (nil entries are skipped
+    /// The value as ranked, lower better: `value(of:)`, negated for a maximised metric.
+    @inline(__always)
+    public func rank(of m: SweepMetrics) -> Double { isMaximised ? -value(of: m) : value(of: m) }
+
+    /// Index of the best point (smallest value; largest for accuracy) among `metrics` (nil entries are skipped
     /// points); ties go to the earliest point.
     public func best(among metrics: [SweepMetrics?]) -> Int? {
         var best = BestPoints()
@@ -40,15 +51,19 @@ public enum SweepMetric: String, CaseIterable, Sendable {
     }
 }
 
-/// The point with the lowest value of every `SweepMetric` seen so far; ties go to the lower
-/// index, so blocks can be combined in any order.
+/// The best point of every `SweepMetric` seen so far (lowest value, highest accuracy; a point
+/// without the metric, NaN, is not ranked); ties go to the lower index, so blocks can be
+/// combined in any order.
 public struct BestPoints: Sendable {
     var entries: [(index: Int, value: Double)?] = Array(repeating: nil, count: SweepMetric.allCases.count)
 
     public init() {}
 
     public mutating func add(_ index: Int, _ m: SweepMetrics) {
-        for (k, metric) in SweepMetric.allCases.enumerated() { offer(k, index, metric.value(of: m)) }
+        for (k, metric) in SweepMetric.allCases.enumerated() {
+            let rank = metric.rank(of: m)
+            if !rank.isNaN { offer(k, index, rank) }
+        }
     }
 
     mutating func offer(_ k: Int, _ index: Int, _ value: Double) {
@@ -68,7 +83,8 @@ public struct BestPoints: Sendable {
     public func index(_ metric: SweepMetric) -> Int? { entries[SweepMetric.allCases.firstIndex(of: metric)!]?.index }
 }
 
-/// The Pareto front of points over two or three objectives, all minimised: the points no other
+/// The Pareto front of points over two or three objectives, all minimised but accuracy
+/// (maximised; compared as `SweepMetric.rank(of:)`): the points no other
 /// point beats in one objective without losing in another. Of points with identical values only
 /// the lowest index is kept. The front does not depend on the order points are added in, so
 /// blocks evaluated in parallel (and shards merged later) give the same front.
@@ -89,12 +105,11 @@ public struct ParetoFront: Sendable {
     /// Offers point `index` with metrics `m`.
     public mutating func add(_ index: Int, _ m: SweepMetrics) {
         var v = SIMD4<Double>()
-        for (k, o) in objectives.enumerated() { v[k] = o.value(of: m) }
+        for (k, o) in objectives.enumerated() { v[k] = o.rank(of: m) }
         add(Member(index: index, values: v))
     }
 
-    /// Offers a point with its objective values given directly (a merge reads them back from
-    /// shard outputs).
+    /// Offers a point with its objective values given directly, as ranks (lower is better).
     public mutating func add(_ index: Int, values: [Double]) {
         var v = SIMD4<Double>()
         for (k, x) in values.enumerated() { v[k] = x }
