@@ -146,21 +146,19 @@ struct HardwareForward {
             var g = geometry
             g.batch = images.count
             let u = inputMatrix(L, x, images: images, geometry: g)
-            // Paired rows carry 0 or 1, so u² = u.
-            let squares = model.readNoiseSigma > 0 && L.rowsPerInput != 2 ? u.map { $0 * $0 } : u
+            let squares = model.readNoiseSigma > 0 ? u.map { $0 * $0 } : []
             let P = g.positions, columns = P * L.cycles
             for (t, tile) in L.tiles.enumerated() {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
                 let r0 = L.firstRow(tile)
-                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedOutputs * nc, columns: columns)
+                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedIdeal ? 2 * nc : nc, columns: columns)
                 let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
-                let variance = array.stackedSquares ? sums : array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
-                let varianceStart = array.stackedSquares ? (array.stackedOutputs - 1) * nc * columns : 0
+                let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
                 let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
                                           positions: P, channels: cout, firstImage: first)
                 read(segment, images: images.count, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
-                     variance: variance, varianceStart: varianceStart, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
+                     variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
             }
         }
         var y = Tensor(n: x.n, c: cout, h: geometry.outHeight, w: geometry.outWidth, data: acc)
@@ -193,12 +191,12 @@ struct HardwareForward {
     }
 
     /// Reads a tile's columns: adds each read's noise (σ · sqrt(variance) · z, one z from the
-    /// image's stream per read whose variance, at `variance[varianceStart...]`, is not 0), then either quantises each read with the
+    /// image's stream per read whose variance is not 0), then either quantises each read with the
     /// simulated ADC, counts those that differ from the ideal ADC's read of the ideal sum (at
     /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
     /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
     /// ideal ones in `idealAcc` when it is not empty).
-    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?, varianceStart: Int,
+    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
               adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
               acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
         let columns = s.positions * s.cycles, plane = s.plane
@@ -224,7 +222,7 @@ struct HardwareForward {
                         if variance != nil {
                             // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
                             // read with no driven row has no noise), drawn in bulk, in order.
-                            let needed = AnalogKernels.noiseScales(V.baseAddress! + varianceStart + m0, sigma: sigma, into: X.baseAddress!, count: plane)
+                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: plane)
                             streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                             Z[needed] = 0
                             AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: plane)
