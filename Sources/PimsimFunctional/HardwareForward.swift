@@ -145,9 +145,12 @@ struct HardwareForward {
             let images = first..<min(x.n, first + perBlock)
             var g = geometry
             g.batch = images.count
-            let u = inputMatrix(L, x, images: images, geometry: g)
+            let all = inputMatrix(L, x, images: images, geometry: g)
+            let rows = all.count / (g.positions * L.cycles)
+            // Products and read-outs over the columns that drive some row only.
+            let live = LiveColumns(all, rows: rows, segments: L.cycles * images.count, segmentLength: plane)
+            let u = live.compact(all, rows: rows), columns = live.count
             let squares = model.readNoiseSigma > 0 ? u.map { $0 * $0 } : []
-            let P = g.positions, columns = P * L.cycles
             for (t, tile) in L.tiles.enumerated() {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
@@ -156,8 +159,8 @@ struct HardwareForward {
                 let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
                 let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
                 let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
-                                          positions: P, channels: cout, firstImage: first)
-                read(segment, images: images.count, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
+                                          channels: cout, firstImage: first)
+                read(segment, images: images.count, live: live, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
                      variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
             }
         }
@@ -184,10 +187,11 @@ struct HardwareForward {
     }
 
     /// Where one tile's column sums for a block of images go: `outputs` columns holding channels
-    /// firstChannel..., each with `cycles` x `positions` sums (cycle-major, then image, then
-    /// output position within `plane`), for images firstImage... of the chunk.
+    /// firstChannel..., each with the sums of the block's live columns (`LiveColumns`: of every
+    /// input cycle, then image, then output position within `plane`), for images firstImage... of
+    /// the chunk.
     struct TileSegment {
-        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, positions: Int, channels: Int, firstImage: Int
+        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, channels: Int, firstImage: Int
     }
 
     /// Reads a tile's columns: adds each read's noise (σ · sqrt(variance) · z, one z from the
@@ -196,12 +200,13 @@ struct HardwareForward {
     /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
     /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
     /// ideal ones in `idealAcc` when it is not empty).
-    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
+    func read(_ s: TileSegment, images: Int, live: LiveColumns, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
               adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
               acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
-        let columns = s.positions * s.cycles, plane = s.plane
+        let columns = live.count, plane = s.plane
         let sigma = Float(model.readNoiseSigma)
         var values = [Float](repeating: 0, count: plane), noise = [Float](repeating: 0, count: plane + 1)
+        var reads = [Float](repeating: 0, count: plane)
         var differing = 0
         let storeIdeal = !idealAcc.isEmpty
         let deviation = variance ?? []
@@ -212,35 +217,48 @@ struct HardwareForward {
         idealAcc.withUnsafeMutableBufferPointer { IA in
         values.withUnsafeMutableBufferPointer { X in
         noise.withUnsafeMutableBufferPointer { Z in
+        reads.withUnsafeMutableBufferPointer { R in
+        live.positions.withUnsafeBufferPointer { P in
             let I = I0.baseAddress! + idealStart
             for b in 0..<images {
                 let image = s.firstImage + b
                 for o in 0..<s.outputs {
                     let e0 = (image * s.channels + s.firstChannel + o) * plane
                     for j in 0..<s.cycles {
-                        let m0 = o * columns + j * s.positions + b * plane
+                        // This read's live columns: all of the plane, some, or none (which read 0).
+                        let segment = j * images + b, k0 = live.starts[segment], n = live.starts[segment + 1] - k0
+                        if n == 0 { continue }
+                        let m0 = o * columns + k0, dense = n == plane, at = P.baseAddress! + k0
                         if variance != nil {
                             // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
                             // read with no driven row has no noise), drawn in bulk, in order.
-                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: plane)
+                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: n)
                             streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                             Z[needed] = 0
-                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: plane)
+                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: n)
                         } else {
-                            X.baseAddress!.update(from: S.baseAddress! + m0, count: plane)
+                            X.baseAddress!.update(from: S.baseAddress! + m0, count: n)
                         }
                         if let adc {
-                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
+                            // Dense: straight into the sums; else into `reads`, then to each
+                            // column's position (shift · read is exact: a power of 2 times a level).
+                            let into = dense ? A.baseAddress! + e0 : R.baseAddress!
+                            if !dense { into.update(repeating: 0, count: n) }
+                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: into,
                                                                 shift: Float(1 << (s.bitsPerCycle * j)), actual: adc.actual.levels,
-                                                                reference: adc.ideal.levels, count: plane)
-                        } else {
+                                                                reference: adc.ideal.levels, count: n)
+                            if !dense { for k in 0..<n { A[e0 + Int(at[k])] += R[k] } }
+                        } else if dense {
                             (A.baseAddress! + e0).update(from: X.baseAddress!, count: plane)
                             if storeIdeal { (IA.baseAddress! + e0).update(from: I + m0, count: plane) }
+                        } else {
+                            for k in 0..<n { A[e0 + Int(at[k])] = X[k] }
+                            if storeIdeal { for k in 0..<n { IA[e0 + Int(at[k])] = I[m0 + k] } }
                         }
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}}
         if adc != nil {
             counts.reads += images * s.outputs * s.cycles * plane
             counts.differingReads += differing
@@ -299,6 +317,7 @@ struct HardwareForward {
 
     /// Σ over a tile's blocks of block x (the block's rows of `u`): outputs x columns.
     func product(_ blocks: [CellBlock], _ u: [Float], firstRow: Int, outputs: Int, columns: Int) -> [Float] {
+        if columns == 0 { return [] }
         // The blocks cover every output row (a tile's own, or each of its groups'), and the
         // product overwrites.
         var out = Self.uninitialised(outputs * columns)
