@@ -145,12 +145,9 @@ struct HardwareForward {
             let images = first..<min(x.n, first + perBlock)
             var g = geometry
             g.batch = images.count
-            let all = inputMatrix(L, x, images: images, geometry: g)
-            let rows = all.count / (g.positions * L.cycles)
             // Products and read-outs over the columns that drive some row only.
-            let live = LiveColumns(all, rows: rows, segments: L.cycles * images.count, segmentLength: plane)
-            let u = live.compact(all, rows: rows), columns = live.count
-            let squares = model.readNoiseSigma > 0 ? u.map { $0 * $0 } : []
+            let (u, squares, live) = InputMatrix.build(L, x, images: images, geometry: g, squares: model.readNoiseSigma > 0)
+            let columns = live.count
             for (t, tile) in L.tiles.enumerated() {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
@@ -205,8 +202,12 @@ struct HardwareForward {
               acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
         let columns = live.count, plane = s.plane
         let sigma = Float(model.readNoiseSigma)
-        var values = [Float](repeating: 0, count: plane), noise = [Float](repeating: 0, count: plane + 1)
-        var reads = [Float](repeating: 0, count: plane)
+        // One read per output per image (a fully connected layer): each image's reads of all
+        // outputs are gathered and read together (its samples drawn as one per read would be).
+        let perImage = plane == 1 && s.cycles == 1
+        let width = perImage ? s.outputs : plane
+        var values = [Float](repeating: 0, count: width), noise = [Float](repeating: 0, count: width + 1)
+        var reads = [Float](repeating: 0, count: width), gathered = [Float](repeating: 0, count: perImage ? 2 * width : 0)
         var differing = 0
         let storeIdeal = !idealAcc.isEmpty
         let deviation = variance ?? []
@@ -219,8 +220,36 @@ struct HardwareForward {
         noise.withUnsafeMutableBufferPointer { Z in
         reads.withUnsafeMutableBufferPointer { R in
         live.positions.withUnsafeBufferPointer { P in
+        gathered.withUnsafeMutableBufferPointer { G in
             let I = I0.baseAddress! + idealStart
-            for b in 0..<images {
+            if perImage {
+                let n = s.outputs, gatheredIdeal = G.baseAddress! + n
+                for b in 0..<images {
+                    // The image's column, if live (else every output reads 0).
+                    let k0 = live.starts[b], image = s.firstImage + b
+                    if live.starts[b + 1] == k0 { continue }
+                    let e0 = (image * s.channels + s.firstChannel) * plane
+                    if variance != nil {
+                        for o in 0..<n { G[o] = V[o * columns + k0] }
+                        let needed = AnalogKernels.noiseScales(G.baseAddress!, sigma: sigma, into: X.baseAddress!, count: n)
+                        streams[image].fillSingly(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
+                        Z[needed] = 0
+                        for o in 0..<n { G[o] = S[o * columns + k0] }
+                        AnalogKernels.addNoise(G.baseAddress!, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: n)
+                    } else {
+                        for o in 0..<n { X[o] = S[o * columns + k0] }
+                    }
+                    for o in 0..<n { gatheredIdeal[o] = I[o * columns + k0] }
+                    if let adc {
+                        differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: gatheredIdeal, into: A.baseAddress! + e0, shift: 1,
+                                                            actual: adc.actual.levels, reference: adc.ideal.levels, count: n)
+                    } else {
+                        (A.baseAddress! + e0).update(from: X.baseAddress!, count: n)
+                        if storeIdeal { (IA.baseAddress! + e0).update(from: gatheredIdeal, count: n) }
+                    }
+                }
+            }
+            for b in 0..<images where !perImage {
                 let image = s.firstImage + b
                 for o in 0..<s.outputs {
                     let e0 = (image * s.channels + s.firstChannel + o) * plane
@@ -258,56 +287,11 @@ struct HardwareForward {
                     }
                 }
             }
-        }}}}}}}}}
+        }}}}}}}}}}
         if adc != nil {
             counts.reads += images * s.outputs * s.cycles * plane
             counts.differingReads += differing
         }
-    }
-
-    /// The layer's input matrix for `images` of x: one row per physical row of every group, one
-    /// column per output position and input cycle (cycle-major), values the row's input: x (one
-    /// row per input), x⁺ and x⁻ (paired rows), or the input's cycle-j slice (integer inputs:
-    /// bits j·v ..< (j+1)·v unsigned, the top slice signed, so x = Σ_j 2^(j·v) slice_j).
-    func inputMatrix(_ L: LayerLayout, _ x: Tensor, images: Range<Int>, geometry g: Im2col.Geometry) -> [Float] {
-        let patchRows = x.c * g.kernel * g.kernel, P = g.positions
-        var patches = Self.uninitialised(patchRows * P)  // im2col writes every entry
-        x.data.withUnsafeBufferPointer { xp in
-            patches.withUnsafeMutableBufferPointer { pp in
-                Im2col.columns(xp.baseAddress! + images.lowerBound * x.imageSize, g, firstChannel: 0, groupChannels: x.c, into: pp.baseAddress!)
-            }
-        }
-        if L.rowsPerInput == 2 {
-            var u = Self.uninitialised(2 * patchRows * P)
-            for r in 0..<patchRows {
-                for p in 0..<P {
-                    let value = patches[r * P + p]
-                    u[2 * r * P + p] = max(value, 0)
-                    u[(2 * r + 1) * P + p] = max(-value, 0)
-                }
-            }
-            return u
-        }
-        guard L.inputBits != nil else { return patches }
-        let v = Int32(L.bitsPerCycle), mask = Int32((1 << L.bitsPerCycle) - 1), columns = P * L.cycles, last = L.cycles - 1
-        var u = Self.uninitialised(patchRows * columns)
-        let integers = patches.map { Int32($0) }
-        integers.withUnsafeBufferPointer { X in
-            u.withUnsafeMutableBufferPointer { U in
-                for r in 0..<patchRows {
-                    let x = X.baseAddress! + r * P
-                    for j in 0..<L.cycles {
-                        let out = U.baseAddress! + r * columns + j * P, shift = v * Int32(j)
-                        if j == last {
-                            for p in 0..<P { out[p] = Float(x[p] >> shift) }
-                        } else {
-                            for p in 0..<P { out[p] = Float((x[p] >> shift) & mask) }
-                        }
-                    }
-                }
-            }
-        }
-        return u
     }
 
     /// An array of `count` floats whose every entry the caller writes before reading.

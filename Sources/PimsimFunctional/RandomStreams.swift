@@ -177,6 +177,23 @@ public struct NormalStream: Sendable {
         }
     }
 
+    /// Fills `out` with the samples `out.count` calls of `fill`, each for one sample, would give:
+    /// one draw per sample, its upper half unused.
+    public mutating func fillSingly(_ out: UnsafeMutableBufferPointer<Float>) {
+        guard var p = out.baseAddress else { return }
+        let end = p + out.count
+        if hasPending, p < end {
+            p.pointee = pending
+            hasPending = false
+            p += 1
+        }
+        let sampler = NormalSampler.shared
+        while p < end {
+            p.pointee = sampler.sample(UInt32(truncatingIfNeeded: generator.next()), &generator)
+            p += 1
+        }
+    }
+
     /// Samples per block of `fill`.
     static let block = 256
 
