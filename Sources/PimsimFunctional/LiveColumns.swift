@@ -52,17 +52,14 @@ enum InputMatrix {
         // the bits of the cycle's slice are not all 0 in every row (the top slice: any bit from
         // it up, the sign included), else when some x is not 0 (either sign of zero).
         let integer = L.inputBits != nil
+        // Integer inputs as integers (checked to be integers of the layer's input width).
+        let integers = integer ? patches.map { Int32($0) } : []
         var any = [UInt32](repeating: 0, count: P)
-        patches.withUnsafeBufferPointer { X in
-            any.withUnsafeMutableBufferPointer { A in
-                for r in 0..<patchRows {
-                    let row = X.baseAddress! + r * P
-                    if integer {
-                        for p in 0..<P { A[p] |= UInt32(bitPattern: Int32(row[p])) }
-                    } else {
-                        for p in 0..<P { A[p] |= row[p].bitPattern & 0x7FFF_FFFF }
-                    }
-                }
+        for r in 0..<patchRows {
+            if integer {
+                for p in 0..<P { any[p] |= UInt32(bitPattern: integers[r * P + p]) }
+            } else {
+                for p in 0..<P { any[p] |= patches[r * P + p].bitPattern & 0x7FFF_FFFF }
             }
         }
         let v = UInt32(L.bitsPerCycle), mask = UInt32((1 << L.bitsPerCycle) - 1), last = cycles - 1
@@ -77,6 +74,7 @@ enum InputMatrix {
         let paired = L.rowsPerInput == 2, squared = squares && !paired
         var u2 = squared ? HardwareForward.uninitialised(rows * n) : []
         patches.withUnsafeBufferPointer { X in
+        integers.withUnsafeBufferPointer { XI in
         live.positions.withUnsafeBufferPointer { Q in
         u.withUnsafeMutableBufferPointer { U in
         u2.withUnsafeMutableBufferPointer { U2 in
@@ -96,7 +94,8 @@ enum InputMatrix {
                         } else {
                             let to = U.baseAddress! + r * n
                             if integer {
-                                for k in k0..<k1 { to[k] = Float((Int32(from[Int(Q[k])]) >> shift) & sliceMask) }
+                                let slices = XI.baseAddress! + r * P + b * plane
+                                for k in k0..<k1 { to[k] = Float((slices[Int(Q[k])] >> shift) & sliceMask) }
                             } else {
                                 for k in k0..<k1 { to[k] = from[Int(Q[k])] }
                             }
@@ -108,7 +107,8 @@ enum InputMatrix {
                     }
                 }
             }
-        }}}}
+        }}}}}
         return (u, squares && paired ? u : u2, live)
     }
 }
+
