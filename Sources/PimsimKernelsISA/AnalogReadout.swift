@@ -77,3 +77,54 @@ enum AnalogReadout {
         }
     }
 }
+
+/// The bulk fast path of PimsimFunctional's normal samples (`KernelSet.normalFastPath`).
+enum NormalFastPath {
+    /// SplitMix64 as `SeededGenerator.next` draws it (Steele, Lea and Flood 2014), 8 draws at a
+    /// time: draw i is mix(state + (i + 1)·γ).
+    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let firstMultiplier: UInt64 = 0xBF58_476D_1CE4_E5B9, secondMultiplier: UInt64 = 0x94D0_49BB_1331_11EB
+
+    static func run(state: inout UInt64, count: Int, kn: UnsafePointer<UInt32>, wn: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                    slow: UnsafeMutablePointer<Int32>, slowWords: UnsafeMutablePointer<UInt32>) -> Int {
+        let draws = (count &+ 1) / 2
+        var s = SIMD8<UInt64>(1, 2, 3, 4, 5, 6, 7, 8) &* gamma &+ state
+        let step = SIMD8<UInt64>(repeating: 8 &* gamma)
+        var slowCount = 0, i = 0
+        while i < count {
+            var z = s
+            z = (z ^ (z &>> 30)) &* firstMultiplier
+            z = (z ^ (z &>> 27)) &* secondMultiplier
+            z ^= z &>> 31
+            s &+= step
+            // Lane 2d holds draw d's low half, lane 2d + 1 its high half (little-endian).
+            let words = unsafeBitCast(z, to: SIMD16<UInt32>.self)
+            let hz = SIMD16<Int32>(truncatingIfNeeded: words) &>> 8
+            var bound = SIMD16<UInt32>(), width = SIMD16<Float>()
+            for l in 0..<16 {
+                let iz = Int(words[l] & 127)
+                bound[l] = kn[iz]
+                width[l] = wn[iz]
+            }
+            let magnitude = SIMD16<UInt32>(truncatingIfNeeded: hz.replacing(with: 0 &- hz, where: hz .< 0))
+            let values = SIMD16<Float>(hz) * width
+            let n = min(16, count &- i)
+            if n == 16 {
+                UnsafeMutableRawPointer(out + i).storeBytes(of: values, as: SIMD16<Float>.self)
+            } else {
+                for l in 0..<n { out[i &+ l] = values[l] }
+            }
+            let isSlow = magnitude .>= bound
+            if any(isSlow) {
+                for l in 0..<n where isSlow[l] {
+                    slow[slowCount] = Int32(i &+ l)
+                    slowWords[slowCount] = words[l]
+                    slowCount &+= 1
+                }
+            }
+            i &+= 16
+        }
+        state &+= UInt64(draws) &* gamma
+        return slowCount
+    }
+}
