@@ -46,14 +46,13 @@ public struct NormalSampler: @unchecked Sendable {
 
     /// The strips' tables (allocated once for the process and never freed, so copies of the
     /// sampler cost no reference counting in the hot loops).
-    let kn: UnsafePointer<UInt32>, wn: UnsafePointer<Float>
-    private let fn: UnsafePointer<Double>, wd: UnsafePointer<Double>
+    private let kn: UnsafePointer<Int32>, wn: UnsafePointer<Float>, fn: UnsafePointer<Double>, wd: UnsafePointer<Double>
 
     private init() {
-        var kn = [UInt32](repeating: 0, count: 128), wn = [Double](repeating: 0, count: 128), fn = [Double](repeating: 0, count: 128)
+        var kn = [Int32](repeating: 0, count: 128), wn = [Double](repeating: 0, count: 128), fn = [Double](repeating: 0, count: 128)
         var dn = Self.edge, tn = dn
         let q = Self.area / exp(-0.5 * dn * dn)
-        kn[0] = UInt32((dn / q) * Self.scale)
+        kn[0] = Int32((dn / q) * Self.scale)
         kn[1] = 0
         wn[0] = q / Self.scale
         wn[127] = dn / Self.scale
@@ -61,7 +60,7 @@ public struct NormalSampler: @unchecked Sendable {
         fn[127] = exp(-0.5 * dn * dn)
         for i in stride(from: 126, through: 1, by: -1) {
             dn = (-2 * log(Self.area / dn + exp(-0.5 * dn * dn))).squareRoot()
-            kn[i + 1] = UInt32((dn / tn) * Self.scale)
+            kn[i + 1] = Int32((dn / tn) * Self.scale)
             tn = dn
             fn[i] = exp(-0.5 * dn * dn)
             wn[i] = dn / Self.scale
@@ -79,8 +78,16 @@ public struct NormalSampler: @unchecked Sendable {
     @inline(__always)
     func sample(_ u: UInt32, _ g: inout SeededGenerator) -> Float {
         let hz = Int32(bitPattern: u) >> 8, iz = Int(u & 127)
-        if hz.magnitude < kn[iz] { return Float(hz) * wn[iz] }
+        if hz.magnitude < UInt32(kn[iz]) { return Float(hz) * wn[iz] }
         return Float(tail(hz, iz, &g))
+    }
+
+    /// The fast path for word `u`: the sample and whether it is valid (else `sample` must be
+    /// called for the slow path).
+    @inline(__always)
+    func fastSample(_ u: UInt32) -> (Float, Bool) {
+        let hz = Int32(bitPattern: u) >> 8, iz = Int(u & 127)
+        return (Float(hz) * wn[iz], hz.magnitude < UInt32(kn[iz]))
     }
 
     /// The slow path: the wedges and the base strip's tail.
@@ -99,7 +106,7 @@ public struct NormalSampler: @unchecked Sendable {
             if fn[iz] + unit(&g) * (fn[iz - 1] - fn[iz]) < exp(-0.5 * x * x) { return x }
             let u = UInt32(truncatingIfNeeded: g.next())
             hz = Int32(bitPattern: u) >> 8; iz = Int(u & 127)
-            if hz.magnitude < kn[iz] { return Double(hz) * wd[iz] }
+            if hz.magnitude < UInt32(kn[iz]) { return Double(hz) * wd[iz] }
         }
     }
 
@@ -132,9 +139,9 @@ public struct NormalStream: Sendable {
     }
 
     /// Fills `out` with the next `out.count` samples, in blocks: the block's 32-bit words are
-    /// drawn and run through the ziggurat's fast path in SIMD (`AnalogKernels.normalFastPath`),
-    /// and the rare slow samples are redone in order after it (so the values differ from
-    /// `next`'s, but are as deterministic).
+    /// drawn first, the ziggurat's fast path runs over all of them without branches, and the
+    /// rare slow samples are redone in order after it (so the values differ from `next`'s, but
+    /// are as deterministic).
     public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>) {
         guard var p = out.baseAddress else { return }
         let end = p + out.count
@@ -148,9 +155,22 @@ public struct NormalStream: Sendable {
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.block) { slow in
                 while p < end {
                     let n = min(Self.block, end - p)
-                    let slowCount = AnalogKernels.normalFastPath(&generator, count: n, kn: sampler.kn, wn: sampler.wn, into: p,
-                                                                 slow: slow.baseAddress!, slowWords: words.baseAddress!)
-                    for k in 0..<slowCount { p[Int(slow[k])] = sampler.sample(words[k], &generator) }
+                    for i in stride(from: 0, to: n, by: 2) {
+                        let bits = generator.next()
+                        words[i] = UInt32(truncatingIfNeeded: bits)
+                        if i + 1 < n { words[i + 1] = UInt32(truncatingIfNeeded: bits >> 32) }
+                    }
+                    var slowCount = 0
+                    for i in 0..<n {
+                        let (value, fast) = sampler.fastSample(words[i])
+                        p[i] = value
+                        slow[slowCount] = Int32(i)
+                        slowCount &+= fast ? 0 : 1
+                    }
+                    for k in 0..<slowCount {
+                        let i = Int(slow[k])
+                        p[i] = sampler.sample(words[i], &generator)
+                    }
                     p += n
                 }
             }

@@ -45,15 +45,6 @@ package protocol KernelSet: Sendable {
     /// `x` and `scale` may be the same buffer.
     static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
                          into x: UnsafeMutablePointer<Float>, count: Int)
-
-    /// Normal samples' fast path (PimsimFunctional's ziggurat, `NormalSampler`): word i < count
-    /// is half i % 2 (low first) of SplitMix64 draw i / 2 from `state` (which advances by
-    /// (count + 1) / 2 draws); out[i] = Float(Int32(bitPattern: word) >> 8) · wn[word & 127], and
-    /// where |Int32(bitPattern: word) >> 8| >= kn[word & 127] (the slow path) i and its word go to
-    /// slow and slowWords, in order. Returns how many did.
-    static func normalFastPath(state: inout UInt64, count: Int, kn: UnsafePointer<UInt32>, wn: UnsafePointer<Float>,
-                               into out: UnsafeMutablePointer<Float>, slow: UnsafeMutablePointer<Int32>,
-                               slowWords: UnsafeMutablePointer<UInt32>) -> Int
 }
 
 /// A read-only view of a packed ternary matrix's bit-planes (PackedTernaryMatrix's layout: per

@@ -22,13 +22,4 @@ package enum AnalogKernels {
                                  into x: UnsafeMutablePointer<Float>, count: Int) {
         KernelISA.kernels.addNoise(sum, scale: scale, samples: z, into: x, count: count)
     }
-
-    /// The ziggurat's fast path over the next `count` 32-bit words of `generator` (see
-    /// `KernelSet.normalFastPath`); returns how many words need the slow path.
-    @inline(__always)
-    package static func normalFastPath(_ generator: inout SeededGenerator, count: Int, kn: UnsafePointer<UInt32>, wn: UnsafePointer<Float>,
-                                       into out: UnsafeMutablePointer<Float>, slow: UnsafeMutablePointer<Int32>,
-                                       slowWords: UnsafeMutablePointer<UInt32>) -> Int {
-        KernelISA.kernels.normalFastPath(state: &generator.state, count: count, kn: kn, wn: wn, into: out, slow: slow, slowWords: slowWords)
-    }
 }

@@ -58,10 +58,4 @@ package enum ISAKernels: KernelSet {
                                  into x: UnsafeMutablePointer<Float>, count: Int) {
         AnalogReadout.addNoise(sum, scale: scale, samples: z, into: x, count: count)
     }
-
-    package static func normalFastPath(state: inout UInt64, count: Int, kn: UnsafePointer<UInt32>, wn: UnsafePointer<Float>,
-                                       into out: UnsafeMutablePointer<Float>, slow: UnsafeMutablePointer<Int32>,
-                                       slowWords: UnsafeMutablePointer<UInt32>) -> Int {
-        NormalFastPath.run(state: &state, count: count, kn: kn, wn: wn, into: out, slow: slow, slowWords: slowWords)
-    }
 }
