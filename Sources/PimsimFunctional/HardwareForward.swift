@@ -235,7 +235,7 @@ struct HardwareForward {
                         streams[image].fillSingly(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                         Z[needed] = 0
                         for o in 0..<n { G[o] = S[o * columns + k0] }
-                        AnalogKernels.addNoise(G.baseAddress!, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: n)
+                        AnalogKernels.addNoise(G.baseAddress!, scale: X.baseAddress!, samples: Z.baseAddress!, drawn: needed, into: X.baseAddress!, count: n)
                     } else {
                         for o in 0..<n { X[o] = S[o * columns + k0] }
                     }
@@ -264,7 +264,7 @@ struct HardwareForward {
                             let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: n)
                             streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                             Z[needed] = 0
-                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: n)
+                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, drawn: needed, into: X.baseAddress!, count: n)
                         } else {
                             X.baseAddress!.update(from: S.baseAddress! + m0, count: n)
                         }

@@ -96,6 +96,8 @@ enum InputMatrix {
                             if integer {
                                 let slices = XI.baseAddress! + r * P + b * plane
                                 for k in k0..<k1 { to[k] = Float((slices[Int(Q[k])] >> shift) & sliceMask) }
+                            } else if k1 - k0 == plane {
+                                (to + k0).update(from: from, count: plane)  // every position live
                             } else {
                                 for k in k0..<k1 { to[k] = from[Int(Q[k])] }
                             }

@@ -64,8 +64,14 @@ enum AnalogReadout {
         return Int(needed)
     }
 
-    static func addNoise(_ s: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+    static func addNoise(_ s: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>, drawn: Int,
                          into x: UnsafeMutablePointer<Float>, count: Int) {
+        if drawn == count {
+            // Every scale is non-zero (the usual case: every live read of a differential pair
+            // conducts), so sample p goes to read p: a vector loop.
+            for p in 0..<count { x[p] = s[p] + scale[p] * z[p] }
+            return
+        }
         // Branch-free: v >= 0, so a scale is not 0 exactly when its bit pattern is not 0, and a
         // zero scale cancels the sample it reads.
         var k = 0
