@@ -148,19 +148,23 @@ struct HardwareForward {
             var g = geometry
             g.batch = images.count
             // Products and read-outs over the columns that drive some row only.
-            let (u, squares, live) = InputMatrix.build(L, x, images: images, geometry: g, squares: model.readNoiseSigma > 0)
+            // Squared inputs for the arrays whose product does not give the variances itself.
+            let squaresNeeded = state.arrays.contains { $0.squares != nil }
+            let (u, squares, live) = InputMatrix.build(L, x, images: images, geometry: g, squares: squaresNeeded)
             let columns = live.count
             for (t, tile) in L.tiles.enumerated() {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
                 let r0 = L.firstRow(tile)
-                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedIdeal ? 2 * nc : nc, columns: columns)
+                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedOutputs * nc, columns: columns)
                 let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
-                let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
+                let variance = array.stackedSquares ? sums : array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
+                let varianceStart = array.stackedSquares ? (array.stackedOutputs - 1) * nc * columns : 0
                 let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
                                           channels: cout, firstImage: first)
                 read(segment, images: images.count, live: live, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
-                     variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
+                     variance: variance.map { Variances(values: $0, start: varianceStart, negatedCycle: array.stackedSquares && L.squareSign(cycle: L.cycles - 1) < 0 ? L.cycles - 1 : nil) },
+                     adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
             }
         }
         var y = Tensor(n: x.n, c: cout, h: geometry.outHeight, w: geometry.outWidth, data: acc)
@@ -199,20 +203,28 @@ struct HardwareForward {
     /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
     /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
     /// ideal ones in `idealAcc` when it is not empty).
-    func read(_ s: TileSegment, images: Int, live: LiveColumns, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
+    /// Where a tile's read variances are: `values[start...]`, outputs x live columns like the
+    /// sums, negated for input cycle `negatedCycle` (a product of stacked squares with inputs 0 or
+    /// -1, `LayerLayout.squareSign`).
+    struct Variances {
+        let values: [Float], start: Int, negatedCycle: Int?
+    }
+
+    func read(_ s: TileSegment, images: Int, live: LiveColumns, sums: [Float], ideal: [Float], idealStart: Int, variance: Variances?,
               adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
               acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
         let columns = live.count, plane = s.plane
         let sigma = Float(model.readNoiseSigma)
         // One read per output per image (a fully connected layer): each image's reads of all
         // outputs are gathered and read together (its samples drawn as one per read would be).
-        let perImage = plane == 1 && s.cycles == 1
+        let perImage = plane == 1 && s.cycles == 1 && variance?.negatedCycle == nil
         let width = perImage ? s.outputs : plane
         var values = [Float](repeating: 0, count: width), noise = [Float](repeating: 0, count: width + 1)
+        var negated = [Float](repeating: 0, count: variance?.negatedCycle != nil ? width : 0)
         var reads = [Float](repeating: 0, count: width), gathered = [Float](repeating: 0, count: perImage ? 2 * width : 0)
         var differing = 0
         let storeIdeal = !idealAcc.isEmpty
-        let deviation = variance ?? []
+        let deviation = variance?.values ?? [], varianceStart = variance?.start ?? 0
         sums.withUnsafeBufferPointer { S in
         ideal.withUnsafeBufferPointer { I0 in
         deviation.withUnsafeBufferPointer { V in
@@ -223,6 +235,7 @@ struct HardwareForward {
         reads.withUnsafeMutableBufferPointer { R in
         live.positions.withUnsafeBufferPointer { P in
         gathered.withUnsafeMutableBufferPointer { G in
+        negated.withUnsafeMutableBufferPointer { N in
             let I = I0.baseAddress! + idealStart
             if perImage {
                 let n = s.outputs, gatheredIdeal = G.baseAddress! + n
@@ -232,7 +245,7 @@ struct HardwareForward {
                     if live.starts[b + 1] == k0 { continue }
                     let e0 = (image * s.channels + s.firstChannel) * plane
                     if variance != nil {
-                        for o in 0..<n { G[o] = V[o * columns + k0] }
+                        for o in 0..<n { G[o] = V[varianceStart + o * columns + k0] }
                         let needed = AnalogKernels.noiseScales(G.baseAddress!, sigma: sigma, into: X.baseAddress!, count: n)
                         streams[image].fillSingly(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                         Z[needed] = 0
@@ -263,7 +276,12 @@ struct HardwareForward {
                         if variance != nil {
                             // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
                             // read with no driven row has no noise), drawn in bulk, in order.
-                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: n)
+                            var v = UnsafePointer(V.baseAddress! + varianceStart + m0)
+                            if j == variance?.negatedCycle {
+                                for k in 0..<n { N[k] = -v[k] }
+                                v = UnsafePointer(N.baseAddress!)
+                            }
+                            let needed = AnalogKernels.noiseScales(v, sigma: sigma, into: X.baseAddress!, count: n)
                             streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                             Z[needed] = 0
                             AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, drawn: needed, into: X.baseAddress!, count: n)
@@ -289,7 +307,7 @@ struct HardwareForward {
                     }
                 }
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}
         if adc != nil {
             counts.reads += images * s.outputs * s.cycles * plane
             counts.differingReads += differing
