@@ -42,6 +42,12 @@ struct LayerLayout: Sendable {
     let readoutNodes: Set<Int>
 
     var physicalRows: Int { connections * rowsPerInput }
+    /// Every input of an input cycle is 0 or one sign, so u² = s u (`squareSign`): paired rows
+    /// (0 or 1) and 1-bit slices of integer inputs (0 or 1; the top slice 0 or -1).
+    var squaresFollowInputs: Bool { rowsPerInput == 2 || (inputBits != nil && bitsPerCycle == 1) }
+    /// s in u² = s u for the inputs of cycle `j` when `squaresFollowInputs`: -1 for the signed top
+    /// slice of integer inputs, else 1.
+    func squareSign(cycle j: Int) -> Float { rowsPerInput != 2 && inputBits != nil && j == cycles - 1 ? -1 : 1 }
     var isSenseAmp: Bool { mapping.readout.kind == "sense_amp" }
 
     init(mapping: LayerMapping, graph: Graph, layer: TernaryEvaluator.WeightedLayer, config: HardwareConfig, file: String?) throws {

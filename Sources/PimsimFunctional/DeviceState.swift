@@ -20,6 +20,13 @@ struct ArrayState: Sendable {
     /// The single effective block also holds the ideal cells, as rows after its own (one
     /// product then gives both sums).
     var stackedIdeal = false
+    /// The single effective block also holds `squares`, as its last rows: every input of a cycle
+    /// is 0 or the same ±1 (`LayerLayout.squareSign`), so u² = ±u and the same product gives the
+    /// variances, up to that sign.
+    var stackedSquares = false
+
+    /// Outputs of the effective block's product per tile column.
+    var stackedOutputs: Int { 1 + (stackedIdeal ? 1 : 0) + (stackedSquares ? 1 : 0) }
 }
 
 /// The arrays and comparators of one layer in one trial.
@@ -107,11 +114,17 @@ extension LayerLayout {
             }
         }
         let squareBlock = model.readNoiseSigma > 0 ? CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: squares) : nil
-        guard model.perturbsCells else { return ArrayState(effective: ideal, ideal: nil, squares: squareBlock) }
         if ideal.count == 1 {
-            let stacked = CellBlock(columnStart: 0, columns: 2 * columns, rowStart: 0, rows: rows, values: effective + ideal[0].values)
-            return ArrayState(effective: [stacked], ideal: nil, squares: squareBlock, stackedIdeal: true)
+            // One block: stack what one product can give (the squares only when u² = ±u).
+            let stackSquares = squareBlock != nil && squaresFollowInputs
+            var values = model.perturbsCells ? effective + ideal[0].values : ideal[0].values
+            if stackSquares { values += squares }
+            var state = ArrayState(effective: [], ideal: nil, squares: stackSquares ? nil : squareBlock,
+                                   stackedIdeal: model.perturbsCells, stackedSquares: stackSquares)
+            state.effective = [CellBlock(columnStart: 0, columns: state.stackedOutputs * columns, rowStart: 0, rows: rows, values: values)]
+            return state
         }
+        guard model.perturbsCells else { return ArrayState(effective: ideal, ideal: nil, squares: squareBlock) }
         return ArrayState(effective: [CellBlock(columnStart: 0, columns: columns, rowStart: 0, rows: rows, values: effective)], ideal: ideal, squares: squareBlock)
     }
 }

@@ -51,10 +51,12 @@ struct HardwareForward {
     let trial: Int
     let file: String?
 
-    /// Columns of a layer's input matrix (output positions x input cycles) processed at once:
-    /// bounds the scratch matrices (a 576-row input block of 16,384 columns is 36 MiB) while
-    /// keeping each product wide enough for the GEMM's 48-column panels.
-    static let blockColumns = 16_384
+    /// Columns of a layer's input matrix (output positions x input cycles) processed at once
+    /// (whole images, at least one): keeps a block's input matrix and sums near the caches (a
+    /// 150-row block of 2,048 columns is 1.2 MiB) while each product stays wide next to the
+    /// GEMM's 48-column panels. LeNet-5 with every non-ideality ran 12 % faster (CPU time) than
+    /// with 16,384 columns; 512 to 4,096 were within the noise of each other.
+    static let blockColumns = 2_048
 
     /// Runs images `range` and returns their predicted classes and each layer's read-out counts.
     func run(images: [UInt8], range: Range<Int>) throws -> (predictions: [Int], counts: [ReadoutCounts]) {
@@ -145,20 +147,24 @@ struct HardwareForward {
             let images = first..<min(x.n, first + perBlock)
             var g = geometry
             g.batch = images.count
-            let u = inputMatrix(L, x, images: images, geometry: g)
-            let squares = model.readNoiseSigma > 0 ? u.map { $0 * $0 } : []
-            let P = g.positions, columns = P * L.cycles
+            // Products and read-outs over the columns that drive some row only.
+            // Squared inputs for the arrays whose product does not give the variances itself.
+            let squaresNeeded = state.arrays.contains { $0.squares != nil }
+            let (u, squares, live) = InputMatrix.build(L, x, images: images, geometry: g, squares: squaresNeeded)
+            let columns = live.count
             for (t, tile) in L.tiles.enumerated() {
                 let array = state.arrays[t]
                 let (c0, nc) = L.columns(tile)
                 let r0 = L.firstRow(tile)
-                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedIdeal ? 2 * nc : nc, columns: columns)
+                let sums = product(array.effective, u, firstRow: r0, outputs: array.stackedOutputs * nc, columns: columns)
                 let idealSums = array.ideal.map { product($0, u, firstRow: r0, outputs: nc, columns: columns) }
-                let variance = array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
+                let variance = array.stackedSquares ? sums : array.squares.map { product([$0], squares, firstRow: r0, outputs: nc, columns: columns) }
+                let varianceStart = array.stackedSquares ? (array.stackedOutputs - 1) * nc * columns : 0
                 let segment = TileSegment(outputs: nc, firstChannel: c0, cycles: L.cycles, bitsPerCycle: L.bitsPerCycle, plane: plane,
-                                          positions: P, channels: cout, firstImage: first)
-                read(segment, images: images.count, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
-                     variance: variance, adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
+                                          channels: cout, firstImage: first)
+                read(segment, images: images.count, live: live, sums: sums, ideal: idealSums ?? sums, idealStart: array.stackedIdeal ? nc * columns : 0,
+                     variance: variance.map { Variances(values: $0, start: varianceStart, negatedCycle: array.stackedSquares && L.squareSign(cycle: L.cycles - 1) < 0 ? L.cycles - 1 : nil) },
+                     adc: adc, acc: &acc, idealAcc: &idealAcc, streams: &streams, counts: &counts)
             }
         }
         var y = Tensor(n: x.n, c: cout, h: geometry.outHeight, w: geometry.outWidth, data: acc)
@@ -184,10 +190,11 @@ struct HardwareForward {
     }
 
     /// Where one tile's column sums for a block of images go: `outputs` columns holding channels
-    /// firstChannel..., each with `cycles` x `positions` sums (cycle-major, then image, then
-    /// output position within `plane`), for images firstImage... of the chunk.
+    /// firstChannel..., each with the sums of the block's live columns (`LiveColumns`: of every
+    /// input cycle, then image, then output position within `plane`), for images firstImage... of
+    /// the chunk.
     struct TileSegment {
-        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, positions: Int, channels: Int, firstImage: Int
+        let outputs: Int, firstChannel: Int, cycles: Int, bitsPerCycle: Int, plane: Int, channels: Int, firstImage: Int
     }
 
     /// Reads a tile's columns: adds each read's noise (σ · sqrt(variance) · z, one z from the
@@ -196,15 +203,28 @@ struct HardwareForward {
     /// `ideal[idealStart...]`), and adds them (times 2^(v·j) for input cycle j) into the layer's
     /// sums `acc` (N x channels x plane), or, for comparators, stores the analogue sums (and the
     /// ideal ones in `idealAcc` when it is not empty).
-    func read(_ s: TileSegment, images: Int, sums: [Float], ideal: [Float], idealStart: Int, variance: [Float]?,
+    /// Where a tile's read variances are: `values[start...]`, outputs x live columns like the
+    /// sums, negated for input cycle `negatedCycle` (a product of stacked squares with inputs 0 or
+    /// -1, `LayerLayout.squareSign`).
+    struct Variances {
+        let values: [Float], start: Int, negatedCycle: Int?
+    }
+
+    func read(_ s: TileSegment, images: Int, live: LiveColumns, sums: [Float], ideal: [Float], idealStart: Int, variance: Variances?,
               adc: (actual: ADCQuantiser, ideal: ADCQuantiser)?,
               acc: inout [Float], idealAcc: inout [Float], streams: inout [NormalStream], counts: inout ReadoutCounts) {
-        let columns = s.positions * s.cycles, plane = s.plane
+        let columns = live.count, plane = s.plane
         let sigma = Float(model.readNoiseSigma)
-        var values = [Float](repeating: 0, count: plane), noise = [Float](repeating: 0, count: plane + 1)
+        // One read per output per image (a fully connected layer): each image's reads of all
+        // outputs are gathered and read together (its samples drawn as one per read would be).
+        let perImage = plane == 1 && s.cycles == 1 && variance?.negatedCycle == nil
+        let width = perImage ? s.outputs : plane
+        var values = [Float](repeating: 0, count: width), noise = [Float](repeating: 0, count: width + 1)
+        var negated = [Float](repeating: 0, count: variance?.negatedCycle != nil ? width : 0)
+        var reads = [Float](repeating: 0, count: width), gathered = [Float](repeating: 0, count: perImage ? 2 * width : 0)
         var differing = 0
         let storeIdeal = !idealAcc.isEmpty
-        let deviation = variance ?? []
+        let deviation = variance?.values ?? [], varianceStart = variance?.start ?? 0
         sums.withUnsafeBufferPointer { S in
         ideal.withUnsafeBufferPointer { I0 in
         deviation.withUnsafeBufferPointer { V in
@@ -212,84 +232,86 @@ struct HardwareForward {
         idealAcc.withUnsafeMutableBufferPointer { IA in
         values.withUnsafeMutableBufferPointer { X in
         noise.withUnsafeMutableBufferPointer { Z in
+        reads.withUnsafeMutableBufferPointer { R in
+        live.positions.withUnsafeBufferPointer { P in
+        gathered.withUnsafeMutableBufferPointer { G in
+        negated.withUnsafeMutableBufferPointer { N in
             let I = I0.baseAddress! + idealStart
-            for b in 0..<images {
+            if perImage {
+                let n = s.outputs, gatheredIdeal = G.baseAddress! + n
+                for b in 0..<images {
+                    // The image's column, if live (else every output reads 0).
+                    let k0 = live.starts[b], image = s.firstImage + b
+                    if live.starts[b + 1] == k0 { continue }
+                    let e0 = (image * s.channels + s.firstChannel) * plane
+                    if variance != nil {
+                        for o in 0..<n { G[o] = V[varianceStart + o * columns + k0] }
+                        let needed = AnalogKernels.noiseScales(G.baseAddress!, sigma: sigma, into: X.baseAddress!, count: n)
+                        streams[image].fillSingly(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
+                        Z[needed] = 0
+                        for o in 0..<n { G[o] = S[o * columns + k0] }
+                        AnalogKernels.addNoise(G.baseAddress!, scale: X.baseAddress!, samples: Z.baseAddress!, drawn: needed, into: X.baseAddress!, count: n)
+                    } else {
+                        for o in 0..<n { X[o] = S[o * columns + k0] }
+                    }
+                    for o in 0..<n { gatheredIdeal[o] = I[o * columns + k0] }
+                    if let adc {
+                        differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: gatheredIdeal, into: A.baseAddress! + e0, shift: 1,
+                                                            actual: adc.actual.levels, reference: adc.ideal.levels, count: n)
+                    } else {
+                        (A.baseAddress! + e0).update(from: X.baseAddress!, count: n)
+                        if storeIdeal { (IA.baseAddress! + e0).update(from: gatheredIdeal, count: n) }
+                    }
+                }
+            }
+            for b in 0..<images where !perImage {
                 let image = s.firstImage + b
                 for o in 0..<s.outputs {
                     let e0 = (image * s.channels + s.firstChannel + o) * plane
                     for j in 0..<s.cycles {
-                        let m0 = o * columns + j * s.positions + b * plane
+                        // This read's live columns: all of the plane, some, or none (which read 0).
+                        let segment = j * images + b, k0 = live.starts[segment], n = live.starts[segment + 1] - k0
+                        if n == 0 { continue }
+                        let m0 = o * columns + k0, dense = n == plane, at = P.baseAddress! + k0
                         if variance != nil {
                             // x = s + σ · sqrt(v) · z, one z per read whose variance is not 0 (a
                             // read with no driven row has no noise), drawn in bulk, in order.
-                            let needed = AnalogKernels.noiseScales(V.baseAddress! + m0, sigma: sigma, into: X.baseAddress!, count: plane)
+                            var v = UnsafePointer(V.baseAddress! + varianceStart + m0)
+                            if j == variance?.negatedCycle {
+                                for k in 0..<n { N[k] = -v[k] }
+                                v = UnsafePointer(N.baseAddress!)
+                            }
+                            let needed = AnalogKernels.noiseScales(v, sigma: sigma, into: X.baseAddress!, count: n)
                             streams[image].fill(UnsafeMutableBufferPointer(start: Z.baseAddress!, count: needed))
                             Z[needed] = 0
-                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, into: X.baseAddress!, count: plane)
+                            AnalogKernels.addNoise(S.baseAddress! + m0, scale: X.baseAddress!, samples: Z.baseAddress!, drawn: needed, into: X.baseAddress!, count: n)
                         } else {
-                            X.baseAddress!.update(from: S.baseAddress! + m0, count: plane)
+                            X.baseAddress!.update(from: S.baseAddress! + m0, count: n)
                         }
                         if let adc {
-                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: A.baseAddress! + e0,
+                            // Dense: straight into the sums; else into `reads`, then to each
+                            // column's position (shift · read is exact: a power of 2 times a level).
+                            let into = dense ? A.baseAddress! + e0 : R.baseAddress!
+                            if !dense { into.update(repeating: 0, count: n) }
+                            differing &+= AnalogKernels.readADC(X.baseAddress!, ideal: I + m0, into: into,
                                                                 shift: Float(1 << (s.bitsPerCycle * j)), actual: adc.actual.levels,
-                                                                reference: adc.ideal.levels, count: plane)
-                        } else {
+                                                                reference: adc.ideal.levels, count: n)
+                            if !dense { for k in 0..<n { A[e0 + Int(at[k])] += R[k] } }
+                        } else if dense {
                             (A.baseAddress! + e0).update(from: X.baseAddress!, count: plane)
                             if storeIdeal { (IA.baseAddress! + e0).update(from: I + m0, count: plane) }
+                        } else {
+                            for k in 0..<n { A[e0 + Int(at[k])] = X[k] }
+                            if storeIdeal { for k in 0..<n { IA[e0 + Int(at[k])] = I[m0 + k] } }
                         }
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}}}}
         if adc != nil {
             counts.reads += images * s.outputs * s.cycles * plane
             counts.differingReads += differing
         }
-    }
-
-    /// The layer's input matrix for `images` of x: one row per physical row of every group, one
-    /// column per output position and input cycle (cycle-major), values the row's input: x (one
-    /// row per input), x⁺ and x⁻ (paired rows), or the input's cycle-j slice (integer inputs:
-    /// bits j·v ..< (j+1)·v unsigned, the top slice signed, so x = Σ_j 2^(j·v) slice_j).
-    func inputMatrix(_ L: LayerLayout, _ x: Tensor, images: Range<Int>, geometry g: Im2col.Geometry) -> [Float] {
-        let patchRows = x.c * g.kernel * g.kernel, P = g.positions
-        var patches = Self.uninitialised(patchRows * P)  // im2col writes every entry
-        x.data.withUnsafeBufferPointer { xp in
-            patches.withUnsafeMutableBufferPointer { pp in
-                Im2col.columns(xp.baseAddress! + images.lowerBound * x.imageSize, g, firstChannel: 0, groupChannels: x.c, into: pp.baseAddress!)
-            }
-        }
-        if L.rowsPerInput == 2 {
-            var u = Self.uninitialised(2 * patchRows * P)
-            for r in 0..<patchRows {
-                for p in 0..<P {
-                    let value = patches[r * P + p]
-                    u[2 * r * P + p] = max(value, 0)
-                    u[(2 * r + 1) * P + p] = max(-value, 0)
-                }
-            }
-            return u
-        }
-        guard L.inputBits != nil else { return patches }
-        let v = Int32(L.bitsPerCycle), mask = Int32((1 << L.bitsPerCycle) - 1), columns = P * L.cycles, last = L.cycles - 1
-        var u = Self.uninitialised(patchRows * columns)
-        let integers = patches.map { Int32($0) }
-        integers.withUnsafeBufferPointer { X in
-            u.withUnsafeMutableBufferPointer { U in
-                for r in 0..<patchRows {
-                    let x = X.baseAddress! + r * P
-                    for j in 0..<L.cycles {
-                        let out = U.baseAddress! + r * columns + j * P, shift = v * Int32(j)
-                        if j == last {
-                            for p in 0..<P { out[p] = Float(x[p] >> shift) }
-                        } else {
-                            for p in 0..<P { out[p] = Float((x[p] >> shift) & mask) }
-                        }
-                    }
-                }
-            }
-        }
-        return u
     }
 
     /// An array of `count` floats whose every entry the caller writes before reading.
@@ -299,6 +321,7 @@ struct HardwareForward {
 
     /// Σ over a tile's blocks of block x (the block's rows of `u`): outputs x columns.
     func product(_ blocks: [CellBlock], _ u: [Float], firstRow: Int, outputs: Int, columns: Int) -> [Float] {
+        if columns == 0 { return [] }
         // The blocks cover every output row (a tile's own, or each of its groups'), and the
         // product overwrites.
         var out = Self.uninitialised(outputs * columns)

@@ -145,11 +145,7 @@ public struct NormalStream: Sendable {
     public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>) {
         guard var p = out.baseAddress else { return }
         let end = p + out.count
-        if hasPending, p < end {
-            p.pointee = pending
-            hasPending = false
-            p += 1
-        }
+        takePending(&p, end: end)
         let sampler = NormalSampler.shared
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.block) { words in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.block) { slow in
@@ -175,6 +171,28 @@ public struct NormalStream: Sendable {
                 }
             }
         }
+    }
+
+    /// Fills `out` with the samples `out.count` calls of `fill`, each for one sample, would give:
+    /// one draw per sample, its upper half unused.
+    public mutating func fillSingly(_ out: UnsafeMutableBufferPointer<Float>) {
+        guard var p = out.baseAddress else { return }
+        let end = p + out.count
+        takePending(&p, end: end)
+        let sampler = NormalSampler.shared
+        while p < end {
+            p.pointee = sampler.sample(UInt32(truncatingIfNeeded: generator.next()), &generator)
+            p += 1
+        }
+    }
+
+    /// Writes the pending sample (the second of `next`'s last draw), if any, at `p` and moves `p`
+    /// past it (when p < end).
+    private mutating func takePending(_ p: inout UnsafeMutablePointer<Float>, end: UnsafeMutablePointer<Float>) {
+        guard hasPending, p < end else { return }
+        p.pointee = pending
+        hasPending = false
+        p += 1
     }
 
     /// Samples per block of `fill`.

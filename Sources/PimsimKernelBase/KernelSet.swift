@@ -41,9 +41,9 @@ package protocol KernelSet: Sendable {
     static func noiseScales(_ variance: UnsafePointer<Float>, sigma: Float, into scale: UnsafeMutablePointer<Float>, count: Int) -> Int
 
     /// Noisy reads (PimsimFunctional): x[p] = sum[p] + scale[p] · z[k], where k counts the
-    /// non-zero scales before p (`z` holds one sample per non-zero scale, plus one more entry, 0).
-    /// `x` and `scale` may be the same buffer.
-    static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+    /// non-zero scales before p (`z` holds one sample per non-zero scale, `drawn` of them, plus
+    /// one more entry, 0). `x` and `scale` may be the same buffer.
+    static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>, drawn: Int,
                          into x: UnsafeMutablePointer<Float>, count: Int)
 }
 

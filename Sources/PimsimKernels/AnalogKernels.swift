@@ -16,10 +16,11 @@ package enum AnalogKernels {
         KernelISA.kernels.noiseScales(variance, sigma: sigma, into: scale, count: count)
     }
 
-    /// x[p] = sum[p] + scale[p] · z[k], k counting the non-zero scales before p.
+    /// x[p] = sum[p] + scale[p] · z[k], k counting the non-zero scales before p (`drawn` of
+    /// them in all).
     @inline(__always)
-    package static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+    package static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>, drawn: Int,
                                  into x: UnsafeMutablePointer<Float>, count: Int) {
-        KernelISA.kernels.addNoise(sum, scale: scale, samples: z, into: x, count: count)
+        KernelISA.kernels.addNoise(sum, scale: scale, samples: z, drawn: drawn, into: x, count: count)
     }
 }

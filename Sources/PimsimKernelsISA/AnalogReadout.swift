@@ -64,8 +64,25 @@ enum AnalogReadout {
         return Int(needed)
     }
 
-    static func addNoise(_ s: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+    static func addNoise(_ s: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>, drawn: Int,
                          into x: UnsafeMutablePointer<Float>, count: Int) {
+        if drawn == count {
+            // Every scale is non-zero (the usual case: every live read of a differential pair
+            // conducts), so sample p goes to read p: a vector loop.
+            // Explicit vectors: x is often `scale` itself, which keeps LLVM's loop scalar.
+            var p = 0
+            while p &+ Lanes.scalarCount <= count {
+                let sum = UnsafeRawPointer(s + p).loadUnaligned(as: Lanes.self), factor = UnsafeRawPointer(scale + p).loadUnaligned(as: Lanes.self)
+                let noisy = sum + factor * UnsafeRawPointer(z + p).loadUnaligned(as: Lanes.self)
+                UnsafeMutableRawPointer(x + p).storeBytes(of: noisy, as: Lanes.self)
+                p &+= Lanes.scalarCount
+            }
+            while p < count {
+                x[p] = s[p] + scale[p] * z[p]
+                p &+= 1
+            }
+            return
+        }
         // Branch-free: v >= 0, so a scale is not 0 exactly when its bit pattern is not 0, and a
         // zero scale cancels the sample it reads.
         var k = 0

@@ -54,8 +54,8 @@ package enum ISAKernels: KernelSet {
         AnalogReadout.noiseScales(variance, sigma: sigma, into: scale, count: count)
     }
 
-    package static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>,
+    package static func addNoise(_ sum: UnsafePointer<Float>, scale: UnsafePointer<Float>, samples z: UnsafePointer<Float>, drawn: Int,
                                  into x: UnsafeMutablePointer<Float>, count: Int) {
-        AnalogReadout.addNoise(sum, scale: scale, samples: z, into: x, count: count)
+        AnalogReadout.addNoise(sum, scale: scale, samples: z, drawn: drawn, into: x, count: count)
     }
 }

@@ -5,6 +5,7 @@ import PimsimKernels
 // "name  median_ms" (and any throughput a suite adds). Run: swift run -c release pimsim-bench [FILTER]
 // Each area adds its suite to this list in a file of its own (e.g. SimulatorBenchmarks.swift).
 // A suite builds its cases (loads networks, hwconfigs, data) only when it is run.
+ProcessMemory.retainFreedMemory()  // as pimsim does
 let suites: [(name: String, cases: () -> [Benchmark])] = [
     ("core", CoreBenchmarks.cases),
     ("sim", SimulatorBenchmarks.cases),

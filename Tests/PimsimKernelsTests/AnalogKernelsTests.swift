@@ -30,12 +30,23 @@ final class AnalogKernelsTests: XCTestCase {
             for (s, v) in zip(scale, variance) { XCTAssertEqual(s, 0.5 * v.squareRoot(), accuracy: 1e-6 * max(1, s), "\(isa)") }
             let samples = (0..<needed).map { Float($0 + 1) } + [0]
             var x = scale
-            AnalogKernels.addNoise(sums, scale: scale, samples: samples, into: &x, count: variance.count)
+            AnalogKernels.addNoise(sums, scale: scale, samples: samples, drawn: needed, into: &x, count: variance.count)
             var k = 0
             for p in 0..<variance.count {
                 XCTAssertEqual(x[p], sums[p] + scale[p] * samples[k], "\(isa) read \(p)")
                 if variance[p] != 0 { k += 1 }
             }
+        }
+    }
+
+    func testNoiseWhenEveryReadIsDriven() {
+        // No zero variance: sample p goes to read p (the vector loop), 19 reads = 16 + tail.
+        let scale = (0..<19).map { Float($0 % 5 + 1) * 0.25 }, sums = (0..<19).map { Float($0) - 9 }
+        let samples = (0..<19).map { Float($0 % 7) - 3 } + [0]
+        forEachKernelISA { isa in
+            var x = [Float](repeating: 0, count: 19)
+            AnalogKernels.addNoise(sums, scale: scale, samples: samples, drawn: 19, into: &x, count: 19)
+            XCTAssertEqual(x, (0..<19).map { sums[$0] + scale[$0] * samples[$0] }, "\(isa)")
         }
     }
 }

@@ -12,6 +12,7 @@ public enum CommandLineInterface {
     /// (see `selectKernels`).
     public static func main(arguments: [String], io: CommandIO = .standard(),
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        ProcessMemory.retainFreedMemory()
         if let name = environment[kernelVariable] {
             do { try selectKernels(name) } catch {
                 io.progress("pimsim: \(error)")

@@ -43,7 +43,7 @@ public enum TernaryEvaluator {
     /// - Throws: `InputError` if the graph lacks trained data or does not fit the data.
     public static func evaluate(_ graph: Graph, images: [UInt8], labels: [Int], shape: TensorShape, classes: Int, workers: Int = 2, file: String? = nil,
                                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> Result {
-        Trainer.keepLargeAllocationsInHeap()
+        ProcessMemory.retainFreedMemory()
         let plan = try Plan(graph: graph, shape: shape, classes: classes, file: file)
         let chunks = stride(from: 0, to: labels.count, by: chunk).map { $0..<min(labels.count, $0 + chunk) }
         var finished: (@Sendable (Int) -> Void)?

@@ -2,13 +2,6 @@ import Foundation
 import PimsimCore
 import PimsimKernels
 
-#if os(Linux)
-/// glibc's mallopt(3) (declared in malloc.h, which Swift's Glibc module does not export).
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-/// malloc.h: M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3.
-private let glibcTrimThreshold: Int32 = -1, glibcMmapThreshold: Int32 = -3
-#endif
-
 /// Hyper-parameters of one training run.
 public struct TrainingOptions: Sendable {
     public var epochs: Int = 10
@@ -65,7 +58,7 @@ public final class Trainer {
         self.dataset = dataset
         self.options = options
         rng = SeededGenerator(seed: options.seed)
-        Self.keepLargeAllocationsInHeap()
+        ProcessMemory.retainFreedMemory()
         network = Network(plan: plan, workers: options.workers, thresholdingFactor: options.thresholdingFactor,
                           groupThreshold: options.groupThreshold, zeroResidualGamma: options.zeroResidualGamma, rng: &rng)
     }
@@ -134,16 +127,6 @@ public final class Trainer {
             k += 1
             network.updateStatistics(activeWorkers: slices.count, momentum: 1 / Float(k))
         }
-    }
-
-    /// glibc returns every block above 128 KiB to the kernel on free, so each layer's activations
-    /// were page-faulted in again on every batch (half the run time in the kernel, measured).
-    /// Raising the mmap and trim thresholds keeps them in the heap for reuse.
-    static func keepLargeAllocationsInHeap() {
-        #if os(Linux)
-        _ = glibcMallopt(glibcMmapThreshold, 1 << 30)
-        _ = glibcMallopt(glibcTrimThreshold, 1 << 30)
-        #endif
     }
 
     /// Forward and backward on every worker's slice of the batch; returns how many workers ran.
