@@ -147,4 +147,32 @@ final class TrainingTests: XCTestCase {
         XCTAssertGreaterThan(delta, 0)
         XCTAssertNotEqual(delta, 0.5, "other ternary activations keep τ max|x|")
     }
+
+    /// `zeroResidualGamma` starts exactly the batch norms that feed a residual add (the last of
+    /// each of ResNet-20's 9 blocks, a split block's pointwise batch norm included) at γ = 0 and
+    /// every other one at γ = 1; without it all start at 1.
+    func testZeroResidualGammaStartsOnlyTheBlocksLastBatchNormsAtZero() throws {
+        let data = try mnist().limited(train: 32, test: 10)
+        let plan = try NetworkPlan(model: "resnet20", input: data.shape, classes: 10, quantizer: .statistical(beta: 0.05), split: .uniform(72))
+        func initialGammas(zero: Bool) throws -> (residual: [[Float]], other: [[Float]]) {
+            var options = TrainingOptions()
+            options.epochs = 0
+            options.recalibrationImages = 0
+            options.zeroResidualGamma = zero
+            let graph = try Trainer(plan: plan, dataset: data, options: options).exportEvaluated(notes: [:]).graph
+            var residual: [[Float]] = [], other: [[Float]] = []
+            for (i, node) in graph.nodes.enumerated() {
+                guard let bn = node.data.batchNorm else { continue }
+                let feedsAdd = graph.consumers(of: i).contains { if case .add = graph.nodes[$0].operation { return true } else { return false } }
+                if feedsAdd { residual.append(bn.gamma) } else { other.append(bn.gamma) }
+            }
+            return (residual, other)
+        }
+        let zero = try initialGammas(zero: true), plain = try initialGammas(zero: false)
+        XCTAssertEqual(zero.residual.count, 9)
+        XCTAssertTrue(zero.residual.allSatisfy { $0.allSatisfy { $0 == 0 } })
+        XCTAssertTrue(zero.other.allSatisfy { $0.allSatisfy { $0 == 1 } })
+        XCTAssertEqual(plain.residual.count, 9)
+        XCTAssertTrue((plain.residual + plain.other).allSatisfy { $0.allSatisfy { $0 == 1 } })
+    }
 }

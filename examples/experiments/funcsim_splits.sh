@@ -5,7 +5,7 @@
 # `pimsim eval --hw` sweeps the conductance variation and the comparator offset over the five
 # files. Usage, from the repository root:
 #   examples/experiments/funcsim_splits.sh [OUT_DIR]
-# Environment: EPOCHS (default 3), OPTS (default "--optimizer adam --lr 0.005 --batch 64"),
+# Environment: EPOCHS (default 3), OPTS (default "--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07", docs/training.md section 7),
 # TRIALS (default 5), SEED (default 1, of the Monte Carlo trials), HW (default reram-1t1r),
 # SPLITS (default "none 144:72 144 72 36"), EVAL_OPTS (default none; e.g. "--test-limit 200"),
 # PIMSIM (default .build/release/pimsim; build it first with `swift build -c release`),
@@ -17,7 +17,7 @@
 set -euo pipefail
 OUT=${1:-funcsim_splits_runs}
 EPOCHS=${EPOCHS:-3}
-OPTS=${OPTS:-"--optimizer adam --lr 0.005 --batch 64"}
+OPTS=${OPTS:-"--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma"}
 TRIALS=${TRIALS:-5}
 SEED=${SEED:-1}
 HW=${HW:-reram-1t1r}

@@ -4,7 +4,7 @@
 # Reproduces the table in docs/training.md. Usage, from the repository root:
 #   examples/experiments/seed000_mnist.sh [OUT_DIR]
 # Environment: SPLITS (default "none 144:72 144 72 36"), QUANTS (default "stat xnor"), EPOCHS
-# (default 3), OPTS (default "--optimizer adam --lr 0.015 --batch 32"), SEEDS (default "1 2 3"),
+# (default 3), OPTS (default "--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma"), SEEDS (default "1 2 3"),
 # PIMSIM (default .build/release/pimsim; build it first with `swift build -c release`), THREADS
 # (default 2). Two instances may share OUT_DIR (e.g. one per SPLITS subset, to use 2 jobs).
 # Resumable: rerun with the same OUT_DIR and finished runs are skipped; a run is reused only when
@@ -14,7 +14,7 @@
 set -euo pipefail
 OUT=${1:-seed000_mnist_runs}
 EPOCHS=${EPOCHS:-3}
-OPTS=${OPTS:-"--optimizer adam --lr 0.015 --batch 32"}
+OPTS=${OPTS:-"--optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma"}
 QUANTS=${QUANTS:-"stat xnor"}
 SEEDS=${SEEDS:-"1 2 3"}
 PIMSIM=${PIMSIM:-.build/release/pimsim}

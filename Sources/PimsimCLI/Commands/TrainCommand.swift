@@ -31,7 +31,7 @@ enum TrainCommand {
         """,
         examples: [
             ("pimsim train --model lenet5 --quant twn --epochs 15 --augment crop --pad 2 -o lenet5-twn.json", "LeNet-5 with TWN weights on the built-in MNIST subset (97-98 %)"),
-            ("pimsim train --model resnet20 --split 72 --quant stat --epochs 3 --optimizer adam --lr 0.025 --batch 32 -o r20-72.json", "ResNet-20 split to 72, TNN (docs/training.md, section 7)"),
+            ("pimsim train --model resnet20 --split 72 --quant stat --epochs 3 --optimizer adam --lr 0.025 --batch 32 --act-threshold 0.07 --zero-gamma -o r20-72.json", "ResNet-20 split to 72, TNN (docs/training.md, section 7)"),
             ("pimsim train --model resnet20 --quant stat --data cifar-10-batches-bin --augment crop-flip -o r20.json", "CIFAR-10 with augmentation"),
         ],
         options: [
@@ -49,6 +49,7 @@ enum TrainCommand {
             OptionSpec("--beta", value: "X", help: "Statistical-scaling β for --quant stat (default 0.05)."),
             OptionSpec("--act-threshold", value: "T", help: "Thresholding factor τ of ternary inputs, δ = τ max|x| (default 0.03)."),
             OptionSpec("--group-threshold", value: "D", help: "Threshold δ of split layers' ternary group activations on their batch-normalised input (default 0.5; tau: τ max|x| as --act-threshold)."),
+            OptionSpec("--zero-gamma", help: "Start every batch norm that feeds a residual add with γ = 0, so each block starts as its shortcut (Goyal et al. 2017)."),
             OptionSpec("--recalibrate", value: "N", help: "At the end of every epoch, recompute batch-norm statistics and activation thresholds from N training images with the epoch's final weights (default 4000; 0 keeps the running averages)."),
             OptionSpec("--first-last", value: "P", help: "First and last weighted layer: quantised (as --quant) or float (default quantised)."),
             OptionSpec("--layer-quant", value: "L=Q,...", help: "Per-layer quantiser overrides, e.g. conv1=float,fc=twn."),
@@ -103,6 +104,7 @@ enum TrainCommand {
             }
         }
         options.recalibrationImages = try args.int("--recalibrate", min: 0) ?? options.recalibrationImages
+        options.zeroResidualGamma = args.flag("--zero-gamma")
         options.seed = UInt64(try args.int("--seed", min: 0) ?? 1)
         options.workers = try args.int("--threads") ?? options.workers
         let augment = try args.choice("--augment", ["none", "crop", "crop-flip"], default: dataset.format == "mnist" ? "none" : "crop-flip")

@@ -27,7 +27,8 @@ final class Network: @unchecked Sendable {
 
     /// - Parameter groupThreshold: the fixed δ of the plan's group activations (on their batch-normalised
     ///   input), or nil for τ max|x| like every other ternary activation.
-    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, groupThreshold: Float? = nil, rng: inout SeededGenerator) {
+    init(plan: NetworkPlan, workers workerCount: Int, thresholdingFactor: Float, groupThreshold: Float? = nil, zeroResidualGamma: Bool = false,
+         rng: inout SeededGenerator) {
         let graph = plan.graph
         self.graph = graph
         inputIndices = graph.nodes.map { $0.inputs.map { graph.index(of: $0)! } }
@@ -48,7 +49,8 @@ final class Network: @unchecked Sendable {
                 weights[i] = (w, b)
                 parameters += [w] + (b.map { [$0] } ?? [])
             case .batchNorm:
-                let gamma = Parameter([Float](repeating: 1, count: channels), workers: workerCount, decays: false)
+                let residual = zeroResidualGamma && graph.consumers(of: i).contains { if case .add = graph.nodes[$0].operation { return true } else { return false } }
+                let gamma = Parameter([Float](repeating: residual ? 0 : 1, count: channels), workers: workerCount, decays: false)
                 let beta = Parameter([Float](repeating: 0, count: channels), workers: workerCount, decays: false)
                 batchNorms[i] = (gamma, beta, RunningStatistics([[Float](repeating: 0, count: channels), [Float](repeating: 1, count: channels)]))
                 parameters += [gamma, beta]

@@ -24,6 +24,8 @@ public struct TrainingOptions: Sendable {
     /// Threshold δ of split layers' ternary group activations on their batch-normalised input
     /// (nil: τ max|x| like the other ternary activations). docs/training.md, "Split layers".
     public var groupThreshold: Float? = 0.5
+    /// Batch norms that feed a residual add start with γ = 0 (Goyal et al. 2017), so every block starts as its shortcut.
+    public var zeroResidualGamma = false
 
     public init() {}
 }
@@ -58,7 +60,7 @@ public final class Trainer {
         rng = SeededGenerator(seed: options.seed)
         ProcessMemory.retainFreedMemory()
         network = Network(plan: plan, workers: options.workers, thresholdingFactor: options.thresholdingFactor,
-                          groupThreshold: options.groupThreshold, rng: &rng)
+                          groupThreshold: options.groupThreshold, zeroResidualGamma: options.zeroResidualGamma, rng: &rng)
     }
 
     /// Runs all epochs; `progress` is called after every batch and at the end of every epoch.
