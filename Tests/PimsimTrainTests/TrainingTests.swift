@@ -163,7 +163,7 @@ final class TrainingTests: XCTestCase {
             var residual: [[Float]] = [], other: [[Float]] = []
             for (i, node) in graph.nodes.enumerated() {
                 guard let bn = node.data.batchNorm else { continue }
-                let feedsAdd = graph.consumers(of: i).contains { if case .add = graph.nodes[$0].operation { return true } else { return false } }
+                let feedsAdd = graph.consumers(of: i).contains { graph.nodes[$0].operation == .add }
                 if feedsAdd { residual.append(bn.gamma) } else { other.append(bn.gamma) }
             }
             return (residual, other)

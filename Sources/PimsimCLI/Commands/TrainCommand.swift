@@ -93,7 +93,7 @@ enum TrainCommand {
         options.optimizer = OptimizerKind(rawValue: try args.choice("--optimizer", OptimizerKind.allCases.map(\.rawValue), default: "sgd"))!
         options.learningRate = Float(try args.positiveDouble("--lr") ?? (options.optimizer == .adam ? 0.001 : 0.1))
         options.schedule = LearningRateSchedule(rawValue: try args.choice("--schedule", LearningRateSchedule.allCases.map(\.rawValue), default: "cosine"))!
-        options.weightDecay = Float(try nonNegative(args, "--weight-decay") ?? Double(options.weightDecay))
+        options.weightDecay = Float(try args.nonNegativeDouble("--weight-decay") ?? Double(options.weightDecay))
         options.thresholdingFactor = Float(try args.positiveDouble("--act-threshold") ?? Double(options.thresholdingFactor))
         if let text = args.value("--group-threshold") {
             if text == "tau" { options.groupThreshold = nil } else {
@@ -147,12 +147,6 @@ enum TrainCommand {
         if ChanceLevel.isNearChance(result.accuracy, classes: dataset.classes) {
             io.progress("warning: test accuracy \(percent(result.accuracy)) is within \(NumberFormat.fixed(ChanceLevel.margin * 100, 0)) points of chance (\(percent(ChanceLevel.chance(classes: dataset.classes))) for \(dataset.classes) classes): the network has not learned; train longer (--epochs) or change --lr (docs/training.md)")
         }
-    }
-
-    static func nonNegative(_ args: ParsedArguments, _ name: String) throws -> Double? {
-        guard let text = args.value(name) else { return nil }
-        guard let v = Double(text), v.isFinite, v >= 0 else { throw InputError(location: name, expected: "a number >= 0", found: "\"\(text)\"") }
-        return v
     }
 
     static func percent(_ fraction: Double) -> String { NumberFormat.fixed(fraction * 100, 2) + " %" }

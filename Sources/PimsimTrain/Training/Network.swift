@@ -49,7 +49,7 @@ final class Network: @unchecked Sendable {
                 weights[i] = (w, b)
                 parameters += [w] + (b.map { [$0] } ?? [])
             case .batchNorm:
-                let residual = zeroResidualGamma && graph.consumers(of: i).contains { if case .add = graph.nodes[$0].operation { return true } else { return false } }
+                let residual = zeroResidualGamma && graph.consumers(of: i).contains { graph.nodes[$0].operation == .add }
                 let gamma = Parameter([Float](repeating: residual ? 0 : 1, count: channels), workers: workerCount, decays: false)
                 let beta = Parameter([Float](repeating: 0, count: channels), workers: workerCount, decays: false)
                 batchNorms[i] = (gamma, beta, RunningStatistics([[Float](repeating: 0, count: channels), [Float](repeating: 1, count: channels)]))
